@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+
+import { ingestStream } from '../../shared/pipeline/ingestStream.js';
+import { readEvents } from '../../shared/pipeline/readEvents.js';
+import { withServices } from '../context.js';
+
+export function registerIngest(program: Command): void {
+  program
+    .command('ingest')
+    .description('run JSON Lines (or a JSON array) of event bodies through the Event Hub pipeline')
+    .argument('<file>', 'path, or - for stdin')
+    .option('--batch-size <n>', 'events per batch', '500')
+    .action(async (file: string, options: { batchSize: string }) => {
+      await withServices(async (services) => {
+        const result = await ingestStream(readEvents(file), services.ingest, services.spill, {
+          batchSize: Math.max(1, Number(options.batchSize) || 500),
+        });
+        const t = result.totals;
+        const spilledEvents = result.spilled.reduce((n, s) => n + s.events, 0);
+        process.stdout.write(
+          `read ${result.read}: written ${t.recorded + t.pending} (pending ${t.pending}, unpriced ${t.unpriced}), ` +
+            `duplicates ${t.duplicates}, dead-lettered ${t.deadLettered}` +
+            (spilledEvents > 0 ? `, spilled ${spilledEvents}` : '') +
+            '\n',
+        );
+        for (const s of result.spilled) {
+          process.stderr.write(`spilled ${s.events} events to ${s.name}: ${s.reason}\n`);
+        }
+        const accounted = t.recorded + t.pending + t.duplicates + t.deadLettered;
+        if (spilledEvents > 0) {
+          process.stderr.write('the store failed: spilled batches are safe; run `chargeback backfill` once it is back\n');
+          process.exitCode = 3;
+        } else if (accounted !== result.read) {
+          process.stderr.write(`only ${accounted} of ${result.read} events are accounted for\n`);
+          process.exitCode = 1;
+        }
+      });
+    });
+}

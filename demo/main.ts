@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+import { createServices } from '../shared/app/services.js';
+import { loadSettings } from '../shared/config.js';
+import { ingestStream } from '../shared/pipeline/ingestStream.js';
+import { readEvents } from '../shared/pipeline/readEvents.js';
+import { refreshPriceBook } from '../shared/pricing/refreshPriceBook.js';
+import type { RetailPriceItem } from '../shared/pricing/types.js';
+import { reportTable } from '../shared/report/formatReport.js';
+import { runReport } from '../shared/report/runReport.js';
+import { DEMO_DEPLOYMENTS, DEMO_SERVICE_PRINCIPALS } from '../local/demoDirectory.js';
+import { startLocalStack } from '../local/stack.js';
+
+const samples = (name: string) => fileURLToPath(new URL(`../../samples/${name}`, import.meta.url));
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** The whole pipeline on embedded local services: no Azure account, no network. */
+async function main(): Promise<void> {
+  const snapshot = JSON.parse(readFileSync(samples('retail-prices-snapshot.json'), 'utf8')) as RetailPriceItem[];
+  const stack = await startLocalStack({
+    servicePrincipals: DEMO_SERVICE_PRINCIPALS,
+    priceItems: snapshot,
+    serveAsServiceName: 'Foundry Models',
+  });
+  say('Local services on 127.0.0.1:');
+  say(`  Cosmos stand-in  ${stack.cosmos.endpoint}`);
+  say(`  Graph stand-in   ${stack.graph.url}`);
+  say(`  Retail Prices    ${stack.retail.url}`);
+  const settings = loadSettings({ ...stack.env, DEPLOYMENTS: JSON.stringify(DEMO_DEPLOYMENTS) });
+  const services = await createServices(settings, { trustedCa: stack.trustedCa });
+  try {
+    const prices = await refreshPriceBook({
+      url: settings.RETAIL_PRICES_URL,
+      currency: settings.PRICE_CURRENCY,
+      store: services.prices,
+      dispatcher: services.retailDispatcher,
+    });
+    say(`\nprices refresh: ${prices.items} catalog items → ${prices.tokenMeters} token meters in the price book`);
+
+    const file = samples('events.jsonl');
+    const result = await ingestStream(readEvents(file), services.ingest, services.spill);
+    const t = result.totals;
+    say(
+      `ingest samples/events.jsonl: read ${result.read}, written ${t.recorded + t.pending} ` +
+        `(pending ${t.pending}, unpriced ${t.unpriced}), duplicates ${t.duplicates}, dead-lettered ${t.deadLettered}`,
+    );
+    say(`graph: ${services.directory.stats.requests} $batch request(s) for all apps`);
+
+    const { report } = await runReport(services, { from: '2025-01-01', to: '2026-12-31', by: 'app' });
+    say(`\n${reportTable(report)}`);
+    const units = await runReport(services, { from: '2025-01-01', to: '2026-12-31', by: 'businessUnit' });
+    say(reportTable(units.report));
+  } finally {
+    await services.close();
+    await stack.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

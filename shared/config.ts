@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+import { UserError } from './errors.js';
+
+const deploymentTypeSchema = z.enum(['global', 'datazone', 'regional']);
+
+const deploymentEntrySchema = z.strictObject({
+  model: z.string().min(1).optional(),
+  version: z
+    .string()
+    .regex(/^\d{4}$/, 'must be a four-digit MMDD version such as "0806"')
+    .optional(),
+  deploymentType: deploymentTypeSchema.optional(),
+  region: z
+    .string()
+    .regex(/^[a-z0-9]+$/, 'must be an ARM region name such as "eastus"')
+    .optional(),
+});
+export type DeploymentEntry = z.infer<typeof deploymentEntrySchema>;
+
+const percent = z.number().min(0).max(100);
+const priceOverridesSchema = z.strictObject({
+  /** meterId → replacement retail price in the meter's own unit (per 1K or 1M tokens). */
+  meters: z.record(z.string().min(1), z.number().nonnegative()).optional(),
+  /** model family (e.g. `gpt-4o`) → percent discount. */
+  discountPercentByModel: z.record(z.string().min(1), percent).optional(),
+  /** percent discount on everything not covered above. */
+  discountPercent: percent.optional(),
+});
+export type PriceOverrides = z.infer<typeof priceOverridesSchema>;
+
+/** A JSON setting may hold JSON or, for long ones, a path to a JSON file. */
+function jsonSetting<T extends z.ZodType>(schema: T) {
+  return z
+    .string()
+    .transform((raw, ctx): unknown => {
+      const text = raw.trim();
+      if (text === '') return undefined;
+      let source = text;
+      if (!text.startsWith('{') && !text.startsWith('[')) {
+        try {
+          source = readFileSync(text, 'utf8');
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `is neither JSON nor a readable file path: ${text}` });
+          return z.NEVER;
+        }
+      }
+      try {
+        return JSON.parse(source) as unknown;
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `is not valid JSON (${(error as Error).message})` });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema.optional());
+}
+
+const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' });
+const blankToUndefined = (value: unknown): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+export const settingsSchema = z.object({
+  USAGE_EVENTHUB_NAME: z.string().min(1).default('aoai-usage'),
+  USAGE_CONSUMER_GROUP: z.string().min(1).default('$Default'),
+  COSMOS_ENDPOINT: z.preprocess(blankToUndefined, httpsUrl.optional()),
+  COSMOS_KEY: z.preprocess(blankToUndefined, z.string().min(1).optional()),
+  COSMOS_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,255}$/, 'must be a Cosmos database id (letters, digits, _ and -)')
+    .default('chargeback'),
+  GRAPH_BASE_URL: httpsUrl.default('https://graph.microsoft.com'),
+  GRAPH_AUTH: z.enum(['default', 'none']).default('default'),
+  RETAIL_PRICES_URL: httpsUrl.default('https://prices.azure.com/api/retail/prices'),
+  PRICE_CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "USD"')
+    .default('USD'),
+  PRICE_REGION: z
+    .string()
+    .regex(/^[a-z0-9]+$/, 'must be an ARM region name such as "eastus"')
+    .default('eastus'),
+  DEFAULT_DEPLOYMENT_TYPE: deploymentTypeSchema.default('global'),
+  DEPLOYMENTS: z.preprocess(
+    blankToUndefined,
+    jsonSetting(z.record(z.string().min(1), deploymentEntrySchema)).default({}),
+  ),
+  PRICE_REFRESH_SCHEDULE: z
+    .string()
+    .regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression such as "0 0 2 * * *"')
+    .default('0 0 2 * * *'),
+  PRICE_OVERRIDES: z.preprocess(blankToUndefined, jsonSetting(priceOverridesSchema)),
+  BUSINESS_UNIT_TAG_PREFIX: z.string().min(1).default('businessUnit:'),
+  AzureWebJobsStorage: z.preprocess(blankToUndefined, z.string().min(1).optional()),
+  AzureWebJobsStorage__accountName: z.preprocess(blankToUndefined, z.string().min(1).optional()),
+  AzureWebJobsStorage__blobServiceUri: z.preprocess(blankToUndefined, httpsUrl.optional()),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** Parses every setting at once and reports all bad ones in one error, each named. */
+export function loadSettings(env: Readonly<Record<string, string | undefined>> = process.env): Settings {
+  const result = settingsSchema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.map(String).join('.');
+    return `  ${name}: ${issue.message}`;
+  });
+  throw new UserError(`Invalid settings:\n${lines.join('\n')}`);
+}

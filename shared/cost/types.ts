@@ -1,0 +1,23 @@
+import type { TokenKind } from '../pricing/types.js';
+
+/** The meter a token kind was priced with, as stored on the record so finance can trace every cost. */
+export interface AppliedPrice {
+  readonly kind: TokenKind;
+  readonly meterId: string;
+  readonly meterName: string;
+  /** Price per `unitSize` tokens after any negotiated override, as a decimal string (exact). */
+  readonly unitPrice: string;
+  readonly unitSize: 1000 | 1000000;
+  readonly effectiveStartDate: string;
+  /** What override applied, if any: `meter`, `model -12.5%`, `all -10%`. */
+  readonly override?: string;
+}
+
+export type CostResult =
+  | {
+      readonly status: 'priced';
+      /** Exact cost rounded half-even to nano-units of the currency: the ledger amount. */
+      readonly costNanos: number;
+      readonly prices: readonly AppliedPrice[];
+    }
+  | { readonly status: 'unpriced'; readonly reason: string };

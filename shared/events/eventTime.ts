@@ -1,0 +1,75 @@
+/**
+ * Event times arrive as ISO 8601 (v2, and some v1 gateways) or as .NET `DateTime.UtcNow.ToString()`
+ * in en-US (`6/7/2023 3:45:12 PM`). Both are UTC: the seed policy logs `UtcNow`, so an ISO time
+ * without an offset is read as UTC too. Returns ISO UTC with milliseconds, or a problem.
+ */
+export type ParsedTime = { ok: true; iso: string } | { ok: false; problem: string };
+
+const US_DATE_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2})(?: ?([AaPp][Mm]))?$/;
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** Accepted years: anything else is a clock or parsing error and would land in a nonsense partition. */
+const MIN_YEAR = 2020;
+const MAX_FUTURE_MS = 24 * 3600 * 1000;
+
+export function parseEventTime(text: string, now: Date): ParsedTime {
+  const trimmed = text.trim();
+  const parsed = parseUsDateTime(trimmed) ?? parseIsoDateTime(trimmed);
+  if (parsed === undefined) {
+    return { ok: false, problem: `"${clip(trimmed)}" is neither ISO 8601 nor en-US M/d/yyyy h:mm:ss tt` };
+  }
+  if (Number.isNaN(parsed)) return { ok: false, problem: `"${clip(trimmed)}" is not a real date and time` };
+  if (new Date(parsed).getUTCFullYear() < MIN_YEAR) {
+    return { ok: false, problem: `"${clip(trimmed)}" is before ${MIN_YEAR}` };
+  }
+  if (parsed - now.getTime() > MAX_FUTURE_MS) {
+    return { ok: false, problem: `"${clip(trimmed)}" is more than a day in the future` };
+  }
+  return { ok: true, iso: new Date(parsed).toISOString() };
+}
+
+function parseUsDateTime(text: string): number | undefined {
+  const m = US_DATE_TIME.exec(text);
+  if (!m) return undefined;
+  const [, mo, d, y, h, mi, s, ampm] = m;
+  let hour = Number(h);
+  if (ampm !== undefined) {
+    if (hour < 1 || hour > 12) return Number.NaN;
+    const pm = ampm.toUpperCase() === 'PM';
+    hour = (hour % 12) + (pm ? 12 : 0);
+  }
+  return utc(Number(y), Number(mo), Number(d), hour, Number(mi), Number(s), 0);
+}
+
+function parseIsoDateTime(text: string): number | undefined {
+  const m = ISO_DATE_TIME.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  const ms = frac === undefined ? 0 : Math.floor(Number(`0${frac}`) * 1000);
+  const local = utc(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), ms);
+  if (zone === undefined || zone === 'Z' || Number.isNaN(local)) return local;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  const offsetMin = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
+  if (offsetMin > 14 * 60) return Number.NaN;
+  return local - sign * offsetMin * 60_000;
+}
+
+/** Date.UTC silently rolls 2/30 over to 3/2; a chargeback record must not. */
+function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
+  const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  const back = new Date(t);
+  const exact =
+    back.getUTCFullYear() === y &&
+    back.getUTCMonth() === mo - 1 &&
+    back.getUTCDate() === d &&
+    back.getUTCHours() === h &&
+    back.getUTCMinutes() === mi &&
+    back.getUTCSeconds() === s;
+  return exact ? t : Number.NaN;
+}
+
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,54 @@
+/** A usage event is a few hundred bytes; anything this large is not one, and must not reach Cosmos whole. */
+export const MAX_EVENT_BYTES = 64 * 1024;
+
+export type ParsedBody =
+  | { readonly ok: true; readonly value: Record<string, unknown>; readonly raw: string }
+  | { readonly ok: false; readonly problem: string; readonly raw: string };
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** The trigger may hand a body over as an object, a JSON string, or bytes. */
+export function parseBody(body: unknown): ParsedBody {
+  const text = bodyText(body);
+  if (!text.ok) return text;
+  const raw = text.raw;
+  const bytes = Buffer.byteLength(raw, 'utf8');
+  if (bytes > MAX_EVENT_BYTES) {
+    return { ok: false, problem: `body is ${bytes} bytes, over the ${MAX_EVENT_BYTES}-byte limit`, raw };
+  }
+  if (text.value !== undefined) return checkObject(text.value, raw);
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    return { ok: false, problem: `body is not JSON (${(error as Error).message})`, raw };
+  }
+  return checkObject(value, raw);
+}
+
+type BodyText = { ok: true; raw: string; value?: unknown } | { ok: false; problem: string; raw: string };
+
+function bodyText(body: unknown): BodyText {
+  if (typeof body === 'string') return { ok: true, raw: body };
+  if (body instanceof Uint8Array || body instanceof ArrayBuffer) {
+    try {
+      return { ok: true, raw: decoder.decode(body) };
+    } catch {
+      return { ok: false, problem: 'body bytes are not valid UTF-8', raw: Buffer.from(new Uint8Array(body)).toString('latin1') };
+    }
+  }
+  if (body === undefined) return { ok: false, problem: 'body is empty', raw: '' };
+  try {
+    return { ok: true, raw: JSON.stringify(body), value: body };
+  } catch (error) {
+    return { ok: false, problem: `body cannot be serialized (${(error as Error).message})`, raw: String(body) };
+  }
+}
+
+function checkObject(value: unknown, raw: string): ParsedBody {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+    return { ok: false, problem: `body must be a JSON object, got ${kind}`, raw };
+  }
+  return { ok: true, value: value as Record<string, unknown>, raw };
+}

@@ -1,0 +1,48 @@
+/** Where an event came from: the Event Hub position, or a line of a file. */
+export interface EventSource {
+  readonly kind: 'eventhub' | 'file' | 'spill';
+  readonly partitionId?: string;
+  readonly sequenceNumber?: number;
+  readonly offset?: string;
+  readonly enqueuedTimeUtc?: string;
+  /** File name and 1-based line for CLI ingest. */
+  readonly file?: string;
+  readonly line?: number;
+}
+
+export type DeploymentType = 'global' | 'datazone' | 'regional';
+
+/** One AOAI call's token usage, whatever schema version or usage shape it arrived in. */
+export interface NormalizedUsage {
+  /** The idempotency key (also the Cosmos document id). */
+  readonly id: string;
+  /** Gateway request id when the event carried one, else null. */
+  readonly requestId: string | null;
+  readonly schema: 'v1' | 'v2';
+  /** ISO 8601 UTC with milliseconds. */
+  readonly eventTime: string;
+  /** Lower-case GUID. */
+  readonly appId: string;
+  readonly tenantId: string | null;
+  readonly subscriptionId: string | null;
+  /** Logged model name, e.g. `gpt-4o-2024-08-06` or `gpt-35-turbo`. */
+  readonly model: string;
+  readonly deployment: string | null;
+  readonly deploymentType: DeploymentType | null;
+  readonly region: string | null;
+  readonly operation: string;
+  readonly stream: boolean | null;
+  readonly statusCode: number | null;
+  readonly modelTimeMs: number | null;
+  readonly promptTokens: number;
+  readonly cachedTokens: number;
+  readonly completionTokens: number;
+  readonly reasoningTokens: number;
+  readonly totalTokens: number;
+}
+
+/** A validation problem, named by field path. */
+export interface FieldIssue {
+  readonly path: string;
+  readonly problem: string;
+}

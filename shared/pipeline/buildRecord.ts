@@ -1,0 +1,56 @@
+import type { NormalizedUsage } from '../events/types.js';
+import type { AppIdentity } from '../identity/types.js';
+import type { Pricer } from './ports.js';
+import { usagePartitionKey, type UsageRecord } from './record.js';
+
+const NANOS_PER_UNIT = 1e9;
+
+/** Pure: a normalized usage, its caller's identity and a pricer make one record. */
+export function buildRecord(
+  usage: NormalizedUsage,
+  identity: AppIdentity,
+  pricer: Pricer,
+  ingestedAt: Date,
+): UsageRecord {
+  const { key, cost } = pricer.price(usage);
+  const day = usage.eventTime.slice(0, 10);
+  const priced = cost.status === 'priced';
+  return {
+    id: usage.id,
+    pk: usagePartitionKey(usage.appId, day),
+    requestId: usage.requestId,
+    eventTime: usage.eventTime,
+    day,
+    appId: usage.appId,
+    appDisplayName: identity.displayName,
+    businessUnit: identity.businessUnit,
+    identityStatus: identity.status,
+    model: usage.model,
+    deployment: usage.deployment,
+    deploymentType: key.deploymentType,
+    region: key.region,
+    operation: usage.operation,
+    promptTokens: usage.promptTokens,
+    cachedTokens: usage.cachedTokens,
+    completionTokens: usage.completionTokens,
+    reasoningTokens: usage.reasoningTokens,
+    totalTokens: usage.totalTokens,
+    currency: pricer.currency,
+    cost: priced ? cost.costNanos / NANOS_PER_UNIT : null,
+    costNanos: priced ? cost.costNanos : null,
+    costStatus: cost.status,
+    unpricedReason: priced ? null : cost.reason,
+    prices: priced ? cost.prices : null,
+    schema: usage.schema,
+    tenantId: usage.tenantId,
+    subscriptionId: usage.subscriptionId,
+    stream: usage.stream,
+    modelTimeMs: usage.modelTimeMs,
+    ingestedAt: ingestedAt.toISOString(),
+  };
+}
+
+/** A record still waiting for its caller's name or its price: `backfill` completes it. */
+export function isPending(record: UsageRecord): boolean {
+  return record.identityStatus === 'pending' || record.costStatus === 'unpriced';
+}

@@ -1,0 +1,35 @@
+import type { EventSource } from '../events/types.js';
+import type { IngestPorts } from './ports.js';
+import { processBatch } from './processBatch.js';
+import type { BatchSummary } from './summary.js';
+
+/** Where a batch goes when the store cannot take it (blob storage in Azure, Azurite locally). */
+export interface Spill {
+  /** Stores the raw batch; returns its name. Throws if it cannot. */
+  save(bodies: readonly unknown[], sources: readonly EventSource[], reason: string): Promise<string>;
+}
+
+export type IngestResult =
+  | { readonly status: 'processed'; readonly summary: BatchSummary }
+  | { readonly status: 'spilled'; readonly spill: string; readonly reason: string; readonly received: number };
+
+/**
+ * The entry point shared by the Event Hub function and `chargeback ingest`. If the store fails
+ * after its retries, the batch is spilled whole before we return, so the host may checkpoint past
+ * it; only if the spill fails too does this throw, and the host's retry policy takes over.
+ */
+export async function ingestBatch(
+  bodies: readonly unknown[],
+  sources: readonly EventSource[],
+  ports: IngestPorts,
+  spill: Spill | undefined,
+): Promise<IngestResult> {
+  try {
+    return { status: 'processed', summary: await processBatch(bodies, sources, ports) };
+  } catch (error) {
+    if (spill === undefined) throw error;
+    const reason = (error as Error).message;
+    const name = await spill.save(bodies, sources, reason);
+    return { status: 'spilled', spill: name, reason, received: bodies.length };
+  }
+}

@@ -1,0 +1,46 @@
+import type { AppliedPrice } from '../cost/types.js';
+import type { DeploymentType } from '../events/types.js';
+import type { IdentityStatus } from '../identity/types.js';
+
+/** One document of the `usage` container: one AOAI request, priced and named. */
+export interface UsageRecord {
+  readonly id: string;
+  /** `<appId>|<yyyy-mm-dd>`: spreads one heavy app over a partition per day (see README, "Partitioning"). */
+  readonly pk: string;
+  readonly requestId: string | null;
+  readonly eventTime: string;
+  readonly day: string;
+  readonly appId: string;
+  readonly appDisplayName: string | null;
+  readonly businessUnit: string | null;
+  readonly identityStatus: IdentityStatus;
+  readonly model: string;
+  readonly deployment: string | null;
+  readonly deploymentType: DeploymentType;
+  readonly region: string;
+  readonly operation: string;
+  readonly promptTokens: number;
+  readonly cachedTokens: number;
+  readonly completionTokens: number;
+  readonly reasoningTokens: number;
+  readonly totalTokens: number;
+  readonly currency: string;
+  /** Total cost in `currency`; null when unpriced (never 0 for "unknown"). */
+  readonly cost: number | null;
+  /** The same cost in integer nano-units: what rollups and reports sum. */
+  readonly costNanos: number | null;
+  readonly costStatus: 'priced' | 'unpriced';
+  readonly unpricedReason: string | null;
+  /** The meters used, with unit prices and effective dates. */
+  readonly prices: readonly AppliedPrice[] | null;
+  readonly schema: 'v1' | 'v2';
+  readonly tenantId: string | null;
+  readonly subscriptionId: string | null;
+  readonly stream: boolean | null;
+  readonly modelTimeMs: number | null;
+  readonly ingestedAt: string;
+}
+
+export function usagePartitionKey(appId: string, day: string): string {
+  return `${appId}|${day}`;
+}

@@ -1,0 +1,136 @@
+// Reads a Retail Prices meter as a per-token price for standard requests, or says why it is not one.
+// Fails closed: a name that does not parse is `unrecognised name`, never a guess. An unknown modifier
+// in front of the direction word (`5.4 newtier inp Gl`) lands in the family, where no event model
+// matches it, so it cannot undercharge either.
+
+import type { DeploymentType } from '../events/types.js';
+import {
+  CACHED_WORDS,
+  DEPLOYMENT_WORDS,
+  EXCLUSIONS,
+  INPUT_WORDS,
+  joinPairs,
+  OUTPUT_WORDS,
+  UNIT_SIZE_WORDS,
+} from './meterVocabulary.js';
+import { familyFromWords, mmddVersion } from './modelFamily.js';
+import { splitNameWords } from './nameWords.js';
+import type { MeterClassification, RetailPriceItem, TokenKind, TokenMeter } from './types.js';
+
+export { normalizeFamily, versionFromModelName } from './modelFamily.js';
+
+export type MeterFields = Pick<
+  RetailPriceItem,
+  'meterName' | 'skuName' | 'productName' | 'unitOfMeasure' | 'type'
+>;
+
+export const UNRECOGNISED_NAME = 'unrecognised name';
+
+const CONTEXT_MARKER = /^\d+k$/;
+
+/**
+ * A per-token meter for standard requests, or `{ priced: false, reason }` with a short reason such as
+ * `batch meter`, `priority processing meter`, `non-token unit 1/Hour` or `unrecognised name`.
+ */
+export function classifyMeter(item: MeterFields): MeterClassification {
+  const words = joinPairs(splitNameWords(item.meterName));
+  const reason = exclusion(item, words);
+  if (reason !== null) return { priced: false, reason };
+  // exclusion() let through only names whose last word is `Tokens`; the rest is model and markers.
+  const meter = parseTokenMeter(words.slice(0, -1), unitSize(item.unitOfMeasure));
+  return meter === null ? { priced: false, reason: UNRECOGNISED_NAME } : { priced: true, meter };
+}
+
+/** `1K` → 1000, `1M` → 1000000; null for every other unit (hours, images, calls, GB, sessions). */
+function unitSize(unitOfMeasure: string): 1000 | 1000000 | null {
+  return UNIT_SIZE_WORDS.get(unitOfMeasure.replace(/\s+/g, '').toLowerCase()) ?? null;
+}
+
+function exclusion(item: MeterFields, words: readonly string[]): string | null {
+  const type = item.type ?? 'Consumption';
+  // Reservations price a whole PTU term; their product is not even named "OpenAI".
+  if (/reservation/i.test(type) || /reservation/i.test(item.productName)) return 'reservation meter';
+  if (type !== 'Consumption') return `non-consumption type ${type}`;
+  // Other Foundry vendors (Grok `4.6 Outp DZ`, Mistral `Doc AI 2512`) follow other naming rules.
+  if (!/openai/i.test(item.productName)) return 'non-OpenAI product';
+  const rule = EXCLUSIONS.find((candidate) => words.some((word) => candidate.words.has(word)));
+  if (rule !== undefined) return rule.reason;
+  if (unitSize(item.unitOfMeasure) === null) return `non-token unit ${item.unitOfMeasure}`;
+  // The last word names what is counted: `Tokens`, or `Calls`, `Pages`, `Characters`… even per 1K.
+  const counted = words.at(-1) ?? '';
+  return counted === 'tokens' ? null : `non-token meter ${counted}`;
+}
+
+interface Markers {
+  version: string | null;
+  input: boolean;
+  output: boolean;
+  cached: boolean;
+  deployment: DeploymentType | null;
+}
+
+/**
+ * `<family words> [MMDD] <direction, deployment, 1K/1M in any order>`. Context markers (`16K`) may sit
+ * anywhere; after the first marker every word must be a marker, and none may repeat.
+ */
+function parseTokenMeter(words: readonly string[], size: 1000 | 1000000 | null): TokenMeter | null {
+  const familyWords: string[] = [];
+  const markers: Markers = { version: null, input: false, output: false, cached: false, deployment: null };
+  let inMarkers = false;
+  for (const word of words) {
+    if (UNIT_SIZE_WORDS.has(word)) {
+      if (UNIT_SIZE_WORDS.get(word) !== size) return null;
+      inMarkers = true;
+      continue;
+    }
+    if (CONTEXT_MARKER.test(word)) continue;
+    const role = readMarker(markers, word);
+    if (role === 'conflict' || (role === 'family' && inMarkers)) return null;
+    if (role === 'family') familyWords.push(word);
+    else inMarkers = true;
+  }
+  const kind = tokenKind(markers, familyWords);
+  if (familyWords.length === 0 || kind === null || markers.deployment === null || size === null) return null;
+  return {
+    family: familyFromWords(familyWords),
+    version: markers.version,
+    kind,
+    deploymentType: markers.deployment,
+    unitSize: size,
+  };
+}
+
+/** Records `word` in `markers` if it is one; `conflict` when that marker was already set. */
+function readMarker(markers: Markers, word: string): 'marker' | 'family' | 'conflict' {
+  const deployment = DEPLOYMENT_WORDS.get(word);
+  if (deployment !== undefined) {
+    if (markers.deployment !== null) return 'conflict';
+    markers.deployment = deployment;
+    return 'marker';
+  }
+  const direction = INPUT_WORDS.has(word)
+    ? 'input'
+    : OUTPUT_WORDS.has(word)
+      ? 'output'
+      : CACHED_WORDS.has(word)
+        ? 'cached'
+        : null;
+  if (direction !== null) {
+    if (markers[direction]) return 'conflict';
+    markers[direction] = true;
+    return 'marker';
+  }
+  const version = mmddVersion(word);
+  if (version === null) return 'family';
+  if (markers.version !== null) return 'conflict';
+  markers.version = version;
+  return 'marker';
+}
+
+function tokenKind(markers: Markers, familyWords: readonly string[]): TokenKind | null {
+  if (markers.output) return markers.input || markers.cached ? null : 'output';
+  if (markers.cached) return 'cachedInput';
+  if (markers.input) return 'input';
+  // Embedding meters carry no direction word (`text-embedding-3-large-glbl`): they price input.
+  return familyWords.includes('embedding') ? 'input' : null;
+}

@@ -1,0 +1,84 @@
+// The words of the retail catalog's meter names, as spelled in the real eastus catalog (2025-08) and the
+// 2026 Foundry Models meters. Every entry is a whole word: `gpt` must not match `pt`, nor `Glbl` `Gl`.
+
+import type { DeploymentType } from '../events/types.js';
+
+export const INPUT_WORDS: ReadonlySet<string> = new Set(['inp', 'input', 'inpt']);
+export const OUTPUT_WORDS: ReadonlySet<string> = new Set(['outp', 'output', 'opt', 'outpt', 'out']);
+/** `cd` is the Foundry spelling (`5.4 cd inp Gl`); `cched` occurs in grader meters. */
+export const CACHED_WORDS: ReadonlySet<string> = new Set(['cached', 'cchd', 'cched', 'cd']);
+
+export const DEPLOYMENT_WORDS: ReadonlyMap<string, DeploymentType> = new Map([
+  ['glbl', 'global'],
+  ['global', 'global'],
+  ['glb', 'global'],
+  ['gl', 'global'],
+  ['datazone', 'datazone'],
+  ['dzone', 'datazone'],
+  ['dzn', 'datazone'],
+  ['dz', 'datazone'],
+  ['regnl', 'regional'],
+  ['regional', 'regional'],
+  ['rgnl', 'regional'],
+  ['regn', 'regional'],
+]);
+
+/** The trailing `1K` / `1M` of some names; it must agree with unitOfMeasure. */
+export const UNIT_SIZE_WORDS: ReadonlyMap<string, 1000 | 1000000> = new Map([
+  ['1k', 1000],
+  ['1m', 1000000],
+]);
+
+/** Two-word spellings read as one word, so the sets above and below stay whole-word. */
+const PAIRS: ReadonlyMap<string, string> = new Map([
+  ['data zone', 'datazone'],
+  ['file search', 'filesearch'],
+  ['code interpreter', 'codeinterpreter'],
+  ['fine tune', 'finetune'],
+  ['fine tuned', 'finetune'],
+  ['fine tuning', 'finetune'],
+]);
+
+export function joinPairs(words: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const pair = PAIRS.get(`${words[i] ?? ''} ${words[i + 1] ?? ''}`);
+    if (pair === undefined) {
+      out.push(words[i] ?? '');
+    } else {
+      out.push(pair);
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * Meters never used for a standard pay-as-you-go request, first match wins. They are checked before
+ * the name is parsed because many are cheaper than the standard meter of the same model (batch is half
+ * price), so a lax parse would undercharge rather than fail.
+ * - `pp` is priority processing (armSkuName spells it `Prty`); `longco` is the long-context tier.
+ * - Realtime and audio token meters are per-token but price audio tokens or WebSocket sessions that a
+ *   usage event's prompt/completion counts do not separate, so text prices would be wrong.
+ */
+export const EXCLUSIONS: readonly { readonly reason: string; readonly words: ReadonlySet<string> }[] = [
+  { reason: 'provisioned meter', words: new Set(['provisioned', 'ptu']) },
+  { reason: 'reservation meter', words: new Set(['reservation']) },
+  { reason: 'grader meter', words: new Set(['grader', 'grdr']) },
+  { reason: 'training meter', words: new Set(['training', 'rft']) },
+  { reason: 'hosting meter', words: new Set(['hosting']) },
+  { reason: 'fine-tune meter', words: new Set(['ft', 'ftuned', 'finetune', 'finetuned']) },
+  { reason: 'batch meter', words: new Set(['batch']) },
+  { reason: 'priority processing meter', words: new Set(['pp', 'prty', 'priority']) },
+  { reason: 'flex processing meter', words: new Set(['flex', 'fl']) },
+  {
+    reason: 'long context meter',
+    words: new Set(['longcontext', 'longco', 'loco', 'lngctx', 'longctx', 'long', 'lng']),
+  },
+  { reason: 'realtime meter', words: new Set(['realtime', 'rtime', 'rt']) },
+  { reason: 'audio meter', words: new Set(['aud', 'audio', 'transcribe', 'tts', 'whisper', 'speech']) },
+  { reason: 'image meter', words: new Set(['image', 'images', 'img', 'dall']) },
+  { reason: 'file search meter', words: new Set(['filesearch']) },
+  { reason: 'code interpreter meter', words: new Set(['codeinterpreter']) },
+  { reason: 'cache write meter', words: new Set(['wr', 'write']) },
+];

@@ -1,0 +1,75 @@
+import type { DeploymentType } from '../events/types.js';
+import type { TokenKind, TokenMeter } from './types.js';
+
+/** One versioned price: a token meter in one region, in force from `effectiveStartDate`. */
+export interface PriceRow extends TokenMeter {
+  readonly meterId: string;
+  readonly meterName: string;
+  readonly region: string;
+  readonly currency: string;
+  /** Retail price per `unitSize` tokens, exact decimal text as received. */
+  readonly retailPrice: string;
+  readonly effectiveStartDate: string;
+  readonly effectiveEndDate: string | null;
+}
+
+type Lookup = { readonly ok: true; readonly row: PriceRow } | { readonly ok: false; readonly reason: string };
+
+const keyOf = (family: string, deploymentType: DeploymentType, region: string) =>
+  `${family}|${deploymentType}|${region}`;
+
+/** The in-memory price book: rows indexed by family, deployment type and region. */
+export class PriceBook {
+  private readonly byKey = new Map<string, PriceRow[]>();
+
+  constructor(
+    rows: readonly PriceRow[],
+    readonly currency: string,
+    readonly refreshedAt: string,
+  ) {
+    for (const row of rows) {
+      const key = keyOf(row.family, row.deploymentType, row.region);
+      const list = this.byKey.get(key) ?? [];
+      list.push(row);
+      this.byKey.set(key, list);
+    }
+    // Newest first, so the first row in force at a time is the latest effectiveStartDate ≤ that time.
+    for (const list of this.byKey.values())
+      list.sort((a, b) => b.effectiveStartDate.localeCompare(a.effectiveStartDate));
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const list of this.byKey.values()) n += list.length;
+    return n;
+  }
+
+  /** Versions (null = versionless) with an input meter for this family, type and region. */
+  versions(family: string, deploymentType: DeploymentType, region: string): (string | null)[] {
+    const rows = this.byKey.get(keyOf(family, deploymentType, region)) ?? [];
+    return [...new Set(rows.filter((r) => r.kind === 'input').map((r) => r.version))];
+  }
+
+  /** The meter of one kind and version in force at `at` (ISO UTC). */
+  find(
+    family: string,
+    version: string | null,
+    deploymentType: DeploymentType,
+    region: string,
+    kind: TokenKind,
+    at: string,
+  ): Lookup {
+    const rows = (this.byKey.get(keyOf(family, deploymentType, region)) ?? []).filter(
+      (r) => r.kind === kind && r.version === version,
+    );
+    const label = `${family} ${version ?? '(versionless)'} ${kind} ${deploymentType} ${region}`;
+    if (rows.length === 0) return { ok: false, reason: `no ${label} meter` };
+    const atMs = Date.parse(at);
+    const inForce = rows.find((r) => Date.parse(r.effectiveStartDate) <= atMs);
+    if (!inForce) return { ok: false, reason: `no ${label} meter in force at ${at}` };
+    if (inForce.effectiveEndDate !== null && atMs > Date.parse(inForce.effectiveEndDate)) {
+      return { ok: false, reason: `${label} meter ended ${inForce.effectiveEndDate}` };
+    }
+    return { ok: true, row: inForce };
+  }
+}

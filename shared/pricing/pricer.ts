@@ -1,0 +1,85 @@
+import type { PriceOverrides } from '../config.js';
+import { computeCostNanos, type TokenPrice } from '../cost/computeCost.js';
+import { attoToDecimal } from '../cost/money.js';
+import type { AppliedPrice, CostResult } from '../cost/types.js';
+import type { NormalizedUsage } from '../events/types.js';
+import type { Pricer, ResolvedPriceKey } from '../pipeline/ports.js';
+import { effectivePrice } from './overrides.js';
+import type { PriceBook, PriceRow } from './priceBook.js';
+import { resolvePriceKey, type PriceKeySettings } from './resolvePriceKey.js';
+import type { TokenKind } from './types.js';
+
+export interface PricerSettings extends PriceKeySettings {
+  readonly currency: string;
+  readonly overrides: PriceOverrides | undefined;
+}
+
+/** A pricer over an in-memory book; without a book every record is `unpriced: no price book`. */
+export function createPricer(book: PriceBook | null, settings: PricerSettings): Pricer {
+  return {
+    currency: settings.currency,
+    price(usage) {
+      const key = resolvePriceKey(usage, settings);
+      if (book === null) return { key, cost: { status: 'unpriced', reason: 'no price book' } };
+      return { key, cost: priceUsage(book, key, usage, settings.overrides) };
+    },
+  };
+}
+
+function priceUsage(
+  book: PriceBook,
+  key: ResolvedPriceKey,
+  usage: NormalizedUsage,
+  overrides: PriceOverrides | undefined,
+): CostResult {
+  const version = chooseVersion(book, key);
+  if (!version.ok) return { status: 'unpriced', reason: version.reason };
+  const find = (kind: TokenKind) =>
+    book.find(key.family, version.version, key.deploymentType, key.region, kind, usage.eventTime);
+
+  const input = find('input');
+  if (!input.ok) return { status: 'unpriced', reason: input.reason };
+  const cached = usage.cachedTokens > 0 ? find('cachedInput') : undefined;
+  const output = usage.completionTokens > 0 ? find('output') : undefined;
+  if (output !== undefined && !output.ok) return { status: 'unpriced', reason: output.reason };
+
+  const applied: AppliedPrice[] = [];
+  const use = (row: PriceRow): TokenPrice => {
+    const price = effectivePrice(row, overrides);
+    applied.push({
+      kind: row.kind,
+      meterId: row.meterId,
+      meterName: row.meterName,
+      unitPrice: attoToDecimal(price.atto),
+      unitSize: row.unitSize,
+      effectiveStartDate: row.effectiveStartDate,
+      ...(price.override === undefined ? {} : { override: price.override }),
+    });
+    return { atto: price.atto, unitSize: row.unitSize };
+  };
+  const inputPrice = use(input.row);
+  // Without a cached-input meter, cached tokens are billed at the input price (DESIGN.md).
+  const cachedPrice = cached?.ok === true ? use(cached.row) : undefined;
+  const outputPrice = output?.ok === true ? use(output.row) : undefined;
+  const nanos = computeCostNanos(usage, inputPrice, cachedPrice, outputPrice);
+  return { status: 'priced', costNanos: Number(nanos), prices: applied };
+}
+
+type VersionChoice = { ok: true; version: string | null } | { ok: false; reason: string };
+
+/** An exact version wins; else a versionless meter of the family; else only an unambiguous one. */
+function chooseVersion(book: PriceBook, key: ResolvedPriceKey): VersionChoice {
+  const versions = book.versions(key.family, key.deploymentType, key.region);
+  const label = `${key.family} ${key.version ?? '(no version)'} ${key.deploymentType} ${key.region}`;
+  if (versions.length === 0) return { ok: false, reason: `no meter for ${label}` };
+  if (key.version !== null && versions.includes(key.version)) return { ok: true, version: key.version };
+  if (versions.includes(null)) return { ok: true, version: null };
+  if (key.version === null && versions.length === 1) return { ok: true, version: versions[0] ?? null };
+  if (key.version === null) {
+    return {
+      ok: false,
+      reason: `ambiguous version for ${label}: meters exist for ${versions.sort().join(', ')}; map it in DEPLOYMENTS`,
+    };
+  }
+  return { ok: false, reason: `no meter for ${label} (book has ${versions.sort().join(', ')})` };
+}

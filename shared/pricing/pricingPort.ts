@@ -1,0 +1,61 @@
+import type { PricingPort, Pricer } from '../pipeline/ports.js';
+import type { PriceBook } from './priceBook.js';
+import { createPricer, type PricerSettings } from './pricer.js';
+
+export interface PricingPortOptions {
+  readonly load: () => Promise<PriceBook | null>;
+  readonly settings: PricerSettings;
+  /** How long one instance trusts its in-memory book before reading `prices` again. */
+  readonly ttlMs?: number;
+  readonly now?: () => number;
+  readonly log?: (message: string) => void;
+}
+
+/**
+ * Reads the price book once per instance and again after the TTL. Ingest never calls the Retail
+ * Prices API. If the store cannot be read, the last book stays in use; with none, records are
+ * written `unpriced` and `backfill` prices them later.
+ */
+export function createPricingPort(options: PricingPortOptions): PricingPort & { invalidate(): void } {
+  const ttl = options.ttlMs ?? 15 * 60_000;
+  const now = options.now ?? Date.now;
+  let cached: { pricer: Pricer; loadedAt: number } | undefined;
+  let loading: Promise<Pricer> | undefined;
+
+  const load = async (): Promise<Pricer> => {
+    try {
+      const book = await options.load();
+      const pricer = createPricer(book, options.settings);
+      cached = { pricer, loadedAt: now() };
+      return pricer;
+    } catch (error) {
+      options.log?.(`price book could not be read: ${(error as Error).message}`);
+      if (cached) return cached.pricer;
+      return createUnavailablePricer(options.settings);
+    } finally {
+      loading = undefined;
+    }
+  };
+
+  return {
+    current() {
+      if (cached && now() - cached.loadedAt < ttl) return Promise.resolve(cached.pricer);
+      loading ??= load();
+      return loading;
+    },
+    invalidate() {
+      cached = undefined;
+    },
+  };
+}
+
+function createUnavailablePricer(settings: PricerSettings): Pricer {
+  const inner = createPricer(null, settings);
+  return {
+    currency: inner.currency,
+    price: (usage) => ({
+      key: inner.price(usage).key,
+      cost: { status: 'unpriced', reason: 'price book unavailable' },
+    }),
+  };
+}

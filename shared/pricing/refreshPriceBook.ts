@@ -1,0 +1,48 @@
+import type { Dispatcher } from 'undici';
+
+import type { CosmosPriceStore } from '../store/cosmosPriceStore.js';
+import { toPriceDocs } from './priceRows.js';
+import { fetchAoaiCatalog } from './retailPricesClient.js';
+
+export interface RefreshResult {
+  readonly serviceName: string;
+  readonly items: number;
+  readonly tokenMeters: number;
+  readonly created: number;
+  readonly unchanged: number;
+  readonly skipped: Readonly<Record<string, number>>;
+  readonly requests: number;
+}
+
+/** Retail Prices → `prices`: the one path shared by the timer function and `chargeback prices refresh`. */
+export async function refreshPriceBook(options: {
+  readonly url: string;
+  readonly currency: string;
+  readonly store: CosmosPriceStore;
+  readonly dispatcher?: Dispatcher | undefined;
+  readonly log?: (message: string) => void;
+  readonly now?: Date;
+}): Promise<RefreshResult> {
+  const now = options.now ?? new Date();
+  const catalog = await fetchAoaiCatalog({
+    url: options.url,
+    currency: options.currency,
+    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const { docs, skipped } = toPriceDocs(catalog.items, options.currency, now.toISOString());
+  const saved = await options.store.save(docs, {
+    refreshedAt: now.toISOString(),
+    currency: options.currency,
+    serviceName: catalog.serviceName,
+    items: catalog.items.length,
+  });
+  return {
+    serviceName: catalog.serviceName,
+    items: catalog.items.length,
+    tokenMeters: docs.length,
+    ...saved,
+    skipped: Object.fromEntries(skipped),
+    requests: catalog.requests,
+  };
+}

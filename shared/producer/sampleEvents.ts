@@ -1,0 +1,211 @@
+/**
+ * Realistic v2 gateway events (see infra/apim/chargeback-logging.xml) for demos, load tests and the
+ * sample producer. Pure and seedable: the same seed always gives the same events, byte for byte.
+ * Usage objects copy the key structure of the real responses in shared/reference/api-shapes/aoai_*.
+ */
+
+export type SampleUsage = Readonly<Record<string, number | Readonly<Record<string, number>>>>;
+
+/** One event as the gateway policy logs it. */
+export interface SampleV2Event {
+  readonly schema: 'aoai-usage/2';
+  readonly requestId: string;
+  readonly eventTime: string;
+  readonly appId: string;
+  readonly tenantId: string;
+  readonly subscriptionId: string;
+  readonly productId: string;
+  readonly deployment: string;
+  readonly deploymentType: 'global' | 'datazone' | 'regional';
+  readonly region: string;
+  readonly backend: string;
+  readonly operation: 'chat.completion' | 'embedding' | 'response';
+  readonly model: string;
+  readonly stream: boolean;
+  readonly statusCode: number;
+  readonly modelTimeMs: number;
+  readonly usage: SampleUsage;
+}
+
+export interface SampleOptions {
+  readonly seed: number;
+  /** How many distinct apps to spread the traffic over (default 5), or the exact app ids to use. */
+  readonly apps?: number | readonly string[];
+  /** Time of the first event (default 2025-09-01T08:00:00Z); later events follow seconds apart. */
+  readonly start?: Date | string;
+}
+
+type Api = 'chat' | 'embeddings' | 'responses';
+
+interface Deployment {
+  readonly deployment: string;
+  readonly model: string;
+  readonly api: Api;
+  readonly reasoning: boolean;
+  readonly deploymentType: SampleV2Event['deploymentType'];
+  readonly region: string;
+  /** Relative share of traffic. */
+  readonly weight: number;
+}
+
+// Each deployment runs in one place, as real ones do, so a price book can be checked against them.
+// [deployment, model, api, reasoning, deploymentType, region, weight]
+const DEPLOYMENTS: readonly Deployment[] = (
+  [
+    ['gpt4o-prod', 'gpt-4o-2024-08-06', 'chat', false, 'global', 'eastus', 4],
+    ['gpt4o-responses', 'gpt-4o-2024-08-06', 'responses', false, 'global', 'eastus', 2],
+    ['gpt4o-mini', 'gpt-4o-mini-2024-07-18', 'chat', false, 'datazone', 'eastus2', 5],
+    ['o3-mini', 'o3-mini-2025-01-31', 'chat', true, 'global', 'swedencentral', 2],
+    ['gpt5-mini', 'gpt-5-mini-2025-08-07', 'responses', true, 'global', 'eastus2', 3],
+    ['embed-large', 'text-embedding-3-large', 'embeddings', false, 'global', 'eastus', 4],
+  ] as const
+).map(([deployment, model, api, reasoning, deploymentType, region, weight]) => ({
+  deployment,
+  model,
+  api,
+  reasoning,
+  deploymentType,
+  region,
+  weight,
+}));
+const TOTAL_WEIGHT = DEPLOYMENTS.reduce((sum, d) => sum + d.weight, 0);
+const PRODUCTS = ['aoai-standard', 'aoai-premium'] as const;
+const DEFAULT_START = '2025-09-01T08:00:00.000Z';
+
+/** Builds `count` events in time order. Throws only on a bad argument. */
+export function buildSampleEvents(count: number, options: SampleOptions): SampleV2Event[] {
+  if (!Number.isInteger(count) || count < 0)
+    throw new RangeError(`count must be a whole number >= 0, got ${count}`);
+  const random = mulberry32(options.seed);
+  const tenantId = guid(random);
+  const apps = appList(options.apps, random).map((appId, i) => ({
+    appId,
+    subscriptionId: `sub-${hex(random, 8)}`,
+    productId: PRODUCTS[i % PRODUCTS.length] ?? PRODUCTS[0],
+  }));
+  let time = startTime(options.start);
+  const events: SampleV2Event[] = [];
+  for (let i = 0; i < count; i++) {
+    time += 200 + Math.floor(random() * 5_000);
+    const app = pick(apps, random);
+    const dep = pickDeployment(random);
+    const stream = dep.api !== 'embeddings' && random() < 0.3;
+    events.push({
+      schema: 'aoai-usage/2',
+      requestId: guid(random),
+      eventTime: new Date(time).toISOString(),
+      appId: app.appId,
+      tenantId,
+      subscriptionId: app.subscriptionId,
+      productId: app.productId,
+      deployment: dep.deployment,
+      deploymentType: dep.deploymentType,
+      region: dep.region,
+      backend: `https://aoai-${dep.region}.openai.azure.com`,
+      operation: dep.api === 'chat' ? 'chat.completion' : dep.api === 'embeddings' ? 'embedding' : 'response',
+      model: dep.model,
+      stream,
+      statusCode: 200,
+      modelTimeMs: 40 + Math.floor(random() * (dep.reasoning ? 9_000 : 2_500)),
+      usage: buildUsage(dep, random),
+    });
+  }
+  return events;
+}
+
+function buildUsage(dep: Deployment, random: () => number): SampleUsage {
+  const prompt = dep.api === 'embeddings' ? int(random, 3, 2_000) : int(random, 20, 6_000);
+  if (dep.api === 'embeddings') return { prompt_tokens: prompt, total_tokens: prompt };
+  // Prompt caching starts at 1,024 tokens and then hits in 128-token steps (prompt-caching doc).
+  const cached =
+    prompt >= 1_024 && random() < 0.5 ? 1_024 + 128 * Math.floor((random() * (prompt - 1_024)) / 128) : 0;
+  const visible = int(random, 1, 800);
+  const reasoning = dep.reasoning ? 64 * int(random, 0, 40) : 0;
+  const completion = visible + reasoning;
+  const total = prompt + completion;
+  if (dep.api === 'responses') {
+    // Raw Responses API wire shape (the SDK dump in the reference omits input_tokens_details).
+    return {
+      input_tokens: prompt,
+      input_tokens_details: { cached_tokens: cached },
+      output_tokens: completion,
+      output_tokens_details: { reasoning_tokens: reasoning },
+      total_tokens: total,
+    };
+  }
+  // Same keys, same alphabetical order as aoai_chat_completion_gpt41_real.json.
+  return {
+    completion_tokens: completion,
+    completion_tokens_details: {
+      accepted_prediction_tokens: 0,
+      audio_tokens: 0,
+      reasoning_tokens: reasoning,
+      rejected_prediction_tokens: 0,
+    },
+    prompt_tokens: prompt,
+    prompt_tokens_details: { audio_tokens: 0, cached_tokens: cached },
+    total_tokens: total,
+  };
+}
+
+function appList(apps: SampleOptions['apps'], random: () => number): string[] {
+  if (typeof apps === 'object') {
+    if (apps.length === 0) throw new RangeError('apps must name at least one app id');
+    return apps.map((id) => id.toLowerCase());
+  }
+  const n = apps ?? 5;
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`apps must be a whole number >= 1, got ${n}`);
+  return Array.from({ length: n }, () => guid(random));
+}
+
+function startTime(start: SampleOptions['start']): number {
+  const ms = new Date(start ?? DEFAULT_START).getTime();
+  if (Number.isNaN(ms)) throw new RangeError(`start is not a date: ${String(start)}`);
+  return ms;
+}
+
+function pickDeployment(random: () => number): Deployment {
+  let roll = random() * TOTAL_WEIGHT;
+  for (const dep of DEPLOYMENTS) {
+    roll -= dep.weight;
+    if (roll < 0) return dep;
+  }
+  return DEPLOYMENTS[DEPLOYMENTS.length - 1] ?? pick(DEPLOYMENTS, random);
+}
+
+function pick<T>(items: readonly T[], random: () => number): T {
+  const item = items[Math.floor(random() * items.length)];
+  if (item === undefined) throw new RangeError('cannot pick from an empty list');
+  return item;
+}
+
+function int(random: () => number, min: number, max: number): number {
+  return min + Math.floor(random() * (max - min + 1));
+}
+
+/** A lower-case, version-4-shaped GUID drawn from the seeded generator (never from crypto). */
+function guid(random: () => number): string {
+  const h = hex(random, 32).split('');
+  h[12] = '4';
+  h[16] = '89ab'[Math.floor(random() * 4)] ?? '8';
+  const s = h.join('');
+  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+}
+
+function hex(random: () => number, length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += Math.floor(random() * 16).toString(16);
+  return out;
+}
+
+/** Small, fast, well-mixed 32-bit PRNG; reproducible across Node versions unlike Math.random. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}

@@ -1,0 +1,44 @@
+import type { UsageSlice } from './types.js';
+
+/** The fields of a usage record a rollup needs (the projection the refresher reads). */
+export interface RecordAmounts {
+  readonly day: string;
+  readonly appId: string;
+  readonly appDisplayName: string | null;
+  readonly businessUnit: string | null;
+  readonly model: string;
+  readonly deploymentType: string;
+  readonly promptTokens: number;
+  readonly cachedTokens: number;
+  readonly completionTokens: number;
+  readonly reasoningTokens: number;
+  readonly totalTokens: number;
+  readonly costNanos: number | null;
+}
+
+/** Pure: the records of one (app, day) → one slice per (model, deployment type). */
+export function rollUp(records: readonly RecordAmounts[]): UsageSlice[] {
+  const slices = new Map<string, UsageSlice>();
+  for (const r of records) {
+    const key = `${r.model}|${r.deploymentType}`;
+    const s = slices.get(key);
+    slices.set(key, {
+      day: r.day,
+      appId: r.appId,
+      // The latest known name wins, so a backfilled name shows up in the rollup too.
+      appDisplayName: r.appDisplayName ?? s?.appDisplayName ?? null,
+      businessUnit: r.businessUnit ?? s?.businessUnit ?? null,
+      model: r.model,
+      deploymentType: r.deploymentType,
+      requests: (s?.requests ?? 0) + 1,
+      promptTokens: (s?.promptTokens ?? 0) + r.promptTokens,
+      cachedTokens: (s?.cachedTokens ?? 0) + r.cachedTokens,
+      completionTokens: (s?.completionTokens ?? 0) + r.completionTokens,
+      reasoningTokens: (s?.reasoningTokens ?? 0) + r.reasoningTokens,
+      totalTokens: (s?.totalTokens ?? 0) + r.totalTokens,
+      costNanos: (s?.costNanos ?? 0n) + BigInt(r.costNanos ?? 0),
+      unpricedRequests: (s?.unpricedRequests ?? 0) + (r.costNanos === null ? 1 : 0),
+    });
+  }
+  return [...slices.values()];
+}

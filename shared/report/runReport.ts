@@ -1,0 +1,16 @@
+import type { Services } from '../app/services.js';
+import { CosmosRollups } from '../store/cosmosRollups.js';
+import { buildReport } from './buildReport.js';
+import type { Report, ReportGrouping, UsageSlice } from './types.js';
+
+/** Brings rollups up to date, then reports from them: the one path behind CLI, HTTP and page. */
+export async function runReport(
+  services: Pick<Services, 'database' | 'apps' | 'settings'>,
+  query: { from: string; to: string; by: ReportGrouping },
+): Promise<{ report: Report; slices: UsageSlice[] }> {
+  const rollups = new CosmosRollups(services.database);
+  await rollups.refreshDirty();
+  const [slices, overrides] = await Promise.all([rollups.read(query.from, query.to), services.apps.allOverrides()]);
+  const report = buildReport(slices, { ...query, currency: services.settings.PRICE_CURRENCY, overrides });
+  return { report, slices };
+}

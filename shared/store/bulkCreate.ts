@@ -1,0 +1,91 @@
+import type { Container, OperationInput } from '@azure/cosmos';
+import pRetry, { AbortError } from 'p-retry';
+
+import { DependencyError } from '../errors.js';
+import type { WriteStatus } from '../pipeline/ports.js';
+
+/** Statuses worth another try: throttled, timeout, gone (split), retry-with, unavailable, transport. */
+const RETRYABLE = new Set([408, 410, 429, 449, 500, 503]);
+
+export interface BulkRetryOptions {
+  /** Our attempts on top of the SDK's own retries. */
+  readonly attempts: number;
+  readonly minDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_BULK_RETRY: BulkRetryOptions = { attempts: 5, minDelayMs: 200, maxDelayMs: 5_000 };
+
+interface Doc {
+  readonly id: string;
+  readonly pk: string;
+}
+
+/**
+ * Creates documents in bulk. Create (not upsert) is what makes redelivery idempotent and lets
+ * "first write wins": 201 → created, 409 → exists. Only the operations that failed transiently
+ * are retried; anything else, or retries exhausted, throws so the batch can be spilled.
+ */
+export function bulkCreate(
+  container: Container,
+  docs: readonly Doc[],
+  retry: BulkRetryOptions = DEFAULT_BULK_RETRY,
+): Promise<Map<string, WriteStatus>> {
+  return bulkWrite(container, 'Create', docs, retry);
+}
+
+/** Upserts in bulk with the same bounded retry (for documents where the last write should win). */
+export async function bulkUpsert(
+  container: Container,
+  docs: readonly Doc[],
+  retry: BulkRetryOptions = DEFAULT_BULK_RETRY,
+): Promise<void> {
+  await bulkWrite(container, 'Upsert', docs, retry);
+}
+
+async function bulkWrite(
+  container: Container,
+  operationType: 'Create' | 'Upsert',
+  docs: readonly Doc[],
+  retry: BulkRetryOptions,
+): Promise<Map<string, WriteStatus>> {
+  const statuses = new Map<string, WriteStatus>();
+  let pending: readonly Doc[] = docs;
+  await pRetry(
+    async () => {
+      if (pending.length === 0) return;
+      const ops: OperationInput[] = pending.map((doc) => ({
+        operationType,
+        partitionKey: doc.pk,
+        resourceBody: { ...doc },
+      }));
+      const results = await container.items.executeBulkOperations(ops);
+      const failed: Doc[] = [];
+      let lastProblem = '';
+      results.forEach((result, i) => {
+        const doc = pending[i];
+        if (doc === undefined) return;
+        const code = result.response?.statusCode ?? result.error?.code;
+        if (code === 201 || code === 200) statuses.set(doc.id, 'created');
+        else if (code === 409) statuses.set(doc.id, 'exists');
+        else if (typeof code !== 'number' || RETRYABLE.has(code)) {
+          failed.push(doc);
+          lastProblem = `status ${String(code ?? result.error?.message ?? 'unknown')}`;
+        } else {
+          throw new AbortError(`${operationType} ${doc.id} in ${container.id} failed with ${code}`);
+        }
+      });
+      pending = failed;
+      if (failed.length > 0) throw new Error(`${failed.length} writes to ${container.id} failed (${lastProblem})`);
+    },
+    {
+      retries: retry.attempts - 1,
+      minTimeout: retry.minDelayMs,
+      maxTimeout: retry.maxDelayMs,
+      randomize: true,
+    },
+  ).catch((error: unknown) => {
+    throw new DependencyError('cosmos', (error as Error).message, { cause: error });
+  });
+  return statuses;
+}

@@ -1,0 +1,52 @@
+import type { ContainerDefinition, Database, IndexingPolicy } from '@azure/cosmos';
+
+/** Index only what the report, audit, backfill and docs/finance-queries.md filter or sort on. */
+function indexOnly(paths: readonly string[]): IndexingPolicy {
+  return {
+    indexingMode: 'consistent',
+    automatic: true,
+    includedPaths: paths.map((path) => ({ path: `/${path}/?` })),
+    excludedPaths: [{ path: '/*' }, { path: '/"_etag"/?' }],
+  };
+}
+
+/** Every container is partitioned on a synthetic `/pk` whose meaning is documented per container. */
+export const CONTAINERS = {
+  /** pk = `<appId>|<day>`. */
+  usage: {
+    id: 'usage',
+    partitionKey: { paths: ['/pk'] },
+    indexingPolicy: indexOnly([
+      'day',
+      'eventTime',
+      'appId',
+      'businessUnit',
+      'model',
+      'deploymentType',
+      'costStatus',
+      'identityStatus',
+      'unpricedReason',
+    ]),
+  },
+  /** pk = id: dead letters are written and read one by one, queried rarely. */
+  deadletter: { id: 'deadletter', partitionKey: { paths: ['/pk'] }, indexingPolicy: indexOnly(['day', 'receivedAt']) },
+  /** pk = model family: the price book is read whole, written per family. */
+  prices: { id: 'prices', partitionKey: { paths: ['/pk'] }, indexingPolicy: indexOnly(['docType', 'family']) },
+  /** pk = appId. */
+  apps: { id: 'apps', partitionKey: { paths: ['/pk'] }, indexingPolicy: indexOnly(['docType', 'lastSeen']) },
+  /** pk = `<appId>|<day>` for rollups; dirty markers live beside them. */
+  rollups: {
+    id: 'rollups',
+    partitionKey: { paths: ['/pk'] },
+    indexingPolicy: indexOnly(['docType', 'day', 'appId', 'businessUnit', 'model']),
+  },
+} as const satisfies Record<string, ContainerDefinition>;
+
+export type ContainerName = keyof typeof CONTAINERS;
+
+/** Creates the database's containers if missing; existing ones are left as they are. */
+export async function ensureContainers(database: Database, names: readonly ContainerName[]): Promise<void> {
+  for (const name of names) {
+    await database.containers.createIfNotExists(CONTAINERS[name]);
+  }
+}

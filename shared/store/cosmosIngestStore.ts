@@ -1,0 +1,26 @@
+import type { Database } from '@azure/cosmos';
+
+import type { DeadLetter, IngestStore, WriteStatus } from '../pipeline/ports.js';
+import type { UsageRecord } from '../pipeline/record.js';
+import { bulkCreate, DEFAULT_BULK_RETRY, type BulkRetryOptions } from './bulkCreate.js';
+import { markDirty } from './rollupMarkers.js';
+
+/** The Cosmos side of ingest: usage records, dead letters and rollup markers. */
+export class CosmosIngestStore implements IngestStore {
+  constructor(
+    private readonly database: Database,
+    private readonly retry: BulkRetryOptions = DEFAULT_BULK_RETRY,
+  ) {}
+
+  createRecords(records: readonly UsageRecord[]): Promise<ReadonlyMap<string, WriteStatus>> {
+    return bulkCreate(this.database.container('usage'), records, this.retry);
+  }
+
+  createDeadLetters(deadLetters: readonly DeadLetter[]): Promise<ReadonlyMap<string, WriteStatus>> {
+    return bulkCreate(this.database.container('deadletter'), deadLetters, this.retry);
+  }
+
+  markRollupsDirty(groups: readonly { day: string; appId: string }[]): Promise<void> {
+    return markDirty(this.database.container('rollups'), groups, this.retry);
+  }
+}

@@ -1,0 +1,167 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+
+import { v2EventSchema } from '../../../shared/events/v2Schema.js';
+
+const ROOT = new URL('../../../', import.meta.url);
+const read = (path: string): string => readFileSync(new URL(path, ROOT), 'utf8');
+const POLICY_FILES = readdirSync(new URL('infra/apim/', ROOT)).filter((name) => name.endsWith('.xml'));
+
+type XmlNode = Record<string, unknown>;
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', trimValues: false });
+
+/** Every element named `tag`, at any depth. */
+function elements(node: unknown, tag: string): XmlNode[] {
+  if (Array.isArray(node)) return node.flatMap((child) => elements(child, tag));
+  if (typeof node !== 'object' || node === null) return [];
+  return Object.entries(node as XmlNode).flatMap(([key, value]) => {
+    // An element with only text parses to a plain string; keep it as a node all the same.
+    const own = key === tag ? (Array.isArray(value) ? value : [value]).map(asNode) : [];
+    return [...own, ...elements(value, tag)];
+  });
+}
+
+/** True, or the validator's error (which names the line), so a failure says where. */
+function wellFormed(text: string): unknown {
+  // fast-xml-parser 5 marks XMLValidator deprecated in favour of the separate fast-xml-validator
+  // package, which is not a dependency; the bundled one still validates the same way.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
+  return XMLValidator.validate(text);
+}
+
+function asNode(value: unknown): XmlNode {
+  return typeof value === 'object' && value !== null ? (value as XmlNode) : { '#text': value };
+}
+
+function policy(name: string): { text: string; doc: XmlNode } {
+  const text = read(`infra/apim/${name}`);
+  return { text, doc: parser.parse(text) as XmlNode };
+}
+
+const attr = (node: XmlNode | undefined, name: string): string => {
+  const value = node?.[`@_${name}`];
+  return typeof value === 'string' ? value : '';
+};
+
+describe('APIM policies', () => {
+  it('has the four policy files', () => {
+    expect(POLICY_FILES.sort()).toEqual([
+      'chargeback-logging.xml',
+      'load-balancing-random.xml',
+      'load-balancing.xml',
+      'stream-include-usage.xml',
+    ]);
+  });
+
+  it.each(POLICY_FILES)('%s is well-formed XML and never pins a partition', (name) => {
+    const { text, doc } = policy(name);
+    expect(wellFormed(text)).toBe(true);
+    expect(elements(doc, 'log-to-eventhub').every((node) => attr(node, 'partition-id') === '')).toBe(true);
+    // The seed's culture-dependent time.
+    expect(text).not.toMatch(/UtcNow\.ToString\(\)/);
+  });
+
+  it.each(POLICY_FILES)('%s is still one whole document once Bicep cuts the leading comment', (name) => {
+    // apim.bicep deploys substring(text, indexOf(text, '<root>')); the root's first mention must be the root.
+    const root = name.startsWith('load-balancing') ? 'policies' : 'fragment';
+    const { text } = policy(name);
+    const deployed = text.slice(text.indexOf(`<${root}>`));
+    expect(wellFormed(deployed)).toBe(true);
+    expect(Object.keys(parser.parse(deployed) as XmlNode)).toEqual([root]);
+  });
+
+  describe('chargeback-logging.xml', () => {
+    const { text, doc } = policy('chargeback-logging.xml');
+    const log = elements(doc, 'log-to-eventhub')[0];
+
+    it('is a fragment that logs to the chargeback logger, keyed by app', () => {
+      expect(Object.keys(doc)).toContain('fragment');
+      expect(elements(doc, 'log-to-eventhub')).toHaveLength(1);
+      expect(attr(log, 'logger-id')).toBe('chargeback-eventhub');
+      expect(attr(log, 'partition-key')).toContain('chargeback-app-id');
+    });
+
+    it('logs only successful responses that carry usage, without throwing', () => {
+      expect(text).toContain('StatusCode / 100 != 2');
+      expect(text).toContain('preserveContent: true');
+      expect(text).toContain('text/event-stream');
+      expect(text).toMatch(/catch \(Exception\)/);
+      const when = elements(doc, 'when')[0];
+      expect(attr(when, 'condition')).toContain('chargeback-usage');
+      expect(elements(when, 'log-to-eventhub')).toHaveLength(1);
+    });
+
+    it('takes identity from the validated token: appid, else azp, and tid', () => {
+      expect(text).toContain('context.Variables["jwt"] as Jwt');
+      expect(text).toContain('GetValueOrDefault("appid", "")');
+      expect(text).toContain('GetValueOrDefault("azp", "")');
+      expect(text).toContain('GetValueOrDefault("tid", "")');
+    });
+
+    it('writes an ISO UTC time, the request id and the usage verbatim', () => {
+      expect(text).toContain('DateTime.UtcNow.ToString("o")');
+      expect(text).toContain('evt["requestId"] = context.RequestId.ToString()');
+      expect(text).toContain('evt["usage"] = found["usage"]');
+    });
+
+    it('documents its output in samples/v2-event-from-policy.json, which the v2 schema accepts', () => {
+      const sample = JSON.parse(read('samples/v2-event-from-policy.json')) as Record<string, unknown>;
+      const written = [...text.matchAll(/evt\["(\w+)"\]\s*=/g)].map((m) => m[1]);
+      expect(Object.keys(sample)).toEqual(written);
+      const result = v2EventSchema.safeParse(sample);
+      expect(result.error?.issues ?? []).toEqual([]);
+      expect(sample.eventTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      expect(sample.schema).toBe('aoai-usage/2');
+    });
+  });
+
+  describe('stream-include-usage.xml', () => {
+    const { text, doc } = policy('stream-include-usage.xml');
+
+    it('sets stream_options.include_usage on streaming chat-completions requests only', () => {
+      expect(Object.keys(doc)).toContain('fragment');
+      expect(attr(elements(doc, 'when')[0], 'condition')).toContain('/chat/completions');
+      expect(elements(doc, 'set-body')).toHaveLength(1);
+      expect(text).toContain('options["include_usage"] = true');
+      expect(text).toContain('body["stream_options"] = options');
+      expect(text).toContain('(bool)body["stream"]');
+      expect(text).toMatch(/catch \(Exception\)/);
+    });
+  });
+
+  describe('load balancing', () => {
+    it('load-balancing.xml routes to the pool, retries throttling, and includes both fragments', () => {
+      const { doc } = policy('load-balancing.xml');
+      expect(attr(elements(doc, 'set-backend-service')[0], 'backend-id')).toBe('aoai-pool');
+      expect(attr(elements(doc, 'retry')[0], 'condition')).toContain('429');
+      expect(attr(elements(doc, 'forward-request')[0], 'buffer-request-body')).toBe('true');
+      expect(attr(elements(doc, 'validate-azure-ad-token')[0], 'output-token-variable-name')).toBe('jwt');
+      expect(elements(doc, 'include-fragment').map((node) => attr(node, 'fragment-id'))).toEqual([
+        'stream-include-usage',
+        'chargeback-logging',
+      ]);
+    });
+
+    it('load-balancing-random.xml is the seed pattern: a random single backend per try', () => {
+      const { doc } = policy('load-balancing-random.xml');
+      expect(attr(elements(doc, 'set-backend-service')[0], 'backend-id')).toContain('new Random().Next(');
+      expect(attr(elements(doc, 'validate-azure-ad-token')[0], 'output-token-variable-name')).toBe('jwt');
+    });
+  });
+
+  describe('the Bicep that deploys them', () => {
+    const bicep = read('infra/modules/apim.bicep');
+
+    it('loads every policy file that exists, and names the logger the fragment uses', () => {
+      for (const [, file] of bicep.matchAll(/loadTextContent\('\.\.\/apim\/([\w.-]+)'\)/g)) {
+        expect(POLICY_FILES).toContain(file);
+      }
+      expect(bicep).toContain("'chargeback-eventhub'");
+      expect(bicep).toContain("'chargeback-logging'");
+      expect(bicep).toContain("'stream-include-usage'");
+      expect(bicep).toContain("'aoai-pool'");
+    });
+  });
+});
