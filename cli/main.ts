@@ -5,6 +5,7 @@ import { DependencyError, ensureError, UserError } from '../shared/errors.js';
 import { registerApps } from './commands/apps.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerPrices } from './commands/prices.js';
+import { registerReport } from './commands/report.js';
 
 const program = new Command('chargeback')
   .description('Azure OpenAI chargeback: ingest usage, refresh prices, report cost per app and business unit')
@@ -13,6 +14,7 @@ const program = new Command('chargeback')
 
 registerIngest(program);
 registerPrices(program);
+registerReport(program);
 registerApps(program);
 
 try {

@@ -4,7 +4,9 @@ import { z } from 'zod';
 
 import { UserError } from '../shared/errors.js';
 
-const localSettingsSchema = z.object({ Values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) });
+const localSettingsSchema = z.object({
+  Values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+});
 
 /**
  * The CLI reads the same settings as the functions: the environment, then `local.settings.json`

@@ -17,7 +17,9 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** The whole pipeline on embedded local services: no Azure account, no network. */
 async function main(): Promise<void> {
-  const snapshot = JSON.parse(readFileSync(samples('retail-prices-snapshot.json'), 'utf8')) as RetailPriceItem[];
+  const snapshot = JSON.parse(
+    readFileSync(samples('retail-prices-snapshot.json'), 'utf8'),
+  ) as RetailPriceItem[];
   const stack = await startLocalStack({
     servicePrincipals: DEMO_SERVICE_PRINCIPALS,
     priceItems: snapshot,
@@ -36,7 +38,9 @@ async function main(): Promise<void> {
       store: services.prices,
       dispatcher: services.retailDispatcher,
     });
-    say(`\nprices refresh: ${prices.items} catalog items → ${prices.tokenMeters} token meters in the price book`);
+    say(
+      `\nprices refresh: ${prices.items} catalog items → ${prices.tokenMeters} token meters in the price book`,
+    );
 
     const file = samples('events.jsonl');
     const result = await ingestStream(readEvents(file), services.ingest, services.spill);
@@ -58,6 +62,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

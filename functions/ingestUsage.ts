@@ -7,7 +7,11 @@ import { formatSummary } from '../shared/pipeline/summary.js';
 
 /** Event Hub → usage records. A shell: all logic is in shared/pipeline. */
 export async function ingestUsage(messages: unknown, context: InvocationContext): Promise<void> {
-  const services = await sharedServices({ log: (m) => context.warn(m) });
+  const services = await sharedServices({
+    log: (m) => {
+      context.warn(m);
+    },
+  });
   const bodies = Array.isArray(messages) ? (messages as unknown[]) : [messages];
   const sources = sourcesFromTrigger(context.triggerMetadata, bodies.length);
   const result = await ingestBatch(bodies, sources, services.ingest, services.spill);
@@ -31,6 +35,11 @@ app.eventHub('ingestUsage', {
   consumerGroup: '%USAGE_CONSUMER_GROUP%',
   cardinality: 'many',
   // Only a failed spill throws; the host then retries the batch before it checkpoints past it.
-  retry: { strategy: 'exponentialBackoff', maxRetryCount: 8, minimumInterval: { seconds: 5 }, maximumInterval: { minutes: 5 } },
+  retry: {
+    strategy: 'exponentialBackoff',
+    maxRetryCount: 8,
+    minimumInterval: { seconds: 5 },
+    maximumInterval: { minutes: 5 },
+  },
   handler: ingestUsage,
 });

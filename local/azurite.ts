@@ -23,11 +23,20 @@ export async function startAzurite(): Promise<LocalAzurite> {
   const bin = join(dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'blob', 'main.js');
   const child = spawn(
     process.execPath,
-    [bin, '--inMemoryPersistence', '--skipApiVersionCheck', '--silent', '--blobHost', '127.0.0.1', '--blobPort', String(blobPort)],
+    [
+      bin,
+      '--inMemoryPersistence',
+      '--skipApiVersionCheck',
+      '--silent',
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      String(blobPort),
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   await waitForPort(blobPort, child, () => stderr);
   return {
     blobPort,

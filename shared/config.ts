@@ -89,7 +89,7 @@ export const settingsSchema = z.object({
     .string()
     .regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression such as "0 0 2 * * *"')
     .default('0 0 2 * * *'),
-  PRICE_OVERRIDES: z.preprocess(blankToUndefined, jsonSetting(priceOverridesSchema)),
+  PRICE_OVERRIDES: z.preprocess(blankToUndefined, jsonSetting(priceOverridesSchema).optional()),
   BUSINESS_UNIT_TAG_PREFIX: z.string().min(1).default('businessUnit:'),
   AzureWebJobsStorage: z.preprocess(blankToUndefined, z.string().min(1).optional()),
   AzureWebJobsStorage__accountName: z.preprocess(blankToUndefined, z.string().min(1).optional()),

@@ -28,7 +28,9 @@ export function registerIngest(program: Command): void {
         }
         const accounted = t.recorded + t.pending + t.duplicates + t.deadLettered;
         if (spilledEvents > 0) {
-          process.stderr.write('the store failed: spilled batches are safe; run `chargeback backfill` once it is back\n');
+          process.stderr.write(
+            'the store failed: spilled batches are safe; run `chargeback backfill` once it is back\n',
+          );
           process.exitCode = 3;
         } else if (accounted !== result.read) {
           process.stderr.write(`only ${accounted} of ${result.read} events are accounted for\n`);

@@ -55,7 +55,9 @@ export async function createServices(settings: Settings, options: ServiceOptions
       endpoint: settings.COSMOS_ENDPOINT,
       key: settings.COSMOS_KEY,
       database: settings.COSMOS_DATABASE,
-      ...(options.trustedCa === undefined ? {} : { agent: new Agent({ ca: options.trustedCa, keepAlive: true }) }),
+      ...(options.trustedCa === undefined
+        ? {}
+        : { agent: new Agent({ ca: options.trustedCa, keepAlive: true }) }),
     },
     ['usage', 'deadletter', 'prices', 'apps', 'rollups'],
   );

@@ -12,7 +12,8 @@ export const NANO_PER_UNIT = 1_000_000_000n;
 export function toAtto(value: number | string): bigint {
   const text = typeof value === 'number' ? numberToDecimalText(value) : value.trim();
   const match = /^(-?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
-  if (!match || (match[2] === '' && (match[3] ?? '') === '')) throw new RangeError(`not a decimal number: ${text}`);
+  if (!match || (match[2] === '' && (match[3] ?? '') === ''))
+    throw new RangeError(`not a decimal number: ${text}`);
   const [, sign, intPart = '', fracPart = '', expPart = '0'] = match;
   const digits = BigInt(`${intPart}${fracPart}` || '0');
   const scale = ATTO_DIGITS + Number(expPart) - fracPart.length;
@@ -45,7 +46,8 @@ export function divideHalfEven(numerator: bigint, denominator: bigint): bigint {
   const n = negative ? -numerator : numerator;
   const quotient = n / denominator;
   const twice = (n % denominator) * 2n;
-  const rounded = twice > denominator || (twice === denominator && quotient % 2n === 1n) ? quotient + 1n : quotient;
+  const rounded =
+    twice > denominator || (twice === denominator && quotient % 2n === 1n) ? quotient + 1n : quotient;
   return negative ? -rounded : rounded;
 }
 

@@ -8,7 +8,11 @@ import type { EventSource } from './types.js';
  * redelivered from the same hub position must map to the same id, while two identical calls at
  * different positions must not; a file has no position, so its events are keyed by content.
  */
-export function idempotencyKey(requestId: string | undefined, canonical: string, source: EventSource): string {
+export function idempotencyKey(
+  requestId: string | undefined,
+  canonical: string,
+  source: EventSource,
+): string {
   if (requestId !== undefined) return isGuid(requestId) ? requestId.toLowerCase() : requestId;
   const position =
     source.kind === 'eventhub' && source.partitionId !== undefined && source.sequenceNumber !== undefined

@@ -31,7 +31,8 @@ export function normalizeEvent(body: unknown, source: EventSource, now: Date): N
   return reject(raw, [
     {
       path: '(body)',
-      problem: 'is not a usage event: expected v2 ("schema": "aoai-usage/2") or v1 ("event-time", "appid", …)',
+      problem:
+        'is not a usage event: expected v2 ("schema": "aoai-usage/2") or v1 ("event-time", "appid", …)',
     },
   ]);
 }
@@ -59,7 +60,8 @@ function fromV1(event: V1Event): Draft {
     operation: event.operation,
     stream: null,
     statusCode: null,
-    modelTimeMs: modelTime !== undefined && Number.isFinite(modelTime) && event.modeltime !== '' ? modelTime : null,
+    modelTimeMs:
+      modelTime !== undefined && Number.isFinite(modelTime) && event.modeltime !== '' ? modelTime : null,
     promptTokens: event.prompt_tokens,
     cachedTokens: 0,
     completionTokens: completion,
@@ -110,7 +112,7 @@ function finish(
   }
   if (!time.ok || issues.length > 0) return reject(raw, issues);
 
-  const { rawTime: _t, rawAppId: _a, ...rest } = draft;
+  const { rawTime, rawAppId, ...rest } = draft;
   const id = idempotencyKey(draft.requestId ?? undefined, canonicalJson(value), source);
   return {
     ok: true,

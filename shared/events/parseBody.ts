@@ -34,14 +34,22 @@ function bodyText(body: unknown): BodyText {
     try {
       return { ok: true, raw: decoder.decode(body) };
     } catch {
-      return { ok: false, problem: 'body bytes are not valid UTF-8', raw: Buffer.from(new Uint8Array(body)).toString('latin1') };
+      return {
+        ok: false,
+        problem: 'body bytes are not valid UTF-8',
+        raw: Buffer.from(new Uint8Array(body)).toString('latin1'),
+      };
     }
   }
   if (body === undefined) return { ok: false, problem: 'body is empty', raw: '' };
   try {
     return { ok: true, raw: JSON.stringify(body), value: body };
   } catch (error) {
-    return { ok: false, problem: `body cannot be serialized (${(error as Error).message})`, raw: String(body) };
+    return {
+      ok: false,
+      problem: `body cannot be serialized (${(error as Error).message})`,
+      raw: Object.prototype.toString.call(body),
+    };
   }
 }
 

@@ -22,7 +22,9 @@ export function sourcesFromTrigger(metadata: unknown, count: number): EventSourc
     return {
       kind: 'eventhub',
       ...(partition === undefined ? {} : { partitionId: String(partition) }),
-      ...(sequence === undefined || !Number.isSafeInteger(Number(sequence)) ? {} : { sequenceNumber: Number(sequence) }),
+      ...(sequence === undefined || !Number.isSafeInteger(Number(sequence))
+        ? {}
+        : { sequenceNumber: Number(sequence) }),
       ...(offset === undefined ? {} : { offset: String(offset) }),
       ...(enqueued === undefined ? {} : { enqueuedTimeUtc: enqueued }),
     };

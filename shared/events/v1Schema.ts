@@ -4,7 +4,8 @@ import { REQUEST_ID, REQUEST_ID_PROBLEM } from './guid.js';
 import { tokenCountString } from './tokenCount.js';
 import { inconsistency } from './usageShapes.js';
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 /**
  * The seed's APIM policy: every value a string, `event-time` from .NET `DateTime.UtcNow.ToString()`,

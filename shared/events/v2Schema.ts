@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { REQUEST_ID, REQUEST_ID_PROBLEM } from './guid.js';
 import { usageSchema } from './usageShapes.js';
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 /** Azure's deployment SKU names map onto the three pricing deployment types. */
 const DEPLOYMENT_TYPES: Readonly<Record<string, 'global' | 'datazone' | 'regional'>> = {
@@ -15,19 +16,23 @@ const DEPLOYMENT_TYPES: Readonly<Record<string, 'global' | 'datazone' | 'regiona
   standard: 'regional',
 };
 
-export const deploymentTypeSchema = z
-  .string()
-  .transform((value, ctx) => {
-    const mapped = DEPLOYMENT_TYPES[value.trim().toLowerCase().replace(/[\s_-]/g, '')];
-    if (mapped === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `"${value.slice(0, 40)}" is not one of global, datazone, regional (or GlobalStandard, DataZoneStandard, Standard)`,
-      });
-      return z.NEVER;
-    }
-    return mapped;
-  });
+export const deploymentTypeSchema = z.string().transform((value, ctx) => {
+  const mapped =
+    DEPLOYMENT_TYPES[
+      value
+        .trim()
+        .toLowerCase()
+        .replace(/[\s_-]/g, '')
+    ];
+  if (mapped === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value.slice(0, 40)}" is not one of global, datazone, regional (or GlobalStandard, DataZoneStandard, Standard)`,
+    });
+    return z.NEVER;
+  }
+  return mapped;
+});
 
 /** Our gateway policy (infra/apim/chargeback-logging.xml): typed values and the response's `usage` verbatim. */
 export const v2EventSchema = z

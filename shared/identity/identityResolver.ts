@@ -8,7 +8,9 @@ import type { AppIdentity, Directory, DirectoryResult } from './types.js';
 /** The shared `apps` container as the resolver sees it. */
 export interface AppStore {
   /** Cache entries and overrides for these appIds (one query, not one per app). */
-  read(appIds: readonly string[]): Promise<{ cache: Map<string, AppCacheDoc>; overrides: Map<string, string> }>;
+  read(
+    appIds: readonly string[],
+  ): Promise<{ cache: Map<string, AppCacheDoc>; overrides: Map<string, string> }>;
   write(docs: readonly AppCacheDoc[]): Promise<void>;
 }
 
@@ -61,7 +63,8 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
         stats.storeHits++;
         return false;
       });
-      const looked = toLookup.length > 0 ? await options.directory.lookup(toLookup) : new Map<string, DirectoryResult>();
+      const looked =
+        toLookup.length > 0 ? await options.directory.lookup(toLookup) : new Map<string, DirectoryResult>();
       stats.graphLookups += toLookup.length;
 
       const at = now().toISOString();
@@ -82,7 +85,12 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
         const doc = cache.get(appId);
         const override = overrides.get(appId) ?? null;
         if (doc === undefined) {
-          result.set(appId, { status: 'pending', displayName: null, businessUnit: override, servicePrincipalType: null });
+          result.set(appId, {
+            status: 'pending',
+            displayName: null,
+            businessUnit: override,
+            servicePrincipalType: null,
+          });
           continue;
         }
         const identity: AppIdentity = {
@@ -91,7 +99,9 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
           businessUnit: override ?? doc.businessUnitFromTag,
           servicePrincipalType: doc.servicePrincipalType,
         };
-        memory.set(appId, identity, { ttl: doc.status === 'resolved' ? undefined : Math.min(unknownTtl, 10 * 60_000) });
+        memory.set(appId, identity, {
+          ttl: doc.status === 'resolved' ? undefined : Math.min(unknownTtl, 10 * 60_000),
+        });
         result.set(appId, identity);
       }
       return result;

@@ -14,7 +14,8 @@ export function buildDeadLetter(
   source: EventSource,
   receivedAt: Date,
 ): DeadLetter {
-  const position = source.kind === 'eventhub' ? `|eh:${source.partitionId ?? ''}:${source.sequenceNumber ?? ''}` : '';
+  const position =
+    source.kind === 'eventhub' ? `|eh:${source.partitionId ?? ''}:${source.sequenceNumber ?? ''}` : '';
   const id = `dl-${sha256(raw + position).slice(0, 40)}`;
   const rawBytes = Buffer.byteLength(raw, 'utf8');
   const truncated = rawBytes > DEAD_LETTER_RAW_LIMIT;

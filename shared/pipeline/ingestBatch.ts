@@ -11,7 +11,12 @@ export interface Spill {
 
 export type IngestResult =
   | { readonly status: 'processed'; readonly summary: BatchSummary }
-  | { readonly status: 'spilled'; readonly spill: string; readonly reason: string; readonly received: number };
+  | {
+      readonly status: 'spilled';
+      readonly spill: string;
+      readonly reason: string;
+      readonly received: number;
+    };
 
 /**
  * The entry point shared by the Event Hub function and `chargeback ingest`. If the store fails

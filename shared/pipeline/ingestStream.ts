@@ -1,3 +1,4 @@
+import { ensureError } from '../errors.js';
 import type { EventSource } from '../events/types.js';
 import { ingestBatch, type Spill } from './ingestBatch.js';
 import type { IngestPorts } from './ports.js';
@@ -31,7 +32,7 @@ export async function ingestStream(
   let read = 0;
   const spilled: StreamResult['spilled'] = [];
   const inFlight = new Set<Promise<void>>();
-  let failure: unknown;
+  let failure: Error | undefined;
 
   const run = (bodies: unknown[], sources: EventSource[]) => {
     const task = ingestBatch(bodies, sources, ports, spill).then(
@@ -44,7 +45,7 @@ export async function ingestStream(
         }
       },
       (error: unknown) => {
-        failure ??= error;
+        failure ??= ensureError(error);
       },
     );
     const tracked = task.finally(() => inFlight.delete(tracked));

@@ -36,7 +36,11 @@ export async function processBatch(
     const source = sources[index] ?? { kind: 'eventhub' };
     const result = normalizeEvent(body, source, now);
     if (!result.ok) {
-      deadLetters.push({ index, deadLetter: buildDeadLetter(result.raw, result.issues, source, now), reasons: result.issues });
+      deadLetters.push({
+        index,
+        deadLetter: buildDeadLetter(result.raw, result.issues, source, now),
+        reasons: result.issues,
+      });
       return;
     }
     if (firstIndexOfId.has(result.usage.id)) {

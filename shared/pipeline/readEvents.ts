@@ -6,7 +6,7 @@ import type { EventSource } from '../events/types.js';
 
 export interface FileEvent {
   /** The line's text; a line that is not JSON is a bad event for the pipeline, not a crash here. */
-  readonly body: string | unknown;
+  readonly body: unknown;
   readonly source: EventSource;
 }
 
@@ -30,7 +30,8 @@ export async function* readEvents(path: string, stdin: Readable = process.stdin)
     const trimmed = line.trim();
     if (trimmed === '') continue;
     if (!sawContent && trimmed.startsWith('[')) {
-      arrayText = [line];
+      // `trimmed`, not `line`: trim() drops a UTF-8 BOM (Windows editors, PowerShell), which JSON.parse rejects.
+      arrayText = [trimmed];
       continue;
     }
     sawContent = true;

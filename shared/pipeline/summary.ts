@@ -23,7 +23,10 @@ export interface BatchSummary {
   readonly outcomes: readonly EventOutcome[];
 }
 
-export function summarize(outcomes: readonly EventOutcome[], identity: Readonly<Record<string, number>>): BatchSummary {
+export function summarize(
+  outcomes: readonly EventOutcome[],
+  identity: Readonly<Record<string, number>>,
+): BatchSummary {
   const count = (name: EventOutcome['outcome']) => outcomes.filter((o) => o.outcome === name).length;
   const unpriced = outcomes.filter(
     (o) => (o.outcome === 'recorded' || o.outcome === 'pending') && o.record.costStatus === 'unpriced',
@@ -64,6 +67,16 @@ export function addCounts(a: Totals, b: Totals): Totals {
   };
 }
 
-export type Totals = Pick<BatchSummary, 'received' | 'recorded' | 'pending' | 'duplicates' | 'deadLettered' | 'unpriced'>;
+export type Totals = Pick<
+  BatchSummary,
+  'received' | 'recorded' | 'pending' | 'duplicates' | 'deadLettered' | 'unpriced'
+>;
 
-export const ZERO_TOTALS: Totals = { received: 0, recorded: 0, pending: 0, duplicates: 0, deadLettered: 0, unpriced: 0 };
+export const ZERO_TOTALS: Totals = {
+  received: 0,
+  recorded: 0,
+  pending: 0,
+  duplicates: 0,
+  deadLettered: 0,
+  unpriced: 0,
+};

@@ -13,7 +13,9 @@ export interface PriceRow extends TokenMeter {
   readonly effectiveEndDate: string | null;
 }
 
-type Lookup = { readonly ok: true; readonly row: PriceRow } | { readonly ok: false; readonly reason: string };
+type Lookup =
+  | { readonly ok: true; readonly row: PriceRow }
+  | { readonly ok: false; readonly reason: string; readonly ambiguous?: true };
 
 const keyOf = (family: string, deploymentType: DeploymentType, region: string) =>
   `${family}|${deploymentType}|${region}`;
@@ -69,6 +71,19 @@ export class PriceBook {
     if (!inForce) return { ok: false, reason: `no ${label} meter in force at ${at}` };
     if (inForce.effectiveEndDate !== null && atMs > Date.parse(inForce.effectiveEndDate)) {
       return { ok: false, reason: `${label} meter ended ${inForce.effectiveEndDate}` };
+    }
+    // Two meters with the same key and start but different prices (`gpt-35-turbo-4k-…` and `-16k-…`,
+    // whose context markers are not part of the family) must not be picked between by catalog order.
+    const rivals = rows.filter(
+      (r) =>
+        r.meterId !== inForce.meterId &&
+        r.effectiveStartDate === inForce.effectiveStartDate &&
+        r.retailPrice !== inForce.retailPrice &&
+        (r.effectiveEndDate === null || atMs <= Date.parse(r.effectiveEndDate)),
+    );
+    if (rivals.length > 0) {
+      const names = [inForce, ...rivals].map((r) => `${r.meterName} (${r.retailPrice})`).join(', ');
+      return { ok: false, reason: `ambiguous meter for ${label}: ${names}`, ambiguous: true };
     }
     return { ok: true, row: inForce };
   }

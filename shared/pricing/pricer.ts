@@ -42,6 +42,10 @@ function priceUsage(
   const cached = usage.cachedTokens > 0 ? find('cachedInput') : undefined;
   const output = usage.completionTokens > 0 ? find('output') : undefined;
   if (output !== undefined && !output.ok) return { status: 'unpriced', reason: output.reason };
+  // A missing cached meter falls back to the input price below; an ambiguous one must not.
+  if (cached !== undefined && !cached.ok && cached.ambiguous === true) {
+    return { status: 'unpriced', reason: cached.reason };
+  }
 
   const applied: AppliedPrice[] = [];
   const use = (row: PriceRow): TokenPrice => {

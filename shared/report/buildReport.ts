@@ -45,7 +45,8 @@ export function buildReport(
   const groups = new Map<string, { amounts: UsageAmounts; name: string | null; unit: string | null }>();
   for (const slice of slices) {
     const unit = options.overrides?.get(slice.appId) ?? slice.businessUnit;
-    const key = options.by === 'app' ? slice.appId : options.by === 'model' ? slice.model : (unit ?? NO_BUSINESS_UNIT);
+    const key =
+      options.by === 'app' ? slice.appId : options.by === 'model' ? slice.model : (unit ?? NO_BUSINESS_UNIT);
     const group = groups.get(key) ?? { amounts: ZERO, name: null, unit: null };
     groups.set(key, {
       amounts: addAmounts(group.amounts, slice),
@@ -65,7 +66,9 @@ export function buildReport(
     .map(([key, g]) =>
       row(key, g.amounts, options.by === 'app' ? { appDisplayName: g.name, businessUnit: g.unit } : {}),
     )
-    .sort((a, b) => (b.costNanos > a.costNanos ? 1 : b.costNanos < a.costNanos ? -1 : a.key.localeCompare(b.key)));
+    .sort((a, b) =>
+      b.costNanos > a.costNanos ? 1 : b.costNanos < a.costNanos ? -1 : a.key.localeCompare(b.key),
+    );
   const total = rows.reduce<UsageAmounts>((sum, r) => addAmounts(sum, r), ZERO);
   return {
     from: options.from,

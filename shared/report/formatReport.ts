@@ -20,7 +20,9 @@ const COLUMNS = [
 ] as const;
 
 function columnsFor(report: Report): readonly (typeof COLUMNS)[number][] {
-  return report.by === 'app' ? COLUMNS : COLUMNS.filter((c) => c !== 'appDisplayName' && c !== 'businessUnit');
+  return report.by === 'app'
+    ? COLUMNS
+    : COLUMNS.filter((c) => c !== 'appDisplayName' && c !== 'businessUnit');
 }
 
 function cell(row: ReportRow, column: (typeof COLUMNS)[number]): string {
@@ -31,7 +33,10 @@ function cell(row: ReportRow, column: (typeof COLUMNS)[number]): string {
 export function reportCsv(report: Report): string {
   const columns = columnsFor(report);
   const header = columns.map((c) => (c === 'key' ? keyName(report) : c));
-  return stringify([header, ...[...report.rows, report.total].map((row) => columns.map((c) => cell(row, c)))]);
+  return stringify([
+    header,
+    ...[...report.rows, report.total].map((row) => columns.map((c) => cell(row, c))),
+  ]);
 }
 
 export function reportJson(report: Report): string {
@@ -56,14 +61,15 @@ export function reportTable(report: Report): string {
       'unpriced',
     ],
     colAligns: [...(app ? ['left', 'left', 'left'] : ['left']), 'right', 'right', 'right', 'right'] as (
-      | 'left'
-      | 'right'
+      'left' | 'right'
     )[],
   });
   for (const row of [...report.rows, report.total]) {
     table.push([
       row.key,
-      ...(app ? [row.appDisplayName ?? (row === report.total ? '' : '(unknown)'), row.businessUnit ?? ''] : []),
+      ...(app
+        ? [row.appDisplayName ?? (row === report.total ? '' : '(unknown)'), row.businessUnit ?? '']
+        : []),
       row.requests,
       row.totalTokens,
       row.cost,

@@ -5,15 +5,19 @@ export const reportQuerySchema = z
   .object({
     from: z.iso.date({ error: 'must be a date as YYYY-MM-DD' }),
     to: z.iso.date({ error: 'must be a date as YYYY-MM-DD' }),
-    by: z.enum(['app', 'businessUnit', 'model'], { error: 'must be app, businessUnit or model' }).default('app'),
+    by: z
+      .enum(['app', 'businessUnit', 'model'], { error: 'must be app, businessUnit or model' })
+      .default('app'),
     format: z
       .enum(['table', 'csv', 'json', 'focus'], { error: 'must be table, csv, json or focus' })
       .default('table'),
   })
   .superRefine((q, ctx) => {
-    if (q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: `must not be before from (${q.from})` });
+    if (q.from > q.to)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `must not be before from (${q.from})` });
     const days = (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000;
-    if (days > 366) ctx.addIssue({ code: 'custom', path: ['to'], message: 'the range may span at most 366 days' });
+    if (days > 366)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'the range may span at most 366 days' });
   });
 
 export type ReportQuery = z.infer<typeof reportQuerySchema>;

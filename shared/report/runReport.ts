@@ -10,7 +10,10 @@ export async function runReport(
 ): Promise<{ report: Report; slices: UsageSlice[] }> {
   const rollups = new CosmosRollups(services.database);
   await rollups.refreshDirty();
-  const [slices, overrides] = await Promise.all([rollups.read(query.from, query.to), services.apps.allOverrides()]);
+  const [slices, overrides] = await Promise.all([
+    rollups.read(query.from, query.to),
+    services.apps.allOverrides(),
+  ]);
   const report = buildReport(slices, { ...query, currency: services.settings.PRICE_CURRENCY, overrides });
   return { report, slices };
 }

@@ -18,9 +18,11 @@ export interface StorageSettings {
 /** The function app's own storage: a connection string locally, identity-based in Azure. */
 export async function openSpillContainer(settings: StorageSettings): Promise<ContainerClient> {
   const identityBased =
-    settings.AzureWebJobsStorage__accountName !== undefined || settings.AzureWebJobsStorage__blobServiceUri !== undefined;
+    settings.AzureWebJobsStorage__accountName !== undefined ||
+    settings.AzureWebJobsStorage__blobServiceUri !== undefined;
   // DESIGN.md: locally the default is Azurite; constructing the client does no I/O.
-  const connection = settings.AzureWebJobsStorage ?? (identityBased ? undefined : 'UseDevelopmentStorage=true');
+  const connection =
+    settings.AzureWebJobsStorage ?? (identityBased ? undefined : 'UseDevelopmentStorage=true');
   let service: BlobServiceClient;
   if (connection !== undefined) {
     service = BlobServiceClient.fromConnectionString(connection, { retryOptions: { maxTries: 3 } });
@@ -31,7 +33,9 @@ export async function openSpillContainer(settings: StorageSettings): Promise<Con
         ? undefined
         : `https://${settings.AzureWebJobsStorage__accountName}.blob.core.windows.net`);
     if (uri === undefined) {
-      throw new UserError('AzureWebJobsStorage: set a connection string, or AzureWebJobsStorage__accountName');
+      throw new UserError(
+        'AzureWebJobsStorage: set a connection string, or AzureWebJobsStorage__accountName',
+      );
     }
     const { DefaultAzureCredential } = await import('@azure/identity');
     service = new BlobServiceClient(uri, new DefaultAzureCredential(), { retryOptions: { maxTries: 3 } });
@@ -58,9 +62,13 @@ export class BlobSpill implements Spill {
         blobHTTPHeaders: { blobContentType: 'application/json' },
       });
     } catch (error) {
-      throw new DependencyError('blob', `spill of ${bodies.length} events failed: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new DependencyError(
+        'blob',
+        `spill of ${bodies.length} events failed: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
     return name;
   }

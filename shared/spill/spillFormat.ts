@@ -3,7 +3,10 @@ import { z } from 'zod';
 import type { EventSource } from '../events/types.js';
 
 /** Bytes survive the JSON round trip as base64; everything else as it came. */
-const encodedBody = z.union([z.object({ base64: z.string() }).strict(), z.object({ value: z.unknown() }).strict()]);
+const encodedBody = z.union([
+  z.object({ base64: z.string() }).strict(),
+  z.object({ value: z.unknown() }).strict(),
+]);
 
 const sourceSchema = z.object({
   kind: z.enum(['eventhub', 'file', 'spill']),
@@ -45,7 +48,7 @@ export function decodeSpill(text: string): { bodies: unknown[]; sources: EventSo
   return {
     bodies: parsed.bodies.map((b) => ('base64' in b ? Buffer.from(b.base64, 'base64') : b.value)),
     // Replayed events keep their hub position, so their ids (and dead-letter ids) are the ones they would have had.
-    sources: parsed.sources as EventSource[],
+    sources: parsed.sources,
     savedAt: parsed.savedAt,
   };
 }

@@ -76,7 +76,8 @@ async function bulkWrite(
         }
       });
       pending = failed;
-      if (failed.length > 0) throw new Error(`${failed.length} writes to ${container.id} failed (${lastProblem})`);
+      if (failed.length > 0)
+        throw new Error(`${failed.length} writes to ${container.id} failed (${lastProblem})`);
     },
     {
       retries: retry.attempts - 1,

@@ -29,9 +29,17 @@ export const CONTAINERS = {
     ]),
   },
   /** pk = id: dead letters are written and read one by one, queried rarely. */
-  deadletter: { id: 'deadletter', partitionKey: { paths: ['/pk'] }, indexingPolicy: indexOnly(['day', 'receivedAt']) },
+  deadletter: {
+    id: 'deadletter',
+    partitionKey: { paths: ['/pk'] },
+    indexingPolicy: indexOnly(['day', 'receivedAt']),
+  },
   /** pk = model family: the price book is read whole, written per family. */
-  prices: { id: 'prices', partitionKey: { paths: ['/pk'] }, indexingPolicy: indexOnly(['docType', 'family']) },
+  prices: {
+    id: 'prices',
+    partitionKey: { paths: ['/pk'] },
+    indexingPolicy: indexOnly(['docType', 'family']),
+  },
   /** pk = appId. */
   apps: { id: 'apps', partitionKey: { paths: ['/pk'] }, indexingPolicy: indexOnly(['docType', 'lastSeen']) },
   /** pk = `<appId>|<day>` for rollups; dirty markers live beside them. */

@@ -1,6 +1,11 @@
 import type { Container } from '@azure/cosmos';
 
-import { appCacheDocSchema, appOverrideDocSchema, overrideDocId, type AppCacheDoc } from '../identity/appDocs.js';
+import {
+  appCacheDocSchema,
+  appOverrideDocSchema,
+  overrideDocId,
+  type AppCacheDoc,
+} from '../identity/appDocs.js';
 import type { AppStore } from '../identity/identityResolver.js';
 import { bulkUpsert } from './bulkCreate.js';
 

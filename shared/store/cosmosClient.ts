@@ -22,7 +22,10 @@ async function defaultCredential(): Promise<TokenCredential> {
 }
 
 /** Connects and makes sure the database and the named containers exist. */
-export async function openDatabase(options: CosmosOptions, containers: readonly ContainerName[]): Promise<Database> {
+export async function openDatabase(
+  options: CosmosOptions,
+  containers: readonly ContainerName[],
+): Promise<Database> {
   if (options.endpoint === undefined) {
     throw new UserError('COSMOS_ENDPOINT: is required (https://<account>.documents.azure.com:443/)');
   }
@@ -37,7 +40,11 @@ export async function openDatabase(options: CosmosOptions, containers: readonly 
     connectionPolicy: {
       // A local stand-in or emulator advertises addresses we must not follow.
       enableEndpointDiscovery: !isLoopback(options.endpoint),
-      retryOptions: { maxRetryAttemptCount: 9, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 30 },
+      retryOptions: {
+        maxRetryAttemptCount: 9,
+        fixedRetryIntervalInMilliseconds: 0,
+        maxWaitTimeInSeconds: 30,
+      },
     },
   });
   const { database } = await client.databases.createIfNotExists({ id: options.database });

@@ -49,7 +49,10 @@ export class CosmosRollups {
 
   async refreshDirty(): Promise<{ groups: number; slices: number }> {
     const { resources } = await this.rollups.items
-      .query<unknown>({ query: 'SELECT * FROM c WHERE c.docType = @t', parameters: [{ name: '@t', value: 'dirty' }] })
+      .query<unknown>({
+        query: 'SELECT * FROM c WHERE c.docType = @t',
+        parameters: [{ name: '@t', value: 'dirty' }],
+      })
       .fetchAll();
     let slices = 0;
     for (const raw of resources) {
@@ -60,7 +63,8 @@ export class CosmosRollups {
         .delete({ accessCondition: { type: 'IfMatch', condition: marker._etag } })
         .catch((error: unknown) => {
           // 412: a write re-marked the group while we computed; it stays dirty for the next run.
-          if ((error as { code?: number }).code !== 412 && (error as { code?: number }).code !== 404) throw error;
+          if ((error as { code?: number }).code !== 412 && (error as { code?: number }).code !== 404)
+            throw error;
         });
     }
     return { groups: resources.length, slices };
@@ -68,10 +72,13 @@ export class CosmosRollups {
 
   private async recompute(pk: string): Promise<number> {
     const { resources } = await this.usage.items
-      .query<RecordAmounts>({ query: RECORD_PROJECTION, parameters: [{ name: '@pk', value: pk }] }, { partitionKey: pk })
+      .query<RecordAmounts>(
+        { query: RECORD_PROJECTION, parameters: [{ name: '@pk', value: pk }] },
+        { partitionKey: pk },
+      )
       .fetchAll();
     const computedAt = new Date().toISOString();
-    const docs = rollUp(resources.filter((r) => r.appId !== undefined)).map((s) => ({
+    const docs = rollUp(resources).map((s) => ({
       ...s,
       id: `rollup|${s.day}|${s.appId}|${s.model}|${s.deploymentType}`.replace(/[/\\?#]/g, '_'),
       pk,

@@ -1,0 +1,447 @@
+import Table from 'cli-table3';
+
+import type { BenchArgs } from './args.js';
+import type { EventFileStats } from './generate.js';
+import type { CoreResult, FloorResult, IngestResult, RefreshResult } from './protocol.js';
+import type { RuEstimate } from './ruModel.js';
+import type { Traffic } from './runWorker.js';
+import { spread, type Spread } from './stats.js';
+
+export type Variant = 'current' | 'proposed';
+
+export interface E2eRun extends IngestResult {
+  readonly events: number;
+  readonly traffic: Traffic;
+}
+
+export interface BenchResults {
+  readonly generatedAt: string;
+  readonly machine: {
+    readonly cpus: number;
+    readonly cpuModel: string;
+    readonly totalMemoryGb: number;
+    readonly node: string;
+    readonly platform: string;
+  };
+  readonly args: BenchArgs;
+  readonly input: EventFileStats & {
+    readonly apps: number;
+    readonly generateSeconds: number;
+    readonly batchSize: number;
+    readonly quarterEvents: number;
+  };
+  readonly priceBook: {
+    readonly snapshotItems: number;
+    readonly tokenMeters: number;
+    readonly refreshSeconds: number;
+  };
+  readonly core: CoreResult & { readonly traffic: Traffic };
+  readonly e2e: {
+    readonly current: readonly E2eRun[];
+    readonly currentQuarter: E2eRun;
+    readonly proposed: readonly E2eRun[];
+    readonly proposedQuarter: E2eRun | undefined;
+  };
+  readonly floors: readonly FloorResult[];
+  /** At the median record size, and at the largest. */
+  readonly ru: RuEstimate;
+  readonly ruAtMax: RuEstimate;
+  readonly refresh: RefreshResult & { readonly catalogItems: number };
+}
+
+export interface Target {
+  readonly name: string;
+  readonly target: string;
+  readonly measured: string;
+  readonly status: 'pass' | 'acceptable' | 'fail';
+}
+
+/** Assumptions of the cost lines (docs/performance.md): list prices, one region, no free tier. */
+export const PRICES = {
+  serverlessPerMillionRu: 0.25,
+  provisionedPer100RuSHour: 0.008,
+  storagePerGbMonth: 0.25,
+  hoursPerMonth: 730,
+  /** Provisioned throughput is sized for the peak hour: assumed twice the daily average. */
+  peakToAverage: 2,
+  minimumRuS: 400,
+} as const;
+
+export interface CostLine {
+  readonly eventsPerDay: number;
+  readonly ruPerDay: number;
+  readonly averageRuS: number;
+  readonly serverlessPerMonth: number;
+  readonly provisionedRuS: number;
+  readonly provisionedPerMonth: number;
+  readonly storageGbPerMonth: number;
+}
+
+export function costLine(eventsPerDay: number, ruPerEvent: number, storedBytes: number): CostLine {
+  const ruPerDay = eventsPerDay * ruPerEvent;
+  const averageRuS = ruPerDay / 86_400;
+  const provisionedRuS = Math.max(
+    PRICES.minimumRuS,
+    Math.ceil((averageRuS * PRICES.peakToAverage) / 100) * 100,
+  );
+  return {
+    eventsPerDay,
+    ruPerDay,
+    averageRuS,
+    serverlessPerMonth: ((ruPerDay * 30) / 1e6) * PRICES.serverlessPerMillionRu,
+    provisionedRuS,
+    provisionedPerMonth: (provisionedRuS / 100) * PRICES.provisionedPer100RuSHour * PRICES.hoursPerMonth,
+    storageGbPerMonth: (eventsPerDay * 30 * storedBytes) / 1024 ** 3,
+  };
+}
+
+const n0 = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '–');
+const n1 = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '–');
+const n2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '–');
+const row = (name: string, s: Spread, f: (v: number) => string, unit = '') => [
+  name,
+  f(s.min),
+  f(s.median),
+  f(s.max),
+  unit,
+];
+
+export function summaries(r: BenchResults) {
+  const core = r.core;
+  const coreEps = spread(core.runs.map((run) => core.events / run.coreSeconds));
+  const coreUs = spread(core.runs.map((run) => (run.coreSeconds * 1e6) / core.events));
+  const parseEps = spread(core.runs.map((run) => core.events / run.floorSeconds));
+  const parseUs = spread(core.runs.map((run) => (run.floorSeconds * 1e6) / core.events));
+  const coreRatio = spread(core.runs.map((run) => run.coreSeconds / run.floorSeconds));
+  const eps = (runs: readonly E2eRun[]) => spread(runs.map((run) => run.read / run.seconds));
+  const floorEps = spread(r.floors.map((f) => f.docs / f.seconds));
+  const paired = (runs: readonly E2eRun[]) =>
+    spread(
+      runs.map((run, i) => {
+        const floor = r.floors[i] ?? r.floors[0];
+        return floor === undefined ? Number.NaN : run.seconds / floor.seconds;
+      }),
+    );
+  const perThousand = (runs: readonly E2eRun[]) =>
+    spread(runs.map((run) => (run.traffic.cosmos * 1000) / run.read));
+  return {
+    coreEps,
+    coreUs,
+    parseEps,
+    parseUs,
+    coreRatio,
+    currentEps: eps(r.e2e.current),
+    proposedEps: eps(r.e2e.proposed),
+    floorEps,
+    currentRatio: paired(r.e2e.current),
+    proposedRatio: paired(r.e2e.proposed),
+    currentCosmos: perThousand(r.e2e.current),
+    proposedCosmos: perThousand(r.e2e.proposed),
+    currentRss: spread(r.e2e.current.map((run) => run.peakRssMb)),
+    proposedRss: spread(r.e2e.proposed.map((run) => run.peakRssMb)),
+  };
+}
+
+/** Projected peak RSS at `events`, from the runs at N/4 and N (linear: flat means slope ≈ 0). */
+function projectRss(quarter: E2eRun | undefined, runs: readonly E2eRun[], events: number): number {
+  const full = spread(runs.map((run) => run.peakRssMb)).median;
+  const at = runs[0]?.events ?? 0;
+  if (quarter === undefined || at <= quarter.events) return full;
+  const slope = Math.max(0, (full - quarter.peakRssMb) / (at - quarter.events));
+  return full + slope * Math.max(0, events - at);
+}
+
+export function evaluateTargets(r: BenchResults): Target[] {
+  const s = summaries(r);
+  const targets: Target[] = [];
+  const add = (name: string, target: string, measured: string, status: Target['status']) => {
+    targets.push({ name, target, measured, status });
+  };
+  const ok = (pass: boolean): Target['status'] => (pass ? 'pass' : 'fail');
+  add(
+    'core throughput',
+    '≥ 100,000 events/s',
+    `${n0(s.coreEps.median)} events/s`,
+    ok(s.coreEps.median >= 100_000),
+  );
+  add('core vs JSON.parse floor', '≤ 3×', `${n2(s.coreRatio.median)}×`, ok(s.coreRatio.median <= 3));
+  const e2eStatus = (ratio: number): Target['status'] =>
+    ratio <= 1.3 ? 'pass' : ratio <= 1.5 ? 'acceptable' : 'fail';
+  add(
+    'e2e vs store floor',
+    '≤ 1.3× (≤ 1.5× acceptable)',
+    `${n2(s.currentRatio.median)}×`,
+    e2eStatus(s.currentRatio.median),
+  );
+  if (r.e2e.proposed.length > 0) {
+    add(
+      'e2e vs store floor, bench/proposed fixes',
+      '≤ 1.3× (≤ 1.5× acceptable)',
+      `${n2(s.proposedRatio.median)}×`,
+      e2eStatus(s.proposedRatio.median),
+    );
+  }
+  const newApps = r.input.apps;
+  const graphBudget = Math.ceil(newApps / 20);
+  const cold = r.e2e.current[0]?.traffic.graph ?? Number.NaN;
+  add(
+    'Graph, cold (first run, new apps)',
+    `≤ ceil(${newApps}/20) = ${graphBudget}`,
+    `${cold} requests`,
+    ok(cold <= graphBudget),
+  );
+  if (r.e2e.proposed.length > 0) {
+    const coldProposed = r.e2e.proposed[0]?.traffic.graph ?? Number.NaN;
+    add(
+      'Graph, cold, bench/proposed fixes',
+      `≤ ${graphBudget}`,
+      `${coldProposed} requests`,
+      ok(coldProposed <= graphBudget),
+    );
+  }
+  const warmRuns = [
+    ...r.e2e.current.slice(1),
+    r.e2e.currentQuarter,
+    ...r.e2e.proposed.slice(1),
+    ...(r.e2e.proposedQuarter ? [r.e2e.proposedQuarter] : []),
+  ];
+  const warm = Math.max(r.core.traffic.graph, ...warmRuns.map((run) => run.traffic.graph));
+  add('Graph, warm', '0', `${warm} requests (max over warm runs and core)`, ok(warm === 0));
+  const allRuns = [
+    ...r.e2e.current,
+    r.e2e.currentQuarter,
+    ...r.e2e.proposed,
+    ...(r.e2e.proposedQuarter ? [r.e2e.proposedQuarter] : []),
+  ];
+  const retail = Math.max(...allRuns.map((run) => run.traffic.retail));
+  add('Retail Prices during ingest', '0', `${retail} requests`, ok(retail === 0));
+  const rssCheck = (label: string, quarter: E2eRun | undefined, runs: readonly E2eRun[]) => {
+    if (runs.length === 0 || quarter === undefined) return;
+    const full = spread(runs.map((run) => run.peakRssMb)).median;
+    const growth = (full - quarter.peakRssMb) / quarter.peakRssMb;
+    const atMillion = projectRss(quarter, runs, 1_000_000);
+    add(
+      `RSS flat with N${label}`,
+      '≤ +20% from N/4 to N; < 300 MB at 1M',
+      `${n0(quarter.peakRssMb)} MB @${n0(quarter.events)} → ${n0(full)} MB @${n0(runs[0]?.events ?? 0)} ` +
+        `(${growth >= 0 ? '+' : ''}${n0(growth * 100)}%); ${n0(atMillion)} MB @1M` +
+        ((runs[0]?.events ?? 0) >= 1_000_000 ? '' : ' projected'),
+      ok(growth <= 0.2 && atMillion < 300),
+    );
+  };
+  rssCheck('', r.e2e.currentQuarter, r.e2e.current);
+  rssCheck(', bench/proposed fixes', r.e2e.proposedQuarter, r.e2e.proposed);
+  add(
+    'record size',
+    '≤ 1 KB (1,024 B)',
+    `median ${n0(r.core.recordBytes.median)} B, max ${n0(r.core.recordBytes.max)} B as written`,
+    ok(r.core.recordBytes.max <= 1024),
+  );
+  const firstRefresh = r.refresh.runs[0];
+  add(
+    `price refresh, ${n0(r.refresh.catalogItems)} items`,
+    '< 5 s',
+    firstRefresh ? `${n2(firstRefresh.seconds)} s` : '–',
+    ok((firstRefresh?.seconds ?? Infinity) < 5),
+  );
+  return targets;
+}
+
+export function printReport(r: BenchResults): Target[] {
+  const s = summaries(r);
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  const head = ['', 'min', 'median', 'max', ''];
+  out(
+    `\nchargeback bench — ${n0(r.input.events)} events, ${r.input.apps} apps, ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}`,
+  );
+  out(
+    `input: ${n1(r.input.bytes / 1024 ** 2)} MB JSON Lines (${n0(r.input.bytes / r.input.events)} B/event), ` +
+      `${r.input.days} days; ` +
+      Object.entries(r.input.byOperation)
+        .map(([op, count]) => `${op} ${n0((count * 100) / r.input.events)}%`)
+        .join(', ') +
+      `; cached tokens ${n0((r.input.withCachedTokens * 100) / r.input.events)}%, reasoning ${n0((r.input.withReasoningTokens * 100) / r.input.events)}%`,
+  );
+
+  const core = new Table({ head: ['core CPU (processBatch, warm caches, no-op store)', ...head.slice(1)] });
+  core.push(
+    row('core events/s', s.coreEps, n0),
+    row('core µs/event', s.coreUs, n2, 'µs'),
+    row('JSON.parse floor events/s', s.parseEps, n0),
+    row('JSON.parse floor µs/event', s.parseUs, n2, 'µs'),
+    row('core ÷ JSON.parse', s.coreRatio, n2, '×'),
+  );
+  out(core.toString());
+  out(
+    `  ${n0(r.core.events)} events/run: recorded ${n0(r.core.totals.recorded ?? 0)}, pending ${n0(r.core.totals.pending ?? 0)}, ` +
+      `unpriced ${n0(r.core.totals.unpriced ?? 0)}, dead-lettered ${n0(r.core.totals.deadLettered ?? 0)}; ` +
+      `during core: Graph ${r.core.traffic.graph}, Cosmos ${r.core.traffic.cosmos} requests`,
+  );
+
+  const e2e = new Table({ head: ['end to end (ingestStream → Cosmos stand-in)', ...head.slice(1)] });
+  e2e.push(
+    row('ingest events/s (as chargeback ingest)', s.currentEps, n0),
+    row('store floor docs/s (executeBulkOperations)', s.floorEps, n0),
+    row('ingest ÷ store floor (time)', s.currentRatio, n2, '×'),
+    row('Cosmos requests / 1,000 events', s.currentCosmos, n1),
+    row('peak RSS at N', s.currentRss, n0, 'MB'),
+  );
+  if (r.e2e.proposed.length > 0) {
+    e2e.push(
+      row('ingest events/s, bench/proposed fixes', s.proposedEps, n0),
+      row('  ÷ store floor (time)', s.proposedRatio, n2, '×'),
+      row('  Cosmos requests / 1,000 events', s.proposedCosmos, n1),
+      row('  peak RSS at N', s.proposedRss, n0, 'MB'),
+    );
+  }
+  out(e2e.toString());
+  const runsTable = new Table({
+    head: [
+      'run',
+      'events',
+      'events/s',
+      'Graph',
+      'Retail',
+      'Cosmos',
+      'peak RSS MB',
+      'maxRSS MB',
+      'recorded',
+      'pending',
+      'unpriced',
+    ],
+  });
+  const describe = (label: string, run: E2eRun) => [
+    label,
+    n0(run.read),
+    n0(run.read / run.seconds),
+    run.traffic.graph,
+    run.traffic.retail,
+    run.traffic.cosmos,
+    n0(run.peakRssMb),
+    n0(run.maxRssMb),
+    n0(run.totals.recorded ?? 0),
+    n0(run.totals.pending ?? 0),
+    n0(run.totals.unpriced ?? 0),
+  ];
+  r.e2e.current.forEach((run, i) =>
+    runsTable.push(describe(`current ${i + 1}${i === 0 ? ' (cold apps)' : ''}`, run)),
+  );
+  runsTable.push(describe('current N/4', r.e2e.currentQuarter));
+  r.e2e.proposed.forEach((run, i) =>
+    runsTable.push(describe(`proposed ${i + 1}${i === 0 ? ' (cold apps)' : ''}`, run)),
+  );
+  if (r.e2e.proposedQuarter) runsTable.push(describe('proposed N/4', r.e2e.proposedQuarter));
+  out(runsTable.toString());
+  const kinds = (run: E2eRun | undefined) =>
+    run === undefined
+      ? ''
+      : Object.entries(run.traffic.cosmosByKind)
+          .sort((a, b) => b[1] - a[1])
+          .map(([kind, count]) => `${kind} ${n1((count * 1000) / run.read)}`)
+          .join(', ');
+  out(
+    `  Cosmos requests per 1,000 events by kind (current, last run): ${kinds(r.e2e.current[r.e2e.current.length - 1])}`,
+  );
+  if (r.e2e.proposed.length > 0) {
+    out(`  … bench/proposed fixes, last run: ${kinds(r.e2e.proposed[r.e2e.proposed.length - 1])}`);
+  }
+
+  const floor = r.floors[0];
+  const records = new Table({ head: ['records', 'median', 'p95', 'max', ''] });
+  records.push([
+    'as written (JSON bytes)',
+    n0(r.core.recordBytes.median),
+    n0(r.core.recordBytes.p95),
+    n0(r.core.recordBytes.max),
+    'B',
+  ]);
+  if (floor) {
+    records.push([
+      'as stored (+ _rid, _self, _etag, _attachments, _ts)',
+      n0(floor.storedBytes.median),
+      n0(floor.storedBytes.p95),
+      n0(floor.storedBytes.max),
+      'B',
+    ]);
+  }
+  out(records.toString());
+  out(
+    `  largest fields (mean bytes): ${r.core.fieldBytes
+      .slice(0, 8)
+      .map(([name, bytes]) => `${name} ${n0(bytes)}`)
+      .join(', ')}`,
+  );
+
+  const ru = new Table({
+    head: ['estimated RU (docs/performance.md)', 'median record', 'largest record', ''],
+  });
+  ru.push(
+    [
+      'usage create (size part + 0.2 × 9 indexed terms)',
+      n2(r.ru.recordCreate),
+      n2(r.ruAtMax.recordCreate),
+      'RU',
+    ],
+    ['dirty-marker upsert (replace)', n2(r.ru.markerUpsert), n2(r.ruAtMax.markerUpsert), 'RU'],
+    ['markers per event (this file: all apps in every batch)', n2(r.ru.markersPerEvent), '', ''],
+    ['RU per event', n2(r.ru.perEvent), n2(r.ruAtMax.perEvent), 'RU'],
+  );
+  out(ru.toString());
+  const costs = new Table({
+    head: [
+      'events/day',
+      'RU/s avg',
+      'serverless $/month',
+      'provisioned RU/s (2× avg)',
+      'provisioned $/month',
+      'new storage GB/month',
+    ],
+  });
+  const stored = floor?.storedBytes.median ?? r.core.recordBytes.median;
+  for (const perDay of [1e6, 1e7, 1e8]) {
+    const c = costLine(perDay, r.ru.perEvent, stored);
+    costs.push([
+      n0(perDay),
+      n0(c.averageRuS),
+      n0(c.serverlessPerMonth),
+      n0(c.provisionedRuS),
+      n0(c.provisionedPerMonth),
+      n0(c.storageGbPerMonth),
+    ]);
+  }
+  out(costs.toString());
+
+  const refresh = new Table({
+    head: ['price refresh', 'seconds', 'items', 'token meters', 'created', 'unchanged', 'requests'],
+  });
+  r.refresh.runs.forEach((run, i) =>
+    refresh.push([
+      i === 0 ? 'first (empty prices)' : 'again (all unchanged)',
+      n2(run.seconds),
+      n0(run.items),
+      n0(run.tokenMeters),
+      n0(run.created),
+      n0(run.unchanged),
+      run.requests,
+    ]),
+  );
+  refresh.push([
+    `snapshot (${r.priceBook.snapshotItems} items)`,
+    n2(r.priceBook.refreshSeconds),
+    n0(r.priceBook.snapshotItems),
+    n0(r.priceBook.tokenMeters),
+    '',
+    '',
+    '',
+  ]);
+  out(refresh.toString());
+  out(
+    `  loading the ${n0(r.refresh.bookRows)}-row book into memory (each instance, every 15 min): ${n2(r.refresh.loadSeconds)} s`,
+  );
+
+  const targets = evaluateTargets(r);
+  const table = new Table({ head: ['target', 'wanted', 'measured', 'status'] });
+  for (const t of targets) table.push([t.name, t.target, t.measured, t.status.toUpperCase()]);
+  out(table.toString());
+  return targets;
+}

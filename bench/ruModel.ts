@@ -1,0 +1,70 @@
+/**
+ * Estimated request units of a write, after "Understand request units consumption in Azure Cosmos DB"
+ * (learn.microsoft.com/azure/cosmos-db/understand-request-unit-consumption): a create costs a
+ * size-based part (the page's write column, one region) plus 0.2 RU per indexed term; a replace
+ * (an upsert of an existing document) deletes and inserts, so about twice the size-based part plus
+ * 0.2 RU per changed term on each side. Illustrative: the page says real charges change over time,
+ * so measure x-ms-request-charge against a real account before provisioning on these numbers.
+ */
+const WRITE_RU_BY_KB: readonly (readonly [number, number])[] = [
+  [1, 4.95],
+  [2, 6.29],
+  [4, 6.67],
+  [8, 7.04],
+  [16, 9.52],
+  [32, 11.23],
+  [64, 22.67],
+  [128, 48.19],
+  [256, 98.29],
+  [512, 184.57],
+  [1024, 625],
+  [2048, 1250],
+];
+export const RU_PER_INDEXED_TERM = 0.2;
+
+/** Size-based part of a write: the table, linear between its points; ≤1 KB costs the 1 KB figure. */
+export function writeRuForSize(bytes: number): number {
+  const kb = bytes / 1024;
+  let previous = WRITE_RU_BY_KB[0] ?? [1, 4.95];
+  if (kb <= previous[0]) return previous[1];
+  for (const point of WRITE_RU_BY_KB.slice(1)) {
+    if (kb <= point[0])
+      return previous[1] + ((kb - previous[0]) / (point[0] - previous[0])) * (point[1] - previous[1]);
+    previous = point;
+  }
+  return (previous[1] * kb) / previous[0];
+}
+
+export function createRu(bytes: number, indexedTerms: number): number {
+  return writeRuForSize(bytes) + RU_PER_INDEXED_TERM * indexedTerms;
+}
+
+export function replaceRu(bytes: number, changedTerms: number): number {
+  return 2 * writeRuForSize(bytes) + 2 * RU_PER_INDEXED_TERM * changedTerms;
+}
+
+/** Terms a usage record adds: one per included path of CONTAINERS.usage (null values are indexed too). */
+export function indexedTermsOf(includedPaths: readonly { readonly path: string }[] | undefined): number {
+  return includedPaths?.length ?? 0;
+}
+
+/** A dirty marker is ~250 bytes; re-marking it changes no indexed term (markedAt is not indexed). */
+export const MARKER_BYTES = 250;
+
+export interface RuEstimate {
+  readonly recordCreate: number;
+  readonly markerUpsert: number;
+  readonly markersPerEvent: number;
+  readonly perEvent: number;
+}
+
+export function estimateRu(recordBytes: number, indexedTerms: number, markersPerEvent: number): RuEstimate {
+  const recordCreate = createRu(recordBytes, indexedTerms);
+  const markerUpsert = replaceRu(MARKER_BYTES, 0);
+  return {
+    recordCreate,
+    markerUpsert,
+    markersPerEvent,
+    perEvent: recordCreate + markersPerEvent * markerUpsert,
+  };
+}

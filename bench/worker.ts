@@ -1,0 +1,338 @@
+import { readFileSync } from 'node:fs';
+
+import type { JSONObject, OperationInput } from '@azure/cosmos';
+
+import { createServices, type Services } from '../shared/app/services.js';
+import { loadSettings } from '../shared/config.js';
+import type { EventSource } from '../shared/events/types.js';
+import { ingestStream } from '../shared/pipeline/ingestStream.js';
+import type { IngestPorts, IngestStore, WriteStatus } from '../shared/pipeline/ports.js';
+import { processBatch } from '../shared/pipeline/processBatch.js';
+import { readEvents } from '../shared/pipeline/readEvents.js';
+import type { UsageRecord } from '../shared/pipeline/record.js';
+import { addCounts, ZERO_TOTALS, type Totals } from '../shared/pipeline/summary.js';
+import { refreshPriceBook } from '../shared/pricing/refreshPriceBook.js';
+import { CONTAINERS } from '../shared/store/containers.js';
+import { sampleMemory } from './memory.js';
+import { coalesceInFlight } from './proposed/coalescingResolver.js';
+import { ProposedIngestStore } from './proposed/ingestStore.js';
+import {
+  jobSchema,
+  parentMessageSchema,
+  type CoreResult,
+  type FloorResult,
+  type IngestResult,
+  type Job,
+  type RefreshResult,
+  type WorkerMessage,
+} from './protocol.js';
+import { percentile } from './stats.js';
+
+/**
+ * One measurement in its own process (forked by bench/main.ts). Protocol: the parent sends the job;
+ * the worker sets up (untimed) and says `ready`; the parent snapshots its request counters and says
+ * `go`; the worker measures and sends `result`. So counters and RSS cover exactly the measured part.
+ */
+const send = (message: WorkerMessage): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (!process.send) {
+      reject(new Error('bench worker must be started by bench/main.js (no IPC channel)'));
+      return;
+    }
+    process.send(message, (error: Error | null) => {
+      if (error) reject(error);
+      else resolve();
+    });
+  });
+
+const nextMessage = (): Promise<unknown> =>
+  new Promise((resolve) => {
+    process.once('message', resolve);
+  });
+
+async function readyThenGo(): Promise<void> {
+  await send({ type: 'ready' });
+  const message = parentMessageSchema.parse(await nextMessage());
+  if (message.type !== 'go') throw new Error(`expected go, got ${message.type}`);
+}
+
+const seconds = (start: number) => (performance.now() - start) / 1000;
+
+async function main(): Promise<void> {
+  const first = parentMessageSchema.parse(await nextMessage());
+  if (first.type !== 'job') throw new Error('expected a job first');
+  const job = jobSchema.parse(first.job);
+  const services = await createServices(loadSettings(job.env), { trustedCa: job.trustedCa });
+  try {
+    const result = await run(job, services);
+    await send({ type: 'result', result });
+  } finally {
+    await services.close();
+  }
+}
+
+function run(job: Job, services: Services): Promise<unknown> {
+  switch (job.mode) {
+    case 'ingest':
+      return ingest(job.file, job.variant, services);
+    case 'floor':
+      return floor(job.container, services);
+    case 'core':
+      return core(job.file, job.runs, job.appIds, job.batchSize, services);
+    case 'refresh':
+      return refresh(job.runs, services);
+  }
+}
+
+/** `chargeback ingest <file>`: the same call, with the same defaults. */
+async function ingest(
+  file: string,
+  variant: 'current' | 'proposed',
+  services: Services,
+): Promise<IngestResult> {
+  const ports: IngestPorts =
+    variant === 'current'
+      ? services.ingest
+      : {
+          ...services.ingest,
+          store: new ProposedIngestStore(services.database),
+          identities: coalesceInFlight(services.identities),
+        };
+  await readyThenGo();
+  const memory = sampleMemory();
+  const start = performance.now();
+  const result = await ingestStream(readEvents(file), ports, services.spill);
+  const elapsed = seconds(start);
+  return {
+    seconds: elapsed,
+    read: result.read,
+    totals: { ...result.totals },
+    spilled: result.spilled.reduce((n, s) => n + s.events, 0),
+    graphRequests: services.directory.stats.requests,
+    ...memory.stop(),
+  };
+}
+
+const SYSTEM_PROPERTIES = ['_rid', '_self', '_etag', '_attachments', '_ts'];
+
+/** The store floor: the SDK's own bulk create of the documents the last ingest wrote, into a fresh container. */
+async function floor(containerId: string, services: Services): Promise<FloorResult> {
+  const readStart = performance.now();
+  const { resources } = await services.database
+    .container('usage')
+    .items.query<JSONObject>('SELECT * FROM c', { maxItemCount: 1000 })
+    .fetchAll();
+  const readSeconds = seconds(readStart);
+  const stored = resources.map((doc) => Buffer.byteLength(JSON.stringify(doc)));
+  const docs = resources.map((doc) => {
+    const copy = { ...doc };
+    for (const name of SYSTEM_PROPERTIES) Reflect.deleteProperty(copy, name);
+    return copy;
+  });
+  const written = docs.map((doc) => Buffer.byteLength(JSON.stringify(doc)));
+  const { container } = await services.database.containers.createIfNotExists({
+    ...CONTAINERS.usage,
+    id: containerId,
+  });
+  await readyThenGo();
+  const memory = sampleMemory();
+  const start = performance.now();
+  const results = await container.items.executeBulkOperations(
+    docs.map((doc): OperationInput => ({
+      operationType: 'Create',
+      partitionKey: typeof doc.pk === 'string' ? doc.pk : JSON.stringify(doc.pk),
+      resourceBody: doc,
+    })),
+  );
+  const elapsed = seconds(start);
+  const created = results.filter((r) => r.response?.statusCode === 201).length;
+  const peaks = memory.stop();
+  await container.delete();
+  return {
+    seconds: elapsed,
+    docs: docs.length,
+    created,
+    readSeconds,
+    storedBytes: sizeStats(stored),
+    writtenBytes: sizeStats(written),
+    ...peaks,
+  };
+}
+
+/** Accepts everything, keeps nothing: the store's cost is measured end to end, not here. */
+const noopStore: IngestStore = {
+  createRecords: (records) => Promise.resolve(allCreated(records)),
+  createDeadLetters: (deadLetters) => Promise.resolve(allCreated(deadLetters)),
+  markRollupsDirty: () => Promise.resolve(),
+};
+
+function allCreated(docs: readonly { id: string }[]): ReadonlyMap<string, WriteStatus> {
+  const statuses = new Map<string, WriteStatus>();
+  for (const doc of docs) statuses.set(doc.id, 'created');
+  return statuses;
+}
+
+interface Batch {
+  readonly lines: string[];
+  readonly sources: EventSource[];
+}
+
+/**
+ * Core CPU: processBatch with the real pricer and a warm identity resolver, store a no-op, against
+ * JSON.parse of each of the same lines. Lines are in memory: file reading is not part of either.
+ */
+async function core(
+  file: string,
+  runs: number,
+  appIds: readonly string[],
+  batchSize: number,
+  services: Services,
+): Promise<CoreResult> {
+  const text = readFileSync(file, 'utf8');
+  const lines = text.split('\n').filter((line) => line !== '');
+  const batches: Batch[] = [];
+  for (let i = 0; i < lines.length; i += batchSize) {
+    const slice = lines.slice(i, i + batchSize);
+    batches.push({
+      lines: slice,
+      sources: slice.map((_, j) => ({ kind: 'file', file, line: i + j + 1 })),
+    });
+  }
+  // Warm: the price book loaded, every app in the resolver's memory (from `apps`, or Graph if cold).
+  await services.pricing.current();
+  await services.identities.resolve(appIds);
+  services.identities.takeStats();
+  const now = new Date();
+  const ports: IngestPorts = { ...services.ingest, store: noopStore, now: () => now };
+
+  let sink = 0;
+  const parseAll = () => {
+    for (const line of lines) {
+      const value = JSON.parse(line) as { modelTimeMs?: number };
+      sink += value.modelTimeMs ?? 0;
+    }
+  };
+  const processAll = async (): Promise<Totals> => {
+    let totals = ZERO_TOTALS;
+    for (const batch of batches)
+      totals = addCounts(totals, await processBatch(batch.lines, batch.sources, ports));
+    return totals;
+  };
+
+  // JIT warm-up, untimed.
+  parseAll();
+  await processAll();
+  services.identities.takeStats();
+
+  await readyThenGo();
+  const memory = sampleMemory();
+  const measured: CoreResult['runs'] = [];
+  let totals = ZERO_TOTALS;
+  for (let r = 0; r < runs; r++) {
+    let start = performance.now();
+    parseAll();
+    const floorSeconds = seconds(start);
+    start = performance.now();
+    totals = await processAll();
+    measured.push({ coreSeconds: seconds(start), floorSeconds });
+  }
+  const peaks = memory.stop();
+  const identity = services.identities.takeStats();
+  if (sink < 0) process.stdout.write('');
+
+  // Record sizes, untimed: capture what the store would have been given.
+  const sizes: number[] = [];
+  const fields = new Map<string, number>();
+  let sampled = 0;
+  let markers = 0;
+  const capture: IngestStore = {
+    ...noopStore,
+    markRollupsDirty: (groups) => {
+      markers += groups.length;
+      return Promise.resolve();
+    },
+    createRecords: (records) => {
+      for (const record of records) {
+        sizes.push(Buffer.byteLength(JSON.stringify(record)));
+        if (sizes.length % 10 === 0) {
+          sampled++;
+          addFieldBytes(record, fields);
+        }
+      }
+      return Promise.resolve(allCreated(records));
+    },
+  };
+  for (const batch of batches) await processBatch(batch.lines, batch.sources, { ...ports, store: capture });
+
+  return {
+    events: lines.length,
+    bytes: Buffer.byteLength(text),
+    runs: measured,
+    totals: { ...totals },
+    recordBytes: sizeStats(sizes),
+    markers,
+    fieldBytes: [...fields.entries()]
+      .map(([name, total]): [string, number] => [name, total / Math.max(1, sampled)])
+      .sort((a, b) => b[1] - a[1]),
+    identity: { ...identity },
+    ...peaks,
+  };
+}
+
+function addFieldBytes(record: UsageRecord, fields: Map<string, number>): void {
+  for (const [name, value] of Object.entries(record)) {
+    // "name":value plus the comma: what this field adds to the document.
+    const bytes = Buffer.byteLength(JSON.stringify(name)) + 1 + Buffer.byteLength(JSON.stringify(value)) + 1;
+    fields.set(name, (fields.get(name) ?? 0) + bytes);
+  }
+}
+
+/** refreshPriceBook against a large synthetic catalog: first run creates every row, later runs find them. */
+async function refresh(runs: number, services: Services): Promise<RefreshResult> {
+  await readyThenGo();
+  const memory = sampleMemory();
+  const measured: RefreshResult['runs'] = [];
+  for (let r = 0; r < runs; r++) {
+    const start = performance.now();
+    const result = await refreshPriceBook({
+      url: services.settings.RETAIL_PRICES_URL,
+      currency: services.settings.PRICE_CURRENCY,
+      store: services.prices,
+      dispatcher: services.retailDispatcher,
+    });
+    measured.push({
+      seconds: seconds(start),
+      items: result.items,
+      tokenMeters: result.tokenMeters,
+      created: result.created,
+      unchanged: result.unchanged,
+      requests: result.requests,
+    });
+  }
+  const start = performance.now();
+  const book = await services.prices.load(services.settings.PRICE_CURRENCY);
+  const loadSeconds = seconds(start);
+  return { runs: measured, loadSeconds, bookRows: book?.size ?? 0, ...memory.stop() };
+}
+
+function sizeStats(values: readonly number[]): { median: number; p95: number; max: number; mean: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    median: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    max: sorted[sorted.length - 1] ?? Number.NaN,
+    mean: sorted.reduce((sum, v) => sum + v, 0) / Math.max(1, sorted.length),
+  };
+}
+
+main().then(
+  () => {
+    if (process.connected) process.disconnect();
+  },
+  async (error: unknown) => {
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    await send({ type: 'error', message }).catch(() => undefined);
+    process.exitCode = 1;
+    if (process.connected) process.disconnect();
+  },
+);

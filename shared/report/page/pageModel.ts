@@ -1,0 +1,119 @@
+import { NO_BUSINESS_UNIT } from '../buildReport.js';
+import type { Report, ReportRow, UsageSlice } from '../types.js';
+import { MAX_SERIES, NEUTRAL, OTHER_COLOUR, seriesColour } from './palette.js';
+
+export const OTHER_UNITS = '(other units)';
+/** Up to this many days get a bar each; longer ranges get a bar per ISO week (Monday to Sunday). */
+export const DAILY_UP_TO_DAYS = 62;
+
+export interface Series {
+  readonly name: string;
+  readonly colour: string;
+  readonly nanos: bigint;
+}
+
+export interface Bucket {
+  /** First and last day (inclusive) the bar covers, clipped to the period. */
+  readonly start: string;
+  readonly end: string;
+  readonly label: string;
+  /** Series name → cost in nano-units. */
+  readonly nanos: ReadonlyMap<string, bigint>;
+  readonly total: bigint;
+}
+
+export interface PageModel {
+  readonly from: string;
+  readonly to: string;
+  readonly currency: string;
+  readonly granularity: 'day' | 'week';
+  /** Business units, most expensive first: the chart's stacks and legend. */
+  readonly series: readonly Series[];
+  readonly buckets: readonly Bucket[];
+  /** Apps ranked by cost (the by-app report's rows) and the total. */
+  readonly apps: readonly ReportRow[];
+  readonly total: ReportRow;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const DAY_MS = 86_400_000;
+
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const msOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
+
+/** `Nov 16`, fixed English: the page must not depend on the server's locale. */
+export function shortDate(day: string): string {
+  return `${MONTHS[Number(day.slice(5, 7)) - 1] ?? day.slice(5, 7)} ${Number(day.slice(8, 10))}`;
+}
+
+function emptyBuckets(from: string, to: string): { granularity: 'day' | 'week'; ranges: [string, string][] } {
+  const first = msOf(from);
+  const last = msOf(to);
+  const days = Math.round((last - first) / DAY_MS) + 1;
+  const granularity = days > DAILY_UP_TO_DAYS ? 'week' : 'day';
+  const ranges: [string, string][] = [];
+  for (let start = first; start <= last; ) {
+    // ISO weeks start on Monday; getUTCDay() is 0 for Sunday.
+    const toSunday = granularity === 'day' ? 0 : (7 - new Date(start).getUTCDay()) % 7;
+    const end = Math.min(start + toSunday * DAY_MS, last);
+    ranges.push([dayOf(start), dayOf(end)]);
+    start = end + DAY_MS;
+  }
+  return { granularity, ranges };
+}
+
+/** Pure: a by-app report and its slices → what the page draws. Units follow finance's overrides. */
+export function pageModel(report: Report, slices: readonly UsageSlice[]): PageModel {
+  const unitOfApp = new Map(report.rows.map((row) => [row.key, row.businessUnit ?? null]));
+  const unitOf = (s: UsageSlice) => (unitOfApp.has(s.appId) ? unitOfApp.get(s.appId) : s.businessUnit) ?? NO_BUSINESS_UNIT;
+
+  const unitTotals = new Map<string, bigint>();
+  for (const s of slices) unitTotals.set(unitOf(s), (unitTotals.get(unitOf(s)) ?? 0n) + s.costNanos);
+  const ranked = [...unitTotals.entries()].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0].localeCompare(b[0])));
+  const kept = ranked.length > MAX_SERIES ? ranked.slice(0, MAX_SERIES - 1) : ranked;
+  const keptNames = new Set(kept.map(([name]) => name));
+  let colourIndex = 0;
+  const series: Series[] = kept.map(([name, nanos]) => ({
+    name,
+    nanos,
+    colour: name === NO_BUSINESS_UNIT ? NEUTRAL : seriesColour(colourIndex++),
+  }));
+  if (kept.length < ranked.length) {
+    const rest = ranked.slice(kept.length).reduce((sum, [, nanos]) => sum + nanos, 0n);
+    series.push({ name: OTHER_UNITS, nanos: rest, colour: OTHER_COLOUR });
+  }
+
+  const { granularity, ranges } = emptyBuckets(report.from, report.to);
+  const bucketOfDay = new Map<string, number>();
+  ranges.forEach(([start, end], i) => {
+    for (let ms = msOf(start); ms <= msOf(end); ms += DAY_MS) bucketOfDay.set(dayOf(ms), i);
+  });
+  const sums = ranges.map(() => new Map<string, bigint>());
+  for (const s of slices) {
+    const index = bucketOfDay.get(s.day);
+    const bucket = index === undefined ? undefined : sums[index];
+    if (bucket === undefined) continue;
+    const name = keptNames.has(unitOf(s)) ? unitOf(s) : OTHER_UNITS;
+    bucket.set(name, (bucket.get(name) ?? 0n) + s.costNanos);
+  }
+  const buckets = ranges.map(([start, end], i): Bucket => {
+    const nanos = sums[i] ?? new Map<string, bigint>();
+    return {
+      start,
+      end,
+      label: shortDate(start),
+      nanos,
+      total: [...nanos.values()].reduce((a, b) => a + b, 0n),
+    };
+  });
+  return {
+    from: report.from,
+    to: report.to,
+    currency: report.currency,
+    granularity,
+    series,
+    buckets,
+    apps: report.rows,
+    total: report.total,
+  };
+}

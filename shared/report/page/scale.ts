@@ -1,0 +1,30 @@
+/** A "nice" linear axis from 0: steps of 1, 2, 2.5 or 5 × 10^k, so gridlines read as round amounts. */
+export interface Axis {
+  readonly top: number;
+  readonly ticks: readonly number[];
+  /** Decimals that show every tick exactly (0.025 → 3). */
+  readonly decimals: number;
+}
+
+export function niceAxis(max: number, targetTicks = 5): Axis {
+  if (!(max > 0) || !Number.isFinite(max)) return { top: 1, ticks: [0, 1], decimals: 0 };
+  const rough = max / targetTicks;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = ([1, 2, 2.5, 5, 10].find((m) => m * magnitude >= rough) ?? 10) * magnitude;
+  const count = Math.ceil(max / step - 1e-9);
+  const ticks = Array.from({ length: count + 1 }, (_, i) => i * step);
+  const decimals = Math.max(0, ...ticks.map((t) => decimalsOf(t)));
+  return { top: count * step, ticks, decimals };
+}
+
+function decimalsOf(value: number): number {
+  // toPrecision(12) drops float noise such as 0.30000000000000004.
+  const text = Number(value.toPrecision(12)).toString();
+  if (text.includes('e-')) return Number(text.split('e-')[1]);
+  return text.includes('.') ? (text.split('.')[1]?.length ?? 0) : 0;
+}
+
+/** Nano-units as a float, for geometry only: every amount printed comes from the exact integers. */
+export function nanosToNumber(nanos: bigint): number {
+  return Number(nanos) / 1e9;
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+
+import { parseEventTime } from '../../../shared/events/eventTime.js';
+
+const NOW = new Date('2026-11-20T12:00:00.000Z');
+
+function iso(text: string): string {
+  const result = parseEventTime(text, NOW);
+  if (!result.ok) throw new Error(`expected "${text}" to parse, got: ${result.problem}`);
+  return result.iso;
+}
+
+function problem(text: string): string {
+  const result = parseEventTime(text, NOW);
+  if (result.ok) throw new Error(`expected "${text}" to be rejected, got ${result.iso}`);
+  return result.problem;
+}
+
+describe('.NET DateTime.UtcNow.ToString() in en-US', () => {
+  it.each([
+    ['6/7/2023 3:45:12 PM', '2023-06-07T15:45:12.000Z'],
+    ['6/7/2023 3:45:12 AM', '2023-06-07T03:45:12.000Z'],
+    ['06/07/2023 03:45:12 pm', '2023-06-07T15:45:12.000Z'],
+    ['6/7/2023 3:45:12PM', '2023-06-07T15:45:12.000Z'],
+    ['12/31/2025 11:59:59 PM', '2025-12-31T23:59:59.000Z'],
+    ['  6/7/2023 3:45:12 PM  ', '2023-06-07T15:45:12.000Z'],
+    ['6/7/2023 15:45:12', '2023-06-07T15:45:12.000Z'],
+    ['2/29/2024 1:00:00 AM', '2024-02-29T01:00:00.000Z'],
+  ])('%s → %s', (text, expected) => {
+    expect(iso(text)).toBe(expected);
+  });
+
+  it('reads 12 AM as midnight and 12 PM as noon', () => {
+    expect(iso('6/7/2023 12:00:00 AM')).toBe('2023-06-07T00:00:00.000Z');
+    expect(iso('6/7/2023 12:59:59 AM')).toBe('2023-06-07T00:59:59.000Z');
+    expect(iso('6/7/2023 12:00:00 PM')).toBe('2023-06-07T12:00:00.000Z');
+    expect(iso('6/7/2023 12:59:59 PM')).toBe('2023-06-07T12:59:59.000Z');
+    expect(iso('6/7/2023 1:00:00 PM')).toBe('2023-06-07T13:00:00.000Z');
+  });
+
+  it.each(['6/7/2023 0:05:00 AM', '6/7/2023 13:05:00 PM'])('rejects the 12-hour impossibility %s', (text) => {
+    expect(problem(text)).toContain('is not a real date and time');
+  });
+
+  it('rejects day-first dates rather than guessing the culture', () => {
+    expect(problem('31/12/2023 1:00:00 PM')).toContain('is not a real date and time');
+  });
+});
+
+describe('ISO 8601', () => {
+  it.each([
+    ['2026-11-20T10:11:12.345Z', '2026-11-20T10:11:12.345Z'],
+    ['2026-11-20T10:11:12Z', '2026-11-20T10:11:12.000Z'],
+    ['2026-11-20 10:11:12.5', '2026-11-20T10:11:12.500Z'],
+    ['2026-11-20T10:11:12.1234567Z', '2026-11-20T10:11:12.123Z'],
+    ['2026-11-20T12:11:12+02:00', '2026-11-20T10:11:12.000Z'],
+    ['2026-11-20T05:11:12-0500', '2026-11-20T10:11:12.000Z'],
+  ])('%s → %s (no offset means UTC)', (text, expected) => {
+    expect(iso(text)).toBe(expected);
+  });
+
+  it('keeps every millisecond value exact', () => {
+    for (let ms = 0; ms < 1000; ms += 7) {
+      const text = `2026-11-20T10:11:12.${String(ms).padStart(3, '0')}Z`;
+      expect(iso(text)).toBe(text);
+    }
+  });
+});
+
+describe('impossible and implausible times', () => {
+  it.each([
+    ['2026-02-30T00:00:00Z', 'is not a real date and time'],
+    ['2/30/2026 1:00:00 AM', 'is not a real date and time'],
+    ['2/29/2023 1:00:00 AM', 'is not a real date and time'],
+    ['2026-13-01T00:00:00Z', 'is not a real date and time'],
+    ['2026-11-20T24:00:00Z', 'is not a real date and time'],
+    ['2026-11-20T10:60:00Z', 'is not a real date and time'],
+    ['2026-11-20T10:11:12+15:00', 'is not a real date and time'],
+    ['yesterday', 'is neither ISO 8601 nor en-US'],
+    ['', 'is neither ISO 8601 nor en-US'],
+    ['1700000000', 'is neither ISO 8601 nor en-US'],
+    ['1/1/2019 1:00:00 AM', 'is before 2020'],
+  ])('%s: %s', (text, expected) => {
+    expect(problem(text)).toContain(expected);
+  });
+
+  it('accepts up to a day ahead (clock skew) and rejects more', () => {
+    expect(iso('2026-11-21T12:00:00Z')).toBe('2026-11-21T12:00:00.000Z');
+    expect(problem('2026-11-21T12:00:01Z')).toContain('more than a day in the future');
+  });
+
+  it('quotes the offending text, clipped', () => {
+    const long = `2026-11-20T10:11:12Z${'x'.repeat(200)}`;
+    const message = problem(long);
+    expect(message).toContain('"2026-11-20T10:11:12Z');
+    expect(message.length).toBeLessThan(140);
+  });
+});
