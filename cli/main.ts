@@ -6,6 +6,7 @@ import { registerApps } from './commands/apps.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerPrices } from './commands/prices.js';
 import { registerReport } from './commands/report.js';
+import { registerSendSample } from './commands/sendSample.js';
 
 const program = new Command('chargeback')
   .description('Azure OpenAI chargeback: ingest usage, refresh prices, report cost per app and business unit')
@@ -16,6 +17,7 @@ registerIngest(program);
 registerPrices(program);
 registerReport(program);
 registerApps(program);
+registerSendSample(program);
 
 try {
   await program.parseAsync(process.argv);

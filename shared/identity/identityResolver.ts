@@ -40,69 +40,90 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
   const fresh = (doc: AppCacheDoc) =>
     now().getTime() - Date.parse(doc.resolvedAt) < (doc.status === 'resolved' ? resolvedTtl : unknownTtl);
 
+  // Batches in flight at once (CLI ingest overlaps them) share one lookup per app, not one each.
+  const inFlight = new Map<string, Promise<AppIdentity | undefined>>();
+
+  const resolveMisses = async (misses: readonly string[]): Promise<Map<string, AppIdentity>> => {
+    const result = new Map<string, AppIdentity>();
+    const { cache, overrides } = await options.apps.read(misses).catch(() => ({
+      cache: new Map<string, AppCacheDoc>(),
+      overrides: new Map<string, string>(),
+    }));
+    const toLookup = misses.filter((appId) => {
+      const doc = cache.get(appId);
+      if (doc === undefined || !fresh(doc)) return true;
+      stats.storeHits++;
+      return false;
+    });
+    const looked =
+      toLookup.length > 0 ? await options.directory.lookup(toLookup) : new Map<string, DirectoryResult>();
+    stats.graphLookups += toLookup.length;
+
+    const at = now().toISOString();
+    const written: AppCacheDoc[] = [];
+    for (const appId of toLookup) {
+      const answer = looked.get(appId) ?? { kind: 'unavailable', reason: 'no answer' };
+      if (answer.kind === 'unavailable') {
+        stats.graphUnavailable++;
+        continue;
+      }
+      written.push(cacheDoc(appId, answer, options.businessUnitTagPrefix, at));
+    }
+    for (const doc of written) cache.set(doc.appId, doc);
+    await options.apps.write(written).catch(() => undefined); // the cache is an optimisation only
+
+    for (const appId of misses) {
+      // A stale name beats none when Graph is down; only a never-seen app is pending.
+      const doc = cache.get(appId);
+      const override = overrides.get(appId) ?? null;
+      if (doc === undefined) {
+        result.set(appId, { ...PENDING, businessUnit: override });
+        continue;
+      }
+      const identity: AppIdentity = {
+        status: doc.status,
+        displayName: doc.displayName,
+        businessUnit: override ?? doc.businessUnitFromTag,
+        servicePrincipalType: doc.servicePrincipalType,
+      };
+      memory.set(appId, identity, {
+        ttl: doc.status === 'resolved' ? undefined : Math.min(unknownTtl, 10 * 60_000),
+      });
+      result.set(appId, identity);
+    }
+    return result;
+  };
+
   return {
     async resolve(appIds) {
       const result = new Map<string, AppIdentity>();
-      const misses: string[] = [];
+      const fresh: string[] = [];
+      const waiting: [string, Promise<AppIdentity | undefined>][] = [];
       for (const appId of appIds) {
         const hit = memory.get(appId);
+        const pending = inFlight.get(appId);
         if (hit) {
           stats.memoryHits++;
           result.set(appId, hit);
-        } else misses.push(appId);
+        } else if (pending) waiting.push([appId, pending]);
+        else fresh.push(appId);
       }
-      if (misses.length === 0) return result;
-
-      const { cache, overrides } = await options.apps.read(misses).catch(() => ({
-        cache: new Map<string, AppCacheDoc>(),
-        overrides: new Map<string, string>(),
-      }));
-      const toLookup = misses.filter((appId) => {
-        const doc = cache.get(appId);
-        if (doc === undefined || !fresh(doc)) return true;
-        stats.storeHits++;
-        return false;
-      });
-      const looked =
-        toLookup.length > 0 ? await options.directory.lookup(toLookup) : new Map<string, DirectoryResult>();
-      stats.graphLookups += toLookup.length;
-
-      const at = now().toISOString();
-      const written: AppCacheDoc[] = [];
-      for (const appId of toLookup) {
-        const answer = looked.get(appId) ?? { kind: 'unavailable', reason: 'no answer' };
-        if (answer.kind === 'unavailable') {
-          stats.graphUnavailable++;
-          continue;
+      if (fresh.length > 0) {
+        const lookup = resolveMisses(fresh);
+        for (const appId of fresh) {
+          const one = lookup.then((found) => found.get(appId));
+          inFlight.set(appId, one);
+          waiting.push([appId, one]);
         }
-        written.push(cacheDoc(appId, answer, options.businessUnitTagPrefix, at));
+        // Errors reach the caller through `waiting`; this chain only clears the map.
+        lookup
+          .finally(() => {
+            for (const appId of fresh) inFlight.delete(appId);
+          })
+          .catch(() => undefined);
       }
-      for (const doc of written) cache.set(doc.appId, doc);
-      await options.apps.write(written).catch(() => undefined); // the cache is an optimisation only
-
-      for (const appId of misses) {
-        // A stale name beats none when Graph is down; only a never-seen app is pending.
-        const doc = cache.get(appId);
-        const override = overrides.get(appId) ?? null;
-        if (doc === undefined) {
-          result.set(appId, {
-            status: 'pending',
-            displayName: null,
-            businessUnit: override,
-            servicePrincipalType: null,
-          });
-          continue;
-        }
-        const identity: AppIdentity = {
-          status: doc.status,
-          displayName: doc.displayName,
-          businessUnit: override ?? doc.businessUnitFromTag,
-          servicePrincipalType: doc.servicePrincipalType,
-        };
-        memory.set(appId, identity, {
-          ttl: doc.status === 'resolved' ? undefined : Math.min(unknownTtl, 10 * 60_000),
-        });
-        result.set(appId, identity);
+      for (const [appId, promise] of waiting) {
+        result.set(appId, (await promise) ?? PENDING);
       }
       return result;
     },
@@ -113,6 +134,13 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
     },
   };
 }
+
+const PENDING: AppIdentity = {
+  status: 'pending',
+  displayName: null,
+  businessUnit: null,
+  servicePrincipalType: null,
+};
 
 function cacheDoc(appId: string, answer: DirectoryResult, prefix: string, at: string): AppCacheDoc {
   const sp = answer.kind === 'found' ? answer.servicePrincipal : undefined;
