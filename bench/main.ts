@@ -17,13 +17,14 @@ import {
   floorResultSchema,
   ingestResultSchema,
   refreshResultSchema,
+  type CoreResult,
   type FloorResult,
   type IngestResult,
   type Job,
 } from './protocol.js';
 import { printReport, summaries, type BenchResults, type E2eRun, type Variant } from './report.js';
 import { countCosmosRequests } from './requestCounter.js';
-import { estimateRu, indexedTermsOf } from './ruModel.js';
+import { estimateRu, indexedTermsOf, type RuInputs } from './ruModel.js';
 import { runWorker } from './runWorker.js';
 
 const APPS = 200;
@@ -98,7 +99,7 @@ async function bench(args: BenchArgs, dir: string): Promise<void> {
     const floor = async (index: number): Promise<FloorResult> => {
       progress(`store floor ${index + 1}: SDK bulk create of the same documents into a fresh container`);
       const { result, traffic } = await runWorker(
-        { mode: 'floor', ...base, container: `floor-${index + 1}` },
+        { mode: 'floor', ...base, container: `floor-${index + 1}`, file },
         stack,
         cosmos,
       );
@@ -185,16 +186,8 @@ async function bench(args: BenchArgs, dir: string): Promise<void> {
       core: { ...core, traffic: coreRun.traffic },
       e2e: { current, currentQuarter, proposed, proposedQuarter },
       floors,
-      ru: estimateRu(
-        core.recordBytes.median,
-        indexedTermsOf(CONTAINERS.usage.indexingPolicy.includedPaths),
-        core.markers / Math.max(1, core.events),
-      ),
-      ruAtMax: estimateRu(
-        core.recordBytes.max,
-        indexedTermsOf(CONTAINERS.usage.indexingPolicy.includedPaths),
-        core.markers / Math.max(1, core.events),
-      ),
+      ru: estimateRu(ruInputs(core, core.recordBytes.median)),
+      ruAtMax: estimateRu(ruInputs(core, core.recordBytes.max)),
       refresh: { ...refresh, catalogItems: catalog.length },
     };
     const out = args.out ?? repoFile('bench/results.json');
@@ -206,6 +199,16 @@ async function bench(args: BenchArgs, dir: string): Promise<void> {
     await services.close();
     await stopStack(stack);
   }
+}
+
+function ruInputs(core: CoreResult, recordBytes: number): RuInputs {
+  return {
+    recordBytes,
+    indexedTerms: indexedTermsOf(CONTAINERS.usage.indexingPolicy.includedPaths),
+    markersPerEvent: core.markers / Math.max(1, core.events),
+    ledgerDocsPerEvent: core.ledgerDocs / Math.max(1, core.events),
+    ledgerBytes: core.ledgerBytes / Math.max(1, core.ledgerDocs),
+  };
 }
 
 /** Fresh, empty containers (the stand-in frees the documents), so every run writes every record. */

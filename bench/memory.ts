@@ -1,3 +1,6 @@
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+
 /** Peak memory of this process: sampled RSS and heap, plus the kernel's own high-water mark. */
 export interface MemoryPeaks {
   readonly peakRssMb: number;
@@ -27,4 +30,13 @@ export function sampleMemory(everyMs = 25): { stop(): MemoryPeaks } {
       };
     },
   };
+}
+
+/** Heap still in use after a full GC: what the process actually retains (vs garbage not yet collected). */
+export function retainedHeapMb(): number {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / MB;
 }

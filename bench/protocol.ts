@@ -10,7 +10,7 @@ export const jobSchema = z.discriminatedUnion('mode', [
     file: z.string(),
     variant: z.enum(['current', 'proposed']),
   }),
-  z.object({ mode: z.literal('floor'), ...base, container: z.string() }),
+  z.object({ mode: z.literal('floor'), ...base, container: z.string(), file: z.string() }),
   z.object({
     mode: z.literal('core'),
     ...base,
@@ -27,6 +27,8 @@ const memory = { peakRssMb: z.number(), maxRssMb: z.number(), peakHeapMb: z.numb
 
 export const ingestResultSchema = z.object({
   seconds: z.number(),
+  /** Heap in use after a forced full GC at the end: growth here with N would be a leak. */
+  retainedHeapMb: z.number(),
   read: z.number(),
   totals: z.record(z.string(), z.number()),
   spilled: z.number(),
@@ -41,8 +43,9 @@ export const floorResultSchema = z.object({
   seconds: z.number(),
   docs: z.number(),
   created: z.number(),
-  readSeconds: z.number(),
-  /** JSON of each document as stored (Cosmos adds _rid, _self, _etag, _attachments, _ts). */
+  /** Bytes Cosmos adds to each stored document (_rid, _self, _etag, _attachments, _ts), measured. */
+  storedOverheadBytes: z.number(),
+  /** JSON of each document as stored (as written + the overhead). */
   storedBytes: sizeSchema,
   /** JSON of each document as the pipeline wrote it. */
   writtenBytes: sizeSchema,
@@ -58,6 +61,9 @@ export const coreResultSchema = z.object({
   recordBytes: sizeSchema,
   /** Dirty markers upserted over one pass (distinct app-days per batch, summed). */
   markers: z.number(),
+  /** Ingest-ledger documents (and their JSON bytes) upserted over one pass. */
+  ledgerDocs: z.number(),
+  ledgerBytes: z.number(),
   /** Mean bytes per top-level record field (key and value), largest first. */
   fieldBytes: z.array(z.tuple([z.string(), z.number()])),
   identity: z.record(z.string(), z.number()),
@@ -76,7 +82,8 @@ export const refreshResultSchema = z.object({
       requests: z.number(),
     }),
   ),
-  loadSeconds: z.number(),
+  /** null when the book is too large for the stand-in's quadratic query to say anything about us. */
+  loadSeconds: z.number().nullable(),
   bookRows: z.number(),
   ...memory,
 });

@@ -55,16 +55,30 @@ export interface RuEstimate {
   readonly recordCreate: number;
   readonly markerUpsert: number;
   readonly markersPerEvent: number;
+  /** One ingest-ledger document per batch and day: a new id each time, so a create (docType, day indexed). */
+  readonly ledgerWrite: number;
+  readonly ledgerDocsPerEvent: number;
   readonly perEvent: number;
 }
 
-export function estimateRu(recordBytes: number, indexedTerms: number, markersPerEvent: number): RuEstimate {
-  const recordCreate = createRu(recordBytes, indexedTerms);
+export interface RuInputs {
+  readonly recordBytes: number;
+  readonly indexedTerms: number;
+  readonly markersPerEvent: number;
+  readonly ledgerDocsPerEvent: number;
+  readonly ledgerBytes: number;
+}
+
+export function estimateRu(inputs: RuInputs): RuEstimate {
+  const recordCreate = createRu(inputs.recordBytes, inputs.indexedTerms);
   const markerUpsert = replaceRu(MARKER_BYTES, 0);
+  const ledgerWrite = inputs.ledgerDocsPerEvent > 0 ? createRu(inputs.ledgerBytes, 2) : 0;
   return {
     recordCreate,
     markerUpsert,
-    markersPerEvent,
-    perEvent: recordCreate + markersPerEvent * markerUpsert,
+    markersPerEvent: inputs.markersPerEvent,
+    ledgerWrite,
+    ledgerDocsPerEvent: inputs.ledgerDocsPerEvent,
+    perEvent: recordCreate + inputs.markersPerEvent * markerUpsert + inputs.ledgerDocsPerEvent * ledgerWrite,
   };
 }

@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 
 import { DependencyError, ensureError, UserError } from '../shared/errors.js';
 import { registerApps } from './commands/apps.js';
+import { registerAudit } from './commands/audit.js';
+import { registerBackfill } from './commands/backfill.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerPrices } from './commands/prices.js';
 import { registerReport } from './commands/report.js';
@@ -17,6 +19,8 @@ registerIngest(program);
 registerPrices(program);
 registerReport(program);
 registerApps(program);
+registerBackfill(program);
+registerAudit(program);
 registerSendSample(program);
 
 try {

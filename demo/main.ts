@@ -10,6 +10,7 @@ import type { RetailPriceItem } from '../shared/pricing/types.js';
 import { reportTable } from '../shared/report/formatReport.js';
 import { runReport } from '../shared/report/runReport.js';
 import { DEMO_DEPLOYMENTS, DEMO_SERVICE_PRINCIPALS } from '../local/demoDirectory.js';
+import { startChargebackFront, untilInterrupted } from '../local/chargebackFront.js';
 import { startLocalStack } from '../local/stack.js';
 
 const samples = (name: string) => fileURLToPath(new URL(`../../samples/${name}`, import.meta.url));
@@ -55,6 +56,22 @@ async function main(): Promise<void> {
     say(`\n${reportTable(report)}`);
     const units = await runReport(services, { from: '2025-01-01', to: '2026-12-31', by: 'businessUnit' });
     say(reportTable(units.report));
+
+    // The HTTP functions' handlers, served the way `func start` would (which the demo cannot assume).
+    const front = await startChargebackFront(
+      { ...stack.env, DEPLOYMENTS: JSON.stringify(DEMO_DEPLOYMENTS) },
+      stack.trustedCa,
+    );
+    try {
+      say(`Chargeback page: ${front.pageUrl('2026-11-01', '2026-11-30')}`);
+      say(`FOCUS CSV:       ${front.url}/api/chargeback?from=2026-11-01&to=2026-11-30&format=focus`);
+      if (process.argv.includes('--serve')) {
+        say('Serving until Ctrl-C.');
+        await untilInterrupted();
+      }
+    } finally {
+      await front.close();
+    }
   } finally {
     await services.close();
     await stack.stop();

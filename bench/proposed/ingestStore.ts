@@ -1,20 +1,24 @@
 import type { Database } from '@azure/cosmos';
 
+import type { LedgerDoc } from '../../shared/pipeline/ledger.js';
 import type { DeadLetter, IngestStore, WriteStatus } from '../../shared/pipeline/ports.js';
 import type { UsageRecord } from '../../shared/pipeline/record.js';
 import { dirtyMarkerId, type DirtyMarker } from '../../shared/store/rollupMarkers.js';
-import { bulkWrite } from './bulkWrite.js';
+import { bulkCreate, bulkUpsert } from './bulkCreate.js';
 
-/** CosmosIngestStore with the proposed bulk call: same containers, same documents, same order of writes. */
+/**
+ * CosmosIngestStore with the proposed bulk call: same containers, same documents, same order of writes.
+ * Keep in step with shared/store/cosmosIngestStore.ts (the benchmark compares the two).
+ */
 export class ProposedIngestStore implements IngestStore {
   constructor(private readonly database: Database) {}
 
   createRecords(records: readonly UsageRecord[]): Promise<ReadonlyMap<string, WriteStatus>> {
-    return bulkWrite(this.database.container('usage'), 'Create', records);
+    return bulkCreate(this.database.container('usage'), records);
   }
 
   createDeadLetters(deadLetters: readonly DeadLetter[]): Promise<ReadonlyMap<string, WriteStatus>> {
-    return bulkWrite(this.database.container('deadletter'), 'Create', deadLetters);
+    return bulkCreate(this.database.container('deadletter'), deadLetters);
   }
 
   async markRollupsDirty(groups: readonly { day: string; appId: string }[]): Promise<void> {
@@ -27,6 +31,10 @@ export class ProposedIngestStore implements IngestStore {
       day,
       markedAt,
     }));
-    await bulkWrite(this.database.container('rollups'), 'Upsert', markers);
+    await bulkUpsert(this.database.container('rollups'), markers);
+  }
+
+  async writeLedger(docs: readonly LedgerDoc[]): Promise<void> {
+    await bulkUpsert(this.database.container('rollups'), docs);
   }
 }

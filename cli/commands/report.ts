@@ -26,7 +26,11 @@ export function registerReport(program: Command): void {
     .option('--from <YYYY-MM-DD>', 'first day, inclusive')
     .option('--to <YYYY-MM-DD>', 'last day, inclusive (at most 366 days after --from)')
     .option('--by <grouping>', 'app | businessUnit | model', 'app')
-    .option('--format <format>', 'table | csv | json | focus (FOCUS 1.x CSV, one row per day × app × model)', 'table')
+    .option(
+      '--format <format>',
+      'table | csv | json | focus (FOCUS 1.x CSV, one row per day × app × model)',
+      'table',
+    )
     .action(async (options: ReportOptions) => {
       const query = reportQueryFromOptions(options);
       await withServices(async (services) => {

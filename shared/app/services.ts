@@ -9,6 +9,7 @@ import { createIdentityResolver } from '../identity/identityResolver.js';
 import type { IdentityResolver, IngestPorts } from '../pipeline/ports.js';
 import { createPricingPort } from '../pricing/pricingPort.js';
 import type { PricerSettings } from '../pricing/pricer.js';
+import type { BulkRetryOptions } from '../store/bulkCreate.js';
 import { CosmosAppStore } from '../store/cosmosAppStore.js';
 import { openDatabase } from '../store/cosmosClient.js';
 import { CosmosIngestStore } from '../store/cosmosIngestStore.js';
@@ -20,6 +21,8 @@ export interface ServiceOptions {
   readonly trustedCa?: string;
   readonly log?: (message: string) => void;
   readonly now?: () => Date;
+  /** Our bulk-write retry on top of the SDK's (tests shorten it; production keeps the default). */
+  readonly bulkRetry?: BulkRetryOptions;
 }
 
 /** Everything the functions and the CLI share, built once per process from the settings. */
@@ -94,7 +97,7 @@ export async function createServices(settings: Settings, options: ServiceOptions
     retailDispatcher,
     trustedCa: options.trustedCa,
     ingest: {
-      store: new CosmosIngestStore(database),
+      store: new CosmosIngestStore(database, options.bulkRetry),
       identities,
       pricing,
       now: options.now ?? (() => new Date()),

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 
 import { parseEventTime } from './eventTime.js';
 import { isGuid } from './guid.js';
+import { MAX_EVENT_DEPTH, nestedDeeperThan } from './nesting.js';
 import { canonicalJson, idempotencyKey } from './idempotencyKey.js';
 import { parseBody } from './parseBody.js';
 import type { EventSource, FieldIssue, NormalizedUsage } from './types.js';
@@ -17,6 +18,9 @@ export function normalizeEvent(body: unknown, source: EventSource, now: Date): N
   const parsed = parseBody(body);
   if (!parsed.ok) return reject(parsed.raw, [{ path: '(body)', problem: parsed.problem }]);
   const { value, raw } = parsed;
+  if (nestedDeeperThan(value, MAX_EVENT_DEPTH)) {
+    return reject(raw, [{ path: '(body)', problem: `is nested more than ${MAX_EVENT_DEPTH} levels deep` }]);
+  }
 
   if ('schema' in value) {
     const result = v2EventSchema.safeParse(value);

@@ -1,6 +1,7 @@
 import type { CostResult } from '../cost/types.js';
 import type { DeploymentType, EventSource, FieldIssue, NormalizedUsage } from '../events/types.js';
 import type { AppIdentity } from '../identity/types.js';
+import type { LedgerDoc } from './ledger.js';
 import type { UsageRecord } from './record.js';
 
 /** The price key a usage resolved to, after DEPLOYMENTS and the defaults. */
@@ -50,6 +51,8 @@ export interface IngestStore {
   createDeadLetters(deadLetters: readonly DeadLetter[]): Promise<ReadonlyMap<string, WriteStatus>>;
   /** Marks (day, app) rollups for recomputation; idempotent. */
   markRollupsDirty(groups: readonly { readonly day: string; readonly appId: string }[]): Promise<void>;
+  /** Upserts the batch's ingest ledger (docs/reliability.md); optional so small fakes may skip it. */
+  writeLedger?(docs: readonly LedgerDoc[]): Promise<void>;
 }
 
 export interface IngestPorts {

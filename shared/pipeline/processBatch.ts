@@ -3,6 +3,7 @@ import type { EventSource, FieldIssue, NormalizedUsage } from '../events/types.j
 import type { AppIdentity } from '../identity/types.js';
 import { buildRecord, isPending } from './buildRecord.js';
 import { buildDeadLetter } from './deadLetter.js';
+import { buildLedger } from './ledger.js';
 import type { DeadLetter, IngestPorts } from './ports.js';
 import type { UsageRecord } from './record.js';
 import { summarize, type BatchSummary, type EventOutcome } from './summary.js';
@@ -58,9 +59,16 @@ export async function processBatch(
     record: buildRecord(usage, identities.get(usage.appId) ?? PENDING_IDENTITY, pricer, now),
   }));
 
+  // The ledger (what this batch saw, for `audit`) is written alongside: the batch succeeds only if all three do.
+  const ledger = buildLedger(
+    records.map(({ record }) => record),
+    deadLetters.map(({ deadLetter }) => deadLetter),
+    now,
+  );
   const [recordStatus, deadLetterStatus] = await Promise.all([
     ports.store.createRecords(records.map(({ record }) => record)),
     ports.store.createDeadLetters(uniqueById(deadLetters.map(({ deadLetter }) => deadLetter))),
+    ports.store.writeLedger?.(ledger),
   ]);
   await ports.store.markRollupsDirty(distinctGroups(records.map(({ record }) => record)));
 

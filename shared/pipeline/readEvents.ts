@@ -30,7 +30,7 @@ export async function* readEvents(path: string, stdin: Readable = process.stdin)
     const trimmed = line.trim();
     if (trimmed === '') continue;
     if (!sawContent && trimmed.startsWith('[')) {
-      // `trimmed`, not `line`: trim() drops a UTF-8 BOM (Windows editors, PowerShell), which JSON.parse rejects.
+      // `trimmed`, not `line`: trim() drops a UTF-8 BOM (PowerShell, Notepad) that JSON.parse rejects.
       arrayText = [trimmed];
       continue;
     }

@@ -51,7 +51,10 @@ export type FocusRow = Record<FocusColumn, string>;
  * A rollup slice, optionally enriched: rollups carry neither meters nor region today, so these stay
  * empty in the export until the rollup projection adds them (see docs/focus.md, "Gaps").
  */
-export type FocusSlice = UsageSlice & { readonly meterIds?: readonly string[]; readonly region?: string | null };
+export type FocusSlice = UsageSlice & {
+  readonly meterIds?: readonly string[];
+  readonly region?: string | null;
+};
 
 export interface FocusOptions {
   readonly currency: string;

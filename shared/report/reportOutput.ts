@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 import type { Services } from '../app/services.js';
 import { focusCsv } from './focus.js';
 import { reportCsv, reportJson, reportTable } from './formatReport.js';
@@ -12,7 +14,8 @@ export interface ReportOutput {
   readonly filename?: string;
 }
 
-export type ParsedQuery = { readonly ok: true; readonly query: ReportQuery } | { readonly ok: false; readonly error: string };
+export type ParsedQuery =
+  { readonly ok: true; readonly query: ReportQuery } | { readonly ok: false; readonly error: string };
 
 /**
  * The one validation behind the CLI, the HTTP function and the page: absent parameters are
@@ -30,7 +33,11 @@ export function parseReportQuery(input: {
     by: input.by ?? undefined,
     format: input.format ?? undefined,
   });
-  return parsed.success ? { ok: true, query: parsed.data } : { ok: false, error: describeIssues(parsed.error) };
+  if (parsed.success) return { ok: true, query: parsed.data };
+  // zod still runs the range checks when a date is malformed ("to: must not be before from
+  // (yesterday)"): report the malformed parameter alone, which is the one to fix.
+  const own = parsed.error.issues.filter((issue) => issue.code !== 'custom');
+  return { ok: false, error: describeIssues(own.length > 0 ? new z.ZodError(own) : parsed.error) };
 }
 
 /** appId → business unit after finance's overrides, read off a by-app report (buildReport applied them). */
@@ -45,7 +52,11 @@ export async function produceReport(
 ): Promise<ReportOutput> {
   const focus = query.format === 'focus';
   // FOCUS rows are slices, not groups; a by-app report is what carries the overridden units for Tags.
-  const { report, slices } = await runReport(services, { from: query.from, to: query.to, by: focus ? 'app' : query.by });
+  const { report, slices } = await runReport(services, {
+    from: query.from,
+    to: query.to,
+    by: focus ? 'app' : query.by,
+  });
   const period = `${query.from}-to-${query.to}`;
   switch (query.format) {
     case 'focus':

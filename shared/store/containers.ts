@@ -26,6 +26,8 @@ export const CONTAINERS = {
       'costStatus',
       'identityStatus',
       'unpricedReason',
+      // The rollup refresher and docs/finance-queries.md filter on it (Bicep indexes it too).
+      'pk',
     ]),
   },
   /** pk = id: dead letters are written and read one by one, queried rarely. */

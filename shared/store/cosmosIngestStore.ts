@@ -2,7 +2,8 @@ import type { Database } from '@azure/cosmos';
 
 import type { DeadLetter, IngestStore, WriteStatus } from '../pipeline/ports.js';
 import type { UsageRecord } from '../pipeline/record.js';
-import { bulkCreate, DEFAULT_BULK_RETRY, type BulkRetryOptions } from './bulkCreate.js';
+import type { LedgerDoc } from '../pipeline/ledger.js';
+import { bulkCreate, bulkUpsert, DEFAULT_BULK_RETRY, type BulkRetryOptions } from './bulkCreate.js';
 import { markDirty } from './rollupMarkers.js';
 
 /** The Cosmos side of ingest: usage records, dead letters and rollup markers. */
@@ -22,5 +23,10 @@ export class CosmosIngestStore implements IngestStore {
 
   markRollupsDirty(groups: readonly { day: string; appId: string }[]): Promise<void> {
     return markDirty(this.database.container('rollups'), groups, this.retry);
+  }
+
+  /** Upsert: a redelivered batch rewrites the same ledger documents (ids derive from event ids). */
+  writeLedger(docs: readonly LedgerDoc[]): Promise<void> {
+    return bulkUpsert(this.database.container('rollups'), docs, this.retry);
   }
 }

@@ -27,6 +27,8 @@ const rollupDocSchema = z.object({
   computedAt: z.string(),
 });
 
+const REFRESH_CONCURRENCY = 8;
+
 const markerSchema = z.object({ id: z.string(), pk: z.string(), _etag: z.string() });
 
 const RECORD_PROJECTION =
@@ -55,19 +57,28 @@ export class CosmosRollups {
       })
       .fetchAll();
     let slices = 0;
-    for (const raw of resources) {
-      const marker = markerSchema.parse(raw);
-      slices += await this.recompute(marker.pk);
-      await this.rollups
-        .item(marker.id, marker.pk)
-        .delete({ accessCondition: { type: 'IfMatch', condition: marker._etag } })
-        .catch((error: unknown) => {
-          // 412: a write re-marked the group while we computed; it stays dirty for the next run.
-          if ((error as { code?: number }).code !== 412 && (error as { code?: number }).code !== 404)
-            throw error;
-        });
+    const markers = resources.map((raw) => markerSchema.parse(raw));
+    // Groups are independent partitions: a few at a time keeps a large backfill inside HTTP time limits.
+    for (let i = 0; i < markers.length; i += REFRESH_CONCURRENCY) {
+      const counts = await Promise.all(
+        markers.slice(i, i + REFRESH_CONCURRENCY).map((m) => this.refreshOne(m)),
+      );
+      slices += counts.reduce((a, b) => a + b, 0);
     }
     return { groups: resources.length, slices };
+  }
+
+  private async refreshOne(marker: z.infer<typeof markerSchema>): Promise<number> {
+    const slices = await this.recompute(marker.pk);
+    await this.rollups
+      .item(marker.id, marker.pk)
+      .delete({ accessCondition: { type: 'IfMatch', condition: marker._etag } })
+      .catch((error: unknown) => {
+        // 412: a write re-marked the group while we computed; it stays dirty for the next run.
+        const code = (error as { code?: number }).code;
+        if (code !== 412 && code !== 404) throw error;
+      });
+    return slices;
   }
 
   private async recompute(pk: string): Promise<number> {

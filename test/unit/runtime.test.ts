@@ -22,13 +22,6 @@ function sampleValues(): Record<string, string> {
   return values;
 }
 
-/** The sample minus its blank PRICE_OVERRIDES (see the KNOWN BUG below). */
-function withoutBlankOverrides(values: Record<string, string>): Record<string, string> {
-  const { PRICE_OVERRIDES: overrides, ...rest } = values;
-  expect(overrides).toBe('');
-  return rest;
-}
-
 function settingsError(env: Record<string, string>): string {
   try {
     loadSettings(env);
@@ -51,16 +44,8 @@ describe('runtime', () => {
 });
 
 describe('settings', () => {
-  // KNOWN BUG (shared/config.ts, outside this suite's files): the sample ships PRICE_OVERRIDES "", which
-  // blankToUndefined turns into undefined before `jsonSetting`, a z.string() with no `.optional()`, so
-  // loadSettings throws "PRICE_OVERRIDES: Invalid input: expected string, received undefined".
-  // `it.fails` keeps this visible; when config.ts is fixed, it starts failing: turn it into `it`.
-  it.fails("accepts local.settings.sample.json's Values exactly as shipped", () => {
-    expect(loadSettings(sampleValues()).PRICE_OVERRIDES).toBeUndefined();
-  });
-
-  it('accepts every other Value of local.settings.sample.json', () => {
-    const settings = loadSettings(withoutBlankOverrides(sampleValues()));
+  it("accepts local.settings.sample.json's Values exactly as shipped (blank PRICE_OVERRIDES = none)", () => {
+    const settings = loadSettings(sampleValues());
     expect(settings).toMatchObject({
       COSMOS_ENDPOINT: 'https://127.0.0.1:8081/',
       COSMOS_DATABASE: 'chargeback',
@@ -71,6 +56,7 @@ describe('settings', () => {
       DEPLOYMENTS: { 'gpt-35-turbo': { version: '0125', deploymentType: 'regional' } },
       PRICE_REFRESH_SCHEDULE: '0 0 2 * * *',
     });
+    expect(settings.PRICE_OVERRIDES).toBeUndefined();
   });
 
   it('fills the documented defaults when nothing is set', () => {
@@ -91,7 +77,7 @@ describe('settings', () => {
 
   it('reports every bad setting in ONE error, each named with its problem', () => {
     const message = settingsError({
-      ...withoutBlankOverrides(sampleValues()),
+      ...sampleValues(),
       PRICE_CURRENCY: 'usd',
       GRAPH_AUTH: 'maybe',
       DEPLOYMENTS: '{bad',

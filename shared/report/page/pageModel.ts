@@ -52,7 +52,7 @@ function emptyBuckets(from: string, to: string): { granularity: 'day' | 'week'; 
   const days = Math.round((last - first) / DAY_MS) + 1;
   const granularity = days > DAILY_UP_TO_DAYS ? 'week' : 'day';
   const ranges: [string, string][] = [];
-  for (let start = first; start <= last; ) {
+  for (let start = first; start <= last;) {
     // ISO weeks start on Monday; getUTCDay() is 0 for Sunday.
     const toSunday = granularity === 'day' ? 0 : (7 - new Date(start).getUTCDay()) % 7;
     const end = Math.min(start + toSunday * DAY_MS, last);
@@ -65,11 +65,14 @@ function emptyBuckets(from: string, to: string): { granularity: 'day' | 'week'; 
 /** Pure: a by-app report and its slices → what the page draws. Units follow finance's overrides. */
 export function pageModel(report: Report, slices: readonly UsageSlice[]): PageModel {
   const unitOfApp = new Map(report.rows.map((row) => [row.key, row.businessUnit ?? null]));
-  const unitOf = (s: UsageSlice) => (unitOfApp.has(s.appId) ? unitOfApp.get(s.appId) : s.businessUnit) ?? NO_BUSINESS_UNIT;
+  const unitOf = (s: UsageSlice) =>
+    (unitOfApp.has(s.appId) ? unitOfApp.get(s.appId) : s.businessUnit) ?? NO_BUSINESS_UNIT;
 
   const unitTotals = new Map<string, bigint>();
   for (const s of slices) unitTotals.set(unitOf(s), (unitTotals.get(unitOf(s)) ?? 0n) + s.costNanos);
-  const ranked = [...unitTotals.entries()].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0].localeCompare(b[0])));
+  const ranked = [...unitTotals.entries()].sort((a, b) =>
+    b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0].localeCompare(b[0]),
+  );
   const kept = ranked.length > MAX_SERIES ? ranked.slice(0, MAX_SERIES - 1) : ranked;
   const keptNames = new Set(kept.map(([name]) => name));
   let colourIndex = 0;

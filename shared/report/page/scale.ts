@@ -1,3 +1,5 @@
+import { nanosToCents } from '../../cost/money.js';
+
 /** A "nice" linear axis from 0: steps of 1, 2, 2.5 or 5 × 10^k, so gridlines read as round amounts. */
 export interface Axis {
   readonly top: number;
@@ -12,9 +14,9 @@ export function niceAxis(max: number, targetTicks = 5): Axis {
   const magnitude = 10 ** Math.floor(Math.log10(rough));
   const step = ([1, 2, 2.5, 5, 10].find((m) => m * magnitude >= rough) ?? 10) * magnitude;
   const count = Math.ceil(max / step - 1e-9);
-  const ticks = Array.from({ length: count + 1 }, (_, i) => i * step);
+  const ticks = Array.from({ length: count + 1 }, (_, i) => Number((i * step).toPrecision(12)));
   const decimals = Math.max(0, ...ticks.map((t) => decimalsOf(t)));
-  return { top: count * step, ticks, decimals };
+  return { top: ticks.at(-1) ?? step, ticks, decimals };
 }
 
 function decimalsOf(value: number): number {
@@ -27,4 +29,10 @@ function decimalsOf(value: number): number {
 /** Nano-units as a float, for geometry only: every amount printed comes from the exact integers. */
 export function nanosToNumber(nanos: bigint): number {
   return Number(nanos) / 1e9;
+}
+
+/** Cents for display, but never "0.00" for a cost that is not zero: that would read as free. */
+export function centsLabel(nanos: bigint): string {
+  const cents = nanosToCents(nanos);
+  return nanos > 0n && cents === '0.00' ? '< 0.01' : cents;
 }

@@ -1,0 +1,161 @@
+import type { Container, OperationInput } from '@azure/cosmos';
+import pRetry, { AbortError } from 'p-retry';
+
+/*
+ * PROTOTYPE: shared/store/bulkCreate.ts with the change proposed in docs/performance.md (bulkWrites uses
+ * `items.bulk` instead of `executeBulkOperations`), kept here so the benchmark can measure it before it
+ * lands. Everything else is a copy; keep it in step with the shared file.
+ */
+import { DependencyError } from '../../shared/errors.js';
+import type { WriteStatus } from '../../shared/pipeline/ports.js';
+
+/** Statuses worth another try: throttled, timeout, gone (split), retry-with, unavailable, transport. */
+const RETRYABLE = new Set([408, 410, 429, 449, 500, 503]);
+
+export interface BulkRetryOptions {
+  /** Our attempts on top of the SDK's own retries. */
+  readonly attempts: number;
+  readonly minDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_BULK_RETRY: BulkRetryOptions = { attempts: 5, minDelayMs: 200, maxDelayMs: 5_000 };
+
+interface Doc {
+  readonly id: string;
+  readonly pk: string;
+}
+
+/**
+ * Creates documents in bulk. Create (not upsert) is what makes redelivery idempotent and lets
+ * "first write wins": 201 → created, 409 → exists. Only the operations that failed transiently
+ * are retried; anything else, or retries exhausted, throws so the batch can be spilled.
+ */
+export function bulkCreate(
+  container: Container,
+  docs: readonly Doc[],
+  retry: BulkRetryOptions = DEFAULT_BULK_RETRY,
+): Promise<Map<string, WriteStatus>> {
+  return bulkWrite(container, 'Create', docs, retry);
+}
+
+/** Upserts in bulk with the same bounded retry (for documents where the last write should win). */
+export async function bulkUpsert(
+  container: Container,
+  docs: readonly Doc[],
+  retry: BulkRetryOptions = DEFAULT_BULK_RETRY,
+): Promise<void> {
+  await bulkWrite(container, 'Upsert', docs, retry);
+}
+
+async function bulkWrite(
+  container: Container,
+  operationType: 'Create' | 'Upsert',
+  docs: readonly Doc[],
+  retry: BulkRetryOptions,
+): Promise<Map<string, WriteStatus>> {
+  const statuses = new Map<string, WriteStatus>();
+  let pending: readonly Doc[] = docs;
+  await pRetry(
+    async () => {
+      if (pending.length === 0) return;
+      const codes =
+        pending.length <= POINT_WRITE_LIMIT
+          ? await pointWrites(container, operationType, pending)
+          : await bulkWrites(container, operationType, pending);
+      const failed: Doc[] = [];
+      let lastProblem = '';
+      codes.forEach((code, i) => {
+        const doc = pending[i];
+        if (doc === undefined) return;
+        if (code === 201 || code === 200) statuses.set(doc.id, 'created');
+        else if (code === 409) statuses.set(doc.id, 'exists');
+        else if (typeof code !== 'number' || RETRYABLE.has(code)) {
+          failed.push(doc);
+          lastProblem = `status ${String(code)}`;
+        } else {
+          throw new AbortError(`${operationType} ${doc.id} in ${container.id} failed with ${code}`);
+        }
+      });
+      pending = failed;
+      if (failed.length > 0)
+        throw new Error(`${failed.length} writes to ${container.id} failed (${lastProblem})`);
+    },
+    {
+      retries: retry.attempts - 1,
+      minTimeout: retry.minDelayMs,
+      maxTimeout: retry.maxDelayMs,
+      randomize: true,
+    },
+  ).catch((error: unknown) => {
+    throw new DependencyError('cosmos', (error as Error).message, { cause: error });
+  });
+  return statuses;
+}
+
+/**
+ * The SDK's bulk executor waits a fixed second for partial batches to fill, on every call. For a
+ * handful of documents (dead letters, rollup markers) parallel point writes are both faster and
+ * cheaper in latency; the bulk path is for record batches, where the wait is amortized.
+ */
+const POINT_WRITE_LIMIT = 25;
+
+type Code = number | string | undefined;
+
+/**
+ * `items.bulk`, ≤ 100 operations per call, calls in parallel. Not `executeBulkOperations`: in
+ * @azure/cosmos 4.9 it ends every call with `while (processed < total) { addPartialBatchToQueue();
+ * await sleep(1000) }`, so each call takes at least a second however few documents it carries, and
+ * a batch paid it twice (records, then markers). `bulk` answers when its requests do. Its per-item
+ * 429s come back as statuses, which the retry loop above already handles.
+ */
+const OPS_PER_BULK = 100;
+
+async function bulkWrites(
+  container: Container,
+  operationType: 'Create' | 'Upsert',
+  docs: readonly Doc[],
+): Promise<Code[]> {
+  const chunks: (readonly Doc[])[] = [];
+  for (let i = 0; i < docs.length; i += OPS_PER_BULK) chunks.push(docs.slice(i, i + OPS_PER_BULK));
+  const answers = await Promise.all(
+    chunks.map(async (chunk): Promise<Code[]> => {
+      const ops: OperationInput[] = chunk.map((doc) => ({
+        operationType,
+        partitionKey: doc.pk,
+        resourceBody: { ...doc },
+      }));
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-deprecated -- see above: its replacement sleeps 1 s per call
+        const results = await container.items.bulk(ops, { continueOnError: true });
+        return chunk.map((_, i) => results[i]?.statusCode);
+      } catch (error) {
+        // The whole request failed (transport, throttled request): every document in it is retryable.
+        const { code } = error as { code?: unknown };
+        return chunk.map(() => (typeof code === 'number' ? code : 'transport error'));
+      }
+    }),
+  );
+  return answers.flat();
+}
+
+function pointWrites(
+  container: Container,
+  operationType: 'Create' | 'Upsert',
+  docs: readonly Doc[],
+): Promise<Code[]> {
+  return Promise.all(
+    docs.map(async (doc): Promise<Code> => {
+      try {
+        const response =
+          operationType === 'Create'
+            ? await container.items.create({ ...doc })
+            : await container.items.upsert({ ...doc });
+        return response.statusCode;
+      } catch (error) {
+        const { code, message } = error as { code?: unknown; message?: unknown };
+        return typeof code === 'number' ? code : typeof message === 'string' ? message : 'transport error';
+      }
+    }),
+  );
+}

@@ -1,0 +1,26 @@
+import { app, type InvocationContext, type Timer } from '@azure/functions';
+
+import { sharedServices } from '../shared/app/lazyServices.js';
+import { backfillDeps, backfillFailed, formatBackfill, runBackfill } from '../shared/pipeline/backfill.js';
+
+/**
+ * Every 15 minutes. A constant rather than a setting: settings are public API (DESIGN.md), and
+ * nothing here needs tuning per deployment; the work per run is bounded by the backfill's limit.
+ */
+export const BACKFILL_SCHEDULE = '0 */15 * * * *';
+
+/** Timer → replay spills, complete pending identities, re-price unpriced records. A shell. */
+export async function backfill(_timer: Timer, context: InvocationContext): Promise<void> {
+  const services = await sharedServices({ log: (m) => context.warn(m) });
+  const result = await runBackfill(backfillDeps(services));
+  // A failing dependency is logged, not thrown: the next run is the retry, 15 minutes later.
+  const log = backfillFailed(result) ? (m: string) => context.warn(m) : (m: string) => context.log(m);
+  for (const line of formatBackfill(result)) log(`backfill ${line}`);
+}
+
+app.timer('backfill', {
+  schedule: BACKFILL_SCHEDULE,
+  // Not on startup: every instance start (and scale-out) would run it; the schedule is soon enough.
+  runOnStartup: false,
+  handler: backfill,
+});

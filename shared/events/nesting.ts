@@ -1,0 +1,18 @@
+/**
+ * A usage event is at most four levels deep (`usage.prompt_tokens_details.cached_tokens`). Anything
+ * far deeper is not one, and must be refused before recursive code (canonical JSON for the id) meets
+ * it: that would overflow the stack at a depth that depends on the caller, so the same event could be
+ * recorded on one delivery and crash another. This check is iterative, so its answer never varies.
+ */
+export const MAX_EVENT_DEPTH = 32;
+
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth >= limit) return true;
+    const children: unknown[] = Array.isArray(next.value) ? next.value : Object.values(next.value);
+    for (const child of children) stack.push({ value: child, depth: next.depth + 1 });
+  }
+  return false;
+}

@@ -1,0 +1,39 @@
+import type { Services } from '../../app/services.js';
+import { parseReportQuery } from '../reportOutput.js';
+import { runReport } from '../runReport.js';
+import { errorPage } from './htmlShell.js';
+import { pageModel } from './pageModel.js';
+import { renderPage } from './renderPage.js';
+
+export interface PageParams {
+  readonly from?: string | null;
+  readonly to?: string | null;
+  readonly code?: string | null;
+}
+
+/** Opened without dates, the page shows the month so far: what finance looks at most. */
+export function defaultPeriod(now: Date): { from: string; to: string } {
+  const to = now.toISOString().slice(0, 10);
+  return { from: `${to.slice(0, 8)}01`, to };
+}
+
+/** Validates like the report, runs the one report path, renders. Errors are a 400 page, escaped. */
+export async function chargebackPageHtml(
+  services: Pick<Services, 'database' | 'apps' | 'settings'>,
+  params: PageParams,
+  now: Date,
+): Promise<{ status: 200 | 400; html: string }> {
+  const fallback = !params.from && !params.to ? defaultPeriod(now) : {};
+  const parsed = parseReportQuery({ from: params.from, to: params.to, ...fallback });
+  if (!parsed.ok) return { status: 400, html: errorPage(parsed.error) };
+  const { report, slices } = await runReport(services, {
+    from: parsed.query.from,
+    to: parsed.query.to,
+    by: 'app',
+  });
+  const html = renderPage(pageModel(report, slices), {
+    code: params.code ?? null,
+    generatedAt: now.toISOString(),
+  });
+  return { status: 200, html };
+}

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
+import { Command } from 'commander';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+import { reportQueryFromOptions, registerReport } from '../../cli/commands/report.js';
+import { chargebackReport } from '../../functions/chargebackReport.js';
+import { nanosToDecimal } from '../../shared/cost/money.js';
+import { UserError } from '../../shared/errors.js';
+import { ingestBatch } from '../../shared/pipeline/ingestBatch.js';
+import { FOCUS_COLUMNS } from '../../shared/report/focus.js';
+import {
+  allRecords,
+  sampleBatch,
+  startChargebackStack,
+  sumNanos,
+  type ChargebackStack,
+} from '../helpers/chargebackStack.js';
+
+const HR = '7d8a1c3e-2b4f-4e6a-9c1d-0f2e3a4b5c6d';
+const PERIOD = { from: '2026-11-01', to: '2026-11-30' } as const;
+
+async function get(query: Record<string, string>): Promise<HttpResponse> {
+  const request = new HttpRequest({ url: 'http://127.0.0.1/api/chargeback', method: 'GET', query });
+  const init = await chargebackReport(request, new InvocationContext({ invocationId: randomUUID() }));
+  return new HttpResponse(init);
+}
+
+/** `12.5` → 12500000000n: FOCUS decimals back to the integer nano-units they came from. */
+function toNanos(decimal: string): bigint {
+  const [whole = '0', fraction = ''] = decimal.split('.');
+  return BigInt(whole) * 1_000_000_000n + BigInt(fraction.padEnd(9, '0'));
+}
+
+const BAD: [string, Record<string, string>, string][] = [
+  ['from after to', { from: '2026-11-30', to: '2026-11-01' }, 'to: must not be before from (2026-11-30)'],
+  ['a month 13', { from: '2026-13-01', to: '2026-12-01' }, 'from: must be a date as YYYY-MM-DD'],
+  ['February 30', { from: '2026-02-01', to: '2026-02-30' }, 'to: must be a date as YYYY-MM-DD'],
+  ['a missing from', { to: '2026-12-01' }, 'from: must be a date as YYYY-MM-DD'],
+  ['a word', { from: 'yesterday', to: '2026-12-01' }, 'from: must be a date as YYYY-MM-DD'],
+  ['over 366 days', { from: '2025-01-01', to: '2026-01-03' }, 'to: the range may span at most 366 days'],
+  ['a bad by', { ...PERIOD, by: 'team' }, 'by: must be app, businessUnit or model'],
+  ['a bad format', { ...PERIOD, format: 'xlsx' }, 'format: must be table, csv, json or focus'],
+];
+
+describe('bad report parameters', () => {
+  it.each(BAD)('CLI: %s is a UserError naming the parameter', (_case, options, message) => {
+    expect(() => reportQueryFromOptions(options)).toThrow(new UserError(message));
+  });
+
+  it.each(BAD)('HTTP: %s is a 400 with a JSON error', async (_case, query, message) => {
+    const response = await get(query);
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await response.json()).toEqual({ error: message });
+  });
+
+  it('the registered command fails before connecting to anything', async () => {
+    const program = new Command('chargeback').exitOverride();
+    registerReport(program);
+    await expect(
+      program.parseAsync(['report', '--from', '2026-11-31', '--to', '2026-12-01'], { from: 'user' }),
+    ).rejects.toThrow(new UserError('from: must be a date as YYYY-MM-DD'));
+  });
+
+  it('a 366-day range (a leap year) is allowed', () => {
+    expect(reportQueryFromOptions({ from: '2028-01-01', to: '2029-01-01' })).toMatchObject({
+      by: 'app',
+      format: 'table',
+    });
+  });
+});
+
+describe('the report over HTTP and the CLI, on the local stack', () => {
+  let world: ChargebackStack;
+  let recordNanos: bigint;
+
+  beforeAll(async () => {
+    world = await startChargebackStack();
+    const { bodies, sources } = await sampleBatch();
+    await ingestBatch(bodies, sources, world.services.ingest, undefined);
+    // Finance moves HR's app to "People": every front must show the override.
+    await world.services.apps.setBusinessUnit(HR, 'People', new Date());
+    const records = (await allRecords(world.db)).filter((r) => r.day >= PERIOD.from && r.day <= PERIOD.to);
+    recordNanos = sumNanos(records);
+    expect(recordNanos).toBeGreaterThan(0n);
+  }, 180_000);
+
+  afterAll(async () => {
+    await world.close();
+  });
+
+  it('json: totals equal the record sums', async () => {
+    const response = await get({ ...PERIOD, by: 'businessUnit', format: 'json' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const body = (await response.json()) as {
+      total: { costNanos: string };
+      rows: { key: string; costNanos: string }[];
+    };
+    expect(body.total.costNanos).toBe(recordNanos.toString());
+    expect(body.rows.reduce((sum, r) => sum + BigInt(r.costNanos), 0n)).toBe(recordNanos);
+    expect(body.rows.map((r) => r.key)).toContain('People');
+  });
+
+  it('csv: a download named after the period, total row exact', async () => {
+    const response = await get({ ...PERIOD, format: 'csv' });
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toBe(
+      'attachment; filename="chargeback-by-app-2026-11-01-to-2026-11-30.csv"',
+    );
+    const rows = parse<Record<string, string>>(await response.text(), { columns: true });
+    expect(rows.at(-1)).toMatchObject({ appId: 'total', cost: nanosToDecimal(recordNanos) });
+  });
+
+  it('focus: FOCUS columns, BilledCost sums to the records, overridden unit in Tags', async () => {
+    const response = await get({ ...PERIOD, format: 'focus' });
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toContain(
+      'chargeback-focus-2026-11-01-to-2026-11-30.csv',
+    );
+    const text = await response.text();
+    expect(text.split('\n')[0]).toBe(FOCUS_COLUMNS.join(','));
+    const rows = parse<Record<string, string>>(text, { columns: true });
+    expect(rows.reduce((sum, r) => sum + toNanos(r.BilledCost ?? ''), 0n)).toBe(recordNanos);
+    const hr = rows.filter((r) => (JSON.parse(r.Tags ?? '{}') as { appId?: string }).appId === HR);
+    expect(hr.length).toBeGreaterThan(0);
+    for (const r of hr)
+      expect(JSON.parse(r.Tags ?? '{}')).toMatchObject({ businessUnit: 'People', appName: 'HR Assistant' });
+  });
+
+  it('table: plain text', async () => {
+    const response = await get({ ...PERIOD, by: 'model' });
+    expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await response.text()).toContain('Cost by model, 2026-11-01 to 2026-11-30');
+  });
+
+  it('the CLI prints exactly what the HTTP function returns (one implementation)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chargeback-ca-'));
+    writeFileSync(join(dir, 'ca.pem'), world.stack.trustedCa);
+    process.env.CHARGEBACK_TRUSTED_CA_FILE = join(dir, 'ca.pem');
+    for (const format of ['focus', 'csv', 'json'] as const) {
+      let printed = '';
+      const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        printed += String(chunk);
+        return true;
+      });
+      try {
+        const program = new Command('chargeback').exitOverride();
+        registerReport(program);
+        await program.parseAsync(['report', '--from', PERIOD.from, '--to', PERIOD.to, '--format', format], {
+          from: 'user',
+        });
+      } finally {
+        spy.mockRestore();
+      }
+      expect(printed, format).toBe(await (await get({ ...PERIOD, format })).text());
+    }
+  });
+});

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+
+import { buildReport } from '../../../shared/report/buildReport.js';
+import { escapeHtml } from '../../../shared/report/page/escape.js';
+import { OTHER_UNITS, pageModel } from '../../../shared/report/page/pageModel.js';
+import { downloadHref, renderPage } from '../../../shared/report/page/renderPage.js';
+import { centsLabel, niceAxis } from '../../../shared/report/page/scale.js';
+import { defaultPeriod } from '../../../shared/report/page/servePage.js';
+import type { UsageSlice } from '../../../shared/report/types.js';
+
+const slice = (
+  day: string,
+  appId: string,
+  unit: string | null,
+  costNanos: bigint,
+  name: string | null = null,
+): UsageSlice => ({
+  day,
+  appId,
+  appDisplayName: name,
+  businessUnit: unit,
+  model: 'gpt-4o-2024-08-06',
+  deploymentType: 'global',
+  requests: 1,
+  promptTokens: 10,
+  cachedTokens: 0,
+  completionTokens: 5,
+  reasoningTokens: 0,
+  totalTokens: 15,
+  costNanos,
+  unpricedRequests: 0,
+});
+
+const modelFor = (slices: UsageSlice[], from: string, to: string, overrides?: Map<string, string>) =>
+  pageModel(
+    buildReport(slices, { by: 'app', from, to, currency: 'USD', ...(overrides ? { overrides } : {}) }),
+    slices,
+  );
+
+describe('page model', () => {
+  it('has a bar per day up to 62 days, and per ISO week (clipped to the period) beyond', () => {
+    expect(modelFor([], '2026-11-01', '2027-01-01').buckets).toHaveLength(62);
+    const weekly = modelFor(
+      [slice('2026-09-06', 'a', 'HR', 5n), slice('2026-09-07', 'a', 'HR', 7n)],
+      '2026-09-01',
+      '2026-12-01',
+    );
+    expect(weekly.granularity).toBe('week');
+    // 2026-09-01 is a Tuesday: the first week is Tue-Sun, then Monday-to-Sunday weeks.
+    expect(weekly.buckets[0]).toMatchObject({ start: '2026-09-01', end: '2026-09-06', total: 5n });
+    expect(weekly.buckets[1]).toMatchObject({ start: '2026-09-07', end: '2026-09-13', total: 7n });
+    expect(weekly.buckets.at(-1)).toMatchObject({ start: '2026-11-30', end: '2026-12-01' });
+  });
+
+  it("stacks by finance's business unit, most expensive first, and folds the tail into one series", () => {
+    const slices = Array.from({ length: 12 }, (_, i) =>
+      slice('2026-11-02', `app${i}`, `unit${i}`, BigInt(100 + i)),
+    );
+    const model = modelFor(slices, '2026-11-01', '2026-11-30', new Map([['app0', 'unit11']]));
+    expect(model.series.map((s) => s.name)).toEqual([
+      'unit11',
+      'unit10',
+      'unit9',
+      'unit8',
+      'unit7',
+      'unit6',
+      'unit5',
+      'unit4',
+      OTHER_UNITS,
+    ]);
+    expect(model.series[0]?.nanos).toBe(211n);
+    expect(model.series.reduce((sum, s) => sum + s.nanos, 0n)).toBe(model.total.costNanos);
+    expect(model.buckets[1]?.total).toBe(model.total.costNanos);
+  });
+});
+
+describe('page rendering', () => {
+  const hostile = '<img src=x onerror=alert(1)> & "q" \'s';
+  const slices = [
+    slice('2026-11-02', 'evil', hostile, 2_000_000_000n, hostile),
+    slice('2026-11-03', 'hr', null, 1n, 'HR'),
+  ];
+  const html = renderPage(modelFor(slices, '2026-11-01', '2026-11-30'), {
+    code: 'k"ey&<',
+    generatedAt: '2026-11-30T00:00:00.000Z',
+  });
+
+  it('escapes every name, in text and attributes, and has no script or external resource', () => {
+    expect(html).not.toContain('<img');
+    expect(html).toContain(escapeHtml(hostile));
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+    expect(html).toContain('value="k&quot;ey&amp;&lt;"');
+  });
+
+  it('links to the downloads relative to the page, carrying the function key', () => {
+    expect(downloadHref('2026-11-01', '2026-11-30', 'focus', 'a b&c')).toBe(
+      '../chargeback?from=2026-11-01&to=2026-11-30&by=app&format=focus&code=a+b%26c',
+    );
+    expect(downloadHref('2026-11-01', '2026-11-30', 'csv')).toBe(
+      '../chargeback?from=2026-11-01&to=2026-11-30&by=app&format=csv',
+    );
+    expect(html).toContain(
+      'href="../chargeback?from=2026-11-01&amp;to=2026-11-30&amp;by=app&amp;format=csv&amp;code=k%22ey%26%3C"',
+    );
+  });
+
+  it('draws one segment per (day, unit) with a cost, and never shows a real cost as 0.00', () => {
+    expect(html.match(/<rect class="bar"/g)).toHaveLength(2);
+    expect(centsLabel(1n)).toBe('< 0.01');
+    expect(centsLabel(0n)).toBe('0.00');
+    expect(centsLabel(2_005_000_000n)).toBe('2.00');
+  });
+});
+
+describe('axis and defaults', () => {
+  it('picks round ticks that cover the maximum', () => {
+    expect(niceAxis(0.11)).toEqual({ top: 0.125, ticks: [0, 0.025, 0.05, 0.075, 0.1, 0.125], decimals: 3 });
+    expect(niceAxis(930)).toMatchObject({ top: 1000, decimals: 0 });
+    expect(niceAxis(0)).toMatchObject({ top: 1 });
+  });
+
+  it('opens on the month so far', () => {
+    expect(defaultPeriod(new Date('2026-11-25T13:00:00Z'))).toEqual({ from: '2026-11-01', to: '2026-11-25' });
+  });
+});
