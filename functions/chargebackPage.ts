@@ -7,14 +7,10 @@ import { chargebackPageHtml } from '../shared/report/page/servePage.js';
 /** GET /api/chargeback/page?from&to: one self-contained HTML page (server-side SVG, no script). */
 export async function chargebackPage(
   request: HttpRequest,
-  context: InvocationContext,
+  _context: InvocationContext,
 ): Promise<HttpResponseInit> {
   const q = request.query;
-  const services = await sharedServices({
-    log: (m) => {
-      context.warn(m);
-    },
-  });
+  const services = await sharedServices();
   const page = await chargebackPageHtml(
     services,
     { from: q.get('from'), to: q.get('to'), code: q.get('code') },

@@ -18,11 +18,7 @@ export async function chargebackReport(
   });
   if (!parsed.ok) return { status: 400, jsonBody: { error: parsed.error } };
   try {
-    const services = await sharedServices({
-      log: (m) => {
-        context.warn(m);
-      },
-    });
+    const services = await sharedServices();
     const output = await produceReport(services, parsed.query);
     return {
       status: 200,

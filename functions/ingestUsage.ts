@@ -7,11 +7,7 @@ import { formatSummary } from '../shared/pipeline/summary.js';
 
 /** Event Hub → usage records. A shell: all logic is in shared/pipeline. */
 export async function ingestUsage(messages: unknown, context: InvocationContext): Promise<void> {
-  const services = await sharedServices({
-    log: (m) => {
-      context.warn(m);
-    },
-  });
+  const services = await sharedServices();
   const bodies = Array.isArray(messages) ? (messages as unknown[]) : [messages];
   const sources = sourcesFromTrigger(context.triggerMetadata, bodies.length);
   const result = await ingestBatch(bodies, sources, services.ingest, services.spill);

@@ -5,11 +5,7 @@ import { refreshPriceBook } from '../shared/pricing/refreshPriceBook.js';
 
 /** Timer → Retail Prices → `prices`. Ingest reads the book from Cosmos, never from the API. */
 export async function refreshPrices(_timer: Timer, context: InvocationContext): Promise<void> {
-  const services = await sharedServices({
-    log: (m) => {
-      context.warn(m);
-    },
-  });
+  const services = await sharedServices();
   const result = await refreshPriceBook({
     url: services.settings.RETAIL_PRICES_URL,
     currency: services.settings.PRICE_CURRENCY,

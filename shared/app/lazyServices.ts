@@ -8,7 +8,13 @@ let shared: Promise<Services> | undefined;
  * use. A failed start is not cached, so the next invocation retries it rather than failing forever.
  */
 export function sharedServices(options: ServiceOptions = {}): Promise<Services> {
-  shared ??= createServices(loadSettings(), options).catch((error: unknown) => {
+  // Not an invocation's context.warn: these services outlive the invocation that built them.
+  const log =
+    options.log ??
+    ((message: string) => {
+      console.warn(message);
+    });
+  shared ??= createServices(loadSettings(), { ...options, log }).catch((error: unknown) => {
     shared = undefined;
     throw error;
   });
