@@ -27,6 +27,8 @@ const memory = { peakRssMb: z.number(), maxRssMb: z.number(), peakHeapMb: z.numb
 
 export const ingestResultSchema = z.object({
   seconds: z.number(),
+  /** RSS when the measured part starts (modules loaded, clients built): the floor under peakRssMb. */
+  baselineRssMb: z.number(),
   /** Heap in use after a forced full GC at the end: growth here with N would be a leak. */
   retainedHeapMb: z.number(),
   read: z.number(),
@@ -82,6 +84,9 @@ export const refreshResultSchema = z.object({
       requests: z.number(),
     }),
   ),
+  /** One catalog download on its own (stand-in filtering included), and the items → documents step. */
+  fetchSeconds: z.number(),
+  convertSeconds: z.number(),
   /** null when the book is too large for the stand-in's quadratic query to say anything about us. */
   loadSeconds: z.number().nullable(),
   bookRows: z.number(),

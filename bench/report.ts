@@ -306,6 +306,7 @@ export function printReport(r: BenchResults): Target[] {
       'Graph',
       'Retail',
       'Cosmos',
+      'RSS at start MB',
       'peak RSS MB',
       'maxRSS MB',
       'heap after GC MB',
@@ -321,6 +322,7 @@ export function printReport(r: BenchResults): Target[] {
     run.traffic.graph,
     run.traffic.retail,
     run.traffic.cosmos,
+    n0(run.baselineRssMb),
     n0(run.peakRssMb),
     n0(run.maxRssMb),
     n0(run.retainedHeapMb),
@@ -442,6 +444,10 @@ export function printReport(r: BenchResults): Target[] {
     '',
   ]);
   out(refresh.toString());
+  out(
+    `  of which: catalog download ${n2(r.refresh.fetchSeconds)} s (${r.refresh.runs[0]?.requests ?? 0} pages, ` +
+      `the stand-in's filtering included), items → documents ${n2(r.refresh.convertSeconds)} s, the rest is the save`,
+  );
   out(
     r.refresh.loadSeconds === null
       ? `  loading the ${n0(r.refresh.bookRows)}-row book: not timed (the stand-in's queries are quadratic in the container)`

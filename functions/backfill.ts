@@ -11,11 +11,18 @@ export const BACKFILL_SCHEDULE = '0 */15 * * * *';
 
 /** Timer → replay spills, complete pending identities, re-price unpriced records. A shell. */
 export async function backfill(_timer: Timer, context: InvocationContext): Promise<void> {
-  const services = await sharedServices({ log: (m) => context.warn(m) });
+  const services = await sharedServices({
+    log: (m) => {
+      context.warn(m);
+    },
+  });
   const result = await runBackfill(backfillDeps(services));
   // A failing dependency is logged, not thrown: the next run is the retry, 15 minutes later.
-  const log = backfillFailed(result) ? (m: string) => context.warn(m) : (m: string) => context.log(m);
-  for (const line of formatBackfill(result)) log(`backfill ${line}`);
+  const failed = backfillFailed(result);
+  for (const line of formatBackfill(result)) {
+    if (failed) context.warn(`backfill ${line}`);
+    else context.log(`backfill ${line}`);
+  }
 }
 
 app.timer('backfill', {

@@ -110,16 +110,20 @@ type Code = number | string | undefined;
  * 429s come back as statuses, which the retry loop above already handles.
  */
 const OPS_PER_BULK = 100;
+/** Requests in flight per call: a 500-record batch goes out at once; a 20,000-row price save is paced. */
+const PARALLEL_BULKS = 8;
 
 async function bulkWrites(
   container: Container,
   operationType: 'Create' | 'Upsert',
   docs: readonly Doc[],
 ): Promise<Code[]> {
-  const chunks: (readonly Doc[])[] = [];
-  for (let i = 0; i < docs.length; i += OPS_PER_BULK) chunks.push(docs.slice(i, i + OPS_PER_BULK));
-  const answers = await Promise.all(
-    chunks.map(async (chunk): Promise<Code[]> => {
+  const codes: Code[] = new Array<Code>(docs.length);
+  let next = 0;
+  const worker = async () => {
+    for (let start = next; start < docs.length; start = next) {
+      next += OPS_PER_BULK;
+      const chunk = docs.slice(start, start + OPS_PER_BULK);
       const ops: OperationInput[] = chunk.map((doc) => ({
         operationType,
         partitionKey: doc.pk,
@@ -128,15 +132,18 @@ async function bulkWrites(
       try {
         // eslint-disable-next-line @typescript-eslint/no-deprecated -- see above: its replacement sleeps 1 s per call
         const results = await container.items.bulk(ops, { continueOnError: true });
-        return chunk.map((_, i) => results[i]?.statusCode);
+        chunk.forEach((_, i) => (codes[start + i] = results[i]?.statusCode));
       } catch (error) {
         // The whole request failed (transport, throttled request): every document in it is retryable.
         const { code } = error as { code?: unknown };
-        return chunk.map(() => (typeof code === 'number' ? code : 'transport error'));
+        chunk.forEach((_, i) => (codes[start + i] = typeof code === 'number' ? code : 'transport error'));
       }
-    }),
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(PARALLEL_BULKS, Math.ceil(docs.length / OPS_PER_BULK)) }, worker),
   );
-  return answers.flat();
+  return codes;
 }
 
 function pointWrites(

@@ -48,7 +48,7 @@ export async function runBackfill(
   options: BackfillOptions = {},
 ): Promise<BackfillResult> {
   const limit = options.limit ?? DEFAULT_BACKFILL_LIMIT;
-  // Each step stands alone: a Graph outage must not hold back re-pricing, nor a blob outage either.
+  // Each step stands alone: a blob outage must not hold back identities, nor a failed query prices.
   const spills = await step(() => replaySpills(deps.spill, deps.ingest));
   const identities = await step(() =>
     completeIdentities(deps.usage, deps.ingest.identities, deps.ingest.store, limit),

@@ -46,13 +46,12 @@ export interface AuditInputs {
   readonly spills: SpillRow[];
 }
 
-const RANGE = 'c.day >= @from AND c.day <= @to';
 const range = (from: string, to: string) => [
   { name: '@from', value: from },
   { name: '@to', value: to },
 ];
 
-/** Every query is a fixed text with parameters; pages are read with continuation tokens. */
+/** Every query is a fixed string literal with parameters (docs/security.md); pages follow continuation tokens. */
 export async function readAuditInputs(
   database: Database,
   spill: Pick<SpillStore, 'list' | 'read'>,
@@ -63,20 +62,25 @@ export async function readAuditInputs(
     readAll(
       database.container('usage'),
       {
-        query: `SELECT c.id, c.day, c.costStatus, c.identityStatus, c.unpricedReason FROM c WHERE ${RANGE}`,
+        query:
+          'SELECT c.id, c.day, c.costStatus, c.identityStatus, c.unpricedReason FROM c WHERE c.day >= @from AND c.day <= @to',
         parameters: range(from, to),
       },
       recordRow,
     ),
     readAll(
       database.container('deadletter'),
-      { query: `SELECT c.id, c.day, c.reasons FROM c WHERE ${RANGE}`, parameters: range(from, to) },
+      {
+        query: 'SELECT c.id, c.day, c.reasons FROM c WHERE c.day >= @from AND c.day <= @to',
+        parameters: range(from, to),
+      },
       deadLetterRow,
     ),
     readAll(
       database.container('rollups'),
       {
-        query: `SELECT c.day, c.recordIds, c.deadLetterIds FROM c WHERE c.docType = @type AND ${RANGE}`,
+        query:
+          'SELECT c.day, c.recordIds, c.deadLetterIds FROM c WHERE c.docType = @type AND c.day >= @from AND c.day <= @to',
         parameters: [{ name: '@type', value: 'ledger' }, ...range(from, to)],
       },
       ledgerRow,

@@ -39,6 +39,9 @@ function recentBatch(count: number, seed: number, firstSequence: number): Batch 
   };
 }
 
+// A function, so TypeScript does not narrow process.exitCode to the 0 assigned before the command ran.
+const exitCode = (): number => Number(process.exitCode ?? 0);
+
 /** Runs `chargeback <args>` in-process, as cli/main.ts would, and returns its exit code and output. */
 async function cli(...args: string[]): Promise<{ code: number; out: string }> {
   const program = new Command('chargeback').exitOverride();
@@ -55,7 +58,7 @@ async function cli(...args: string[]): Promise<{ code: number; out: string }> {
   } finally {
     spy.mockRestore();
   }
-  const code = Number(process.exitCode ?? 0);
+  const code = exitCode();
   process.exitCode = 0;
   return { code, out: out.join('') };
 }

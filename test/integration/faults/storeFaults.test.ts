@@ -30,7 +30,10 @@ async function open(database: string, endpoint?: string): Promise<Services> {
   const services = await openServices(stack, database, endpoint === undefined ? {} : { endpoint });
   opened.push(services);
   await seedPrices(services);
+  // Warm the price book and identity caches first: this suite is about the store's write path, and
+  // the identity cache's own writes (apps container) use the default, slower retry.
   await services.pricing.current();
+  await services.identities.resolve(PRINCIPALS.map((p) => p.appId));
   return services;
 }
 
@@ -94,7 +97,7 @@ describe('Cosmos faults on document requests', () => {
 
   it('Cosmos down for whole batches: they spill to Azurite, and backfill replays them', async () => {
     const services = await open('down', proxy.url);
-    // Resets too would work, but the SDK retries a reset query for ~10 s: too slow for this suite.
+    // Resets work too, but the SDK retries a reset query for ~10 s: too slow for this suite.
     proxy.setKinds(['unavailable', 'throttle', 'timeout']);
     proxy.setFailureRate(1);
     const results = [];
@@ -128,7 +131,6 @@ describe('Cosmos faults on document requests', () => {
       seed: SEED,
     });
     const services = await open('closed', doomed.url);
-    await services.identities.resolve(PRINCIPALS.map((p) => p.appId));
     await doomed.close();
     const results = [];
     for (const batch of batches)

@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import type { AppIdentity } from '../../../shared/identity/types.js';
+import type { LedgerDoc } from '../../../shared/pipeline/ledger.js';
+import type { DeadLetter, IngestPorts, WriteStatus } from '../../../shared/pipeline/ports.js';
+import type { UsageRecord } from '../../../shared/pipeline/record.js';
+import { PriceBook } from '../../../shared/pricing/priceBook.js';
+import { createPricer } from '../../../shared/pricing/pricer.js';
+import { toPriceDocs, toPriceRows } from '../../../shared/pricing/priceRows.js';
+import type { RetailPriceItem } from '../../../shared/pricing/types.js';
+import { NOW } from './arbitraries.js';
+
+// The real eastus catalog, so the fuzzed records go through real price selection and cost math.
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const catalog = (
+  JSON.parse(
+    readFileSync(
+      path.resolve(
+        repoRoot,
+        '..',
+        'shared',
+        'reference',
+        'api-shapes',
+        'retail_aoai_meter_catalog_eastus_2025-08_derived.json',
+      ),
+      'utf8',
+    ),
+  ) as { items: Omit<RetailPriceItem, 'armRegionName'>[] }
+).items.map((item) => ({ ...item, armRegionName: 'eastus' }));
+const book = new PriceBook(
+  toPriceRows(toPriceDocs(catalog, 'USD', NOW.toISOString()).docs),
+  'USD',
+  NOW.toISOString(),
+);
+const pricer = createPricer(book, {
+  currency: 'USD',
+  deployments: {},
+  defaultRegion: 'eastus',
+  defaultDeploymentType: 'global',
+  overrides: undefined,
+});
+
+// ---- in-memory fakes of the core's collaborators ------------------------------------------------
+
+export function fakePorts(): IngestPorts & {
+  records: Map<string, UsageRecord>;
+  deadLetters: Map<string, DeadLetter>;
+  ledger: LedgerDoc[];
+} {
+  const records = new Map<string, UsageRecord>();
+  const deadLetters = new Map<string, DeadLetter>();
+  const ledger: LedgerDoc[] = [];
+  const create = <T extends { id: string }>(into: Map<string, T>, docs: readonly T[]) => {
+    const statuses = new Map<string, WriteStatus>();
+    for (const doc of docs) {
+      statuses.set(doc.id, into.has(doc.id) ? 'exists' : 'created');
+      if (!into.has(doc.id)) into.set(doc.id, doc);
+    }
+    return Promise.resolve(statuses);
+  };
+  return {
+    records,
+    deadLetters,
+    ledger,
+    now: () => NOW,
+    pricing: { current: () => Promise.resolve(pricer) },
+    identities: {
+      resolve: (appIds) =>
+        Promise.resolve(
+          new Map(
+            appIds.map((id): [string, AppIdentity] => [
+              id,
+              id.endsWith('0')
+                ? { status: 'pending', displayName: null, businessUnit: null, servicePrincipalType: null }
+                : {
+                    status: 'resolved',
+                    displayName: `app ${id}`,
+                    businessUnit: 'unit',
+                    servicePrincipalType: 'Application',
+                  },
+            ]),
+          ),
+        ),
+      takeStats: () => ({}),
+    },
+    store: {
+      createRecords: (docs) => create(records, docs),
+      createDeadLetters: (docs) => create(deadLetters, docs),
+      markRollupsDirty: () => Promise.resolve(),
+      writeLedger: (docs) => {
+        ledger.push(...docs);
+        return Promise.resolve();
+      },
+    },
+  };
+}
