@@ -103,7 +103,7 @@ const POINT_WRITE_LIMIT = 25;
 type Code = number | string | undefined;
 
 /**
- * `items.bulk`, ≤ 100 operations per call, calls in parallel. Not `executeBulkOperations`: in
+ * `items.bulk`, ≤ 100 operations per call, up to 8 calls at once. Not `executeBulkOperations`: in
  * @azure/cosmos 4.9 it ends every call with `while (processed < total) { addPartialBatchToQueue();
  * await sleep(1000) }`, so each call takes at least a second however few documents it carries, and
  * a batch paid it twice (records, then markers). `bulk` answers when its requests do. Its per-item
