@@ -24,7 +24,7 @@ export function registerReport(program: Command): void {
     .command('report')
     .description('cost per app, business unit or model over a period of days (UTC), from the rollups')
     .option('--from <YYYY-MM-DD>', 'first day, inclusive')
-    .option('--to <YYYY-MM-DD>', 'last day, inclusive (at most 366 days after --from)')
+    .option('--to <YYYY-MM-DD>', 'last day, inclusive')
     .option('--by <grouping>', 'app | businessUnit | model', 'app')
     .option(
       '--format <format>',

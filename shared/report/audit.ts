@@ -2,6 +2,7 @@ import type { Database } from '@azure/cosmos';
 import { z } from 'zod';
 
 import type { SpillStore } from '../pipeline/backfill/spills.js';
+import { MAX_RANGE_DAYS, RANGE_TOO_LONG } from './reportQuery.js';
 import { findLedgeredElsewhere, findStored, readAuditInputs, type AuditInputs } from './auditSources.js';
 
 export const auditQuerySchema = z
@@ -10,9 +11,9 @@ export const auditQuerySchema = z
     to: z.iso.date({ error: 'must be a date as YYYY-MM-DD' }),
   })
   .refine((q) => q.from <= q.to, { path: ['to'], message: 'must not be before from' })
-  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 <= 366, {
+  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 <= MAX_RANGE_DAYS, {
     path: ['to'],
-    message: 'the range may span at most 366 days',
+    message: RANGE_TOO_LONG,
   });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 

@@ -39,9 +39,14 @@ export function reportCsv(report: Report): string {
   ]);
 }
 
+/**
+ * JSON for programs: `cost` is a number (nano-units / 1e9, which prints the exact nine-decimal value),
+ * `costExact` the same as a decimal string, `costNanos` the integer ledger amount as a string.
+ */
 export function reportJson(report: Report): string {
+  const forJson = (row: ReportRow) => ({ ...row, cost: Number(row.costNanos) / 1e9, costExact: row.cost });
   return JSON.stringify(
-    report,
+    { ...report, rows: report.rows.map(forJson), total: forJson(report.total) },
     (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value),
     2,
   );

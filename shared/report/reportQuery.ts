@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+/** A sanity bound, not a business rule: multi-year reports are fine, a typo'd year 2962 is not. */
+export const MAX_RANGE_DAYS = 3660;
+export const RANGE_TOO_LONG = `the range may span at most ${MAX_RANGE_DAYS} days (ten years)`;
+
 /** Report parameters, validated the same way for the CLI and the HTTP function. */
 export const reportQuerySchema = z
   .object({
@@ -16,8 +20,7 @@ export const reportQuerySchema = z
     if (q.from > q.to)
       ctx.addIssue({ code: 'custom', path: ['to'], message: `must not be before from (${q.from})` });
     const days = (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000;
-    if (days > 366)
-      ctx.addIssue({ code: 'custom', path: ['to'], message: 'the range may span at most 366 days' });
+    if (days > MAX_RANGE_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: RANGE_TOO_LONG });
   });
 
 export type ReportQuery = z.infer<typeof reportQuerySchema>;

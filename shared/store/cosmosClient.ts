@@ -3,7 +3,7 @@ import type { Agent } from 'node:https';
 import { CosmosClient, type Database } from '@azure/cosmos';
 import type { TokenCredential } from '@azure/identity';
 
-import { UserError } from '../errors.js';
+import { DependencyError, ensureError, UserError } from '../errors.js';
 import { ensureContainers, type ContainerName } from './containers.js';
 
 export interface CosmosOptions {
@@ -47,9 +47,18 @@ export async function openDatabase(
       },
     },
   });
-  const { database } = await client.databases.createIfNotExists({ id: options.database });
-  await ensureContainers(database, containers);
-  return database;
+  try {
+    const { database } = await client.databases.createIfNotExists({ id: options.database });
+    await ensureContainers(database, containers);
+    return database;
+  } catch (error) {
+    client.dispose();
+    throw new DependencyError(
+      'cosmos',
+      `cannot open database '${options.database}' at ${options.endpoint}: ${ensureError(error).message}`,
+      { cause: error },
+    );
+  }
 }
 
 function isLoopback(endpoint: string): boolean {
