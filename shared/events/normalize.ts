@@ -117,7 +117,11 @@ function finish(
   if (!time.ok || issues.length > 0) return reject(raw, issues);
 
   const { rawTime, rawAppId, ...rest } = draft;
-  const id = idempotencyKey(draft.requestId ?? undefined, canonicalJson(value), source);
+  // The content hash is only the key when there is no request id: don't serialize every event for it.
+  const id =
+    draft.requestId === null
+      ? idempotencyKey(undefined, canonicalJson(value), source)
+      : idempotencyKey(draft.requestId, '', source);
   return {
     ok: true,
     usage: {

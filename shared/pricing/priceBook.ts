@@ -23,6 +23,9 @@ const keyOf = (family: string, deploymentType: DeploymentType, region: string) =
 /** The in-memory price book: rows indexed by family, deployment type and region. */
 export class PriceBook {
   private readonly byKey = new Map<string, PriceRow[]>();
+  /** Per meter key (family, type, region, kind, version): rows newest first, dates parsed once. */
+  private readonly meters = new Map<string, readonly DatedRow[]>();
+  private readonly inputVersions = new Map<string, readonly (string | null)[]>();
 
   constructor(
     rows: readonly PriceRow[],
@@ -48,8 +51,14 @@ export class PriceBook {
 
   /** Versions (null = versionless) with an input meter for this family, type and region. */
   versions(family: string, deploymentType: DeploymentType, region: string): (string | null)[] {
-    const rows = this.byKey.get(keyOf(family, deploymentType, region)) ?? [];
-    return [...new Set(rows.filter((r) => r.kind === 'input').map((r) => r.version))];
+    const key = keyOf(family, deploymentType, region);
+    let versions = this.inputVersions.get(key);
+    if (versions === undefined) {
+      const rows = this.byKey.get(key) ?? [];
+      versions = [...new Set(rows.filter((r) => r.kind === 'input').map((r) => r.version))];
+      this.inputVersions.set(key, versions);
+    }
+    return [...versions];
   }
 
   /** The meter of one kind and version in force at `at` (ISO UTC). */
@@ -61,30 +70,59 @@ export class PriceBook {
     kind: TokenKind,
     at: string,
   ): Lookup {
-    const rows = (this.byKey.get(keyOf(family, deploymentType, region)) ?? []).filter(
-      (r) => r.kind === kind && r.version === version,
-    );
+    const dated = this.meterRows(family, version, deploymentType, region, kind);
     const label = `${family} ${version ?? '(versionless)'} ${kind} ${deploymentType} ${region}`;
-    if (rows.length === 0) return { ok: false, reason: `no ${label} meter` };
+    if (dated.length === 0) return { ok: false, reason: `no ${label} meter` };
     const atMs = Date.parse(at);
-    const inForce = rows.find((r) => Date.parse(r.effectiveStartDate) <= atMs);
-    if (!inForce) return { ok: false, reason: `no ${label} meter in force at ${at}` };
-    if (inForce.effectiveEndDate !== null && atMs > Date.parse(inForce.effectiveEndDate)) {
-      return { ok: false, reason: `${label} meter ended ${inForce.effectiveEndDate}` };
+    const found = dated.find((r) => r.startMs <= atMs);
+    if (!found) return { ok: false, reason: `no ${label} meter in force at ${at}` };
+    const inForce = found.row;
+    if (found.endMs !== null && atMs > found.endMs) {
+      return { ok: false, reason: `${label} meter ended ${inForce.effectiveEndDate ?? ''}` };
     }
     // Two meters with the same key and start but different prices (`gpt-35-turbo-4k-…` and `-16k-…`,
     // whose context markers are not part of the family) must not be picked between by catalog order.
-    const rivals = rows.filter(
-      (r) =>
-        r.meterId !== inForce.meterId &&
-        r.effectiveStartDate === inForce.effectiveStartDate &&
-        r.retailPrice !== inForce.retailPrice &&
-        (r.effectiveEndDate === null || atMs <= Date.parse(r.effectiveEndDate)),
-    );
+    const rivals = dated
+      .filter(
+        (r) =>
+          r.row.meterId !== inForce.meterId &&
+          r.startMs === found.startMs &&
+          r.row.retailPrice !== inForce.retailPrice &&
+          (r.endMs === null || atMs <= r.endMs),
+      )
+      .map((r) => r.row);
     if (rivals.length > 0) {
       const names = [inForce, ...rivals].map((r) => `${r.meterName} (${r.retailPrice})`).join(', ');
       return { ok: false, reason: `ambiguous meter for ${label}: ${names}`, ambiguous: true };
     }
     return { ok: true, row: inForce };
   }
+
+  private meterRows(
+    family: string,
+    version: string | null,
+    deploymentType: DeploymentType,
+    region: string,
+    kind: TokenKind,
+  ): readonly DatedRow[] {
+    const key = `${keyOf(family, deploymentType, region)}|${kind}|${version ?? ''}`;
+    let rows = this.meters.get(key);
+    if (rows === undefined) {
+      rows = (this.byKey.get(keyOf(family, deploymentType, region)) ?? [])
+        .filter((r) => r.kind === kind && r.version === version)
+        .map((row) => ({
+          row,
+          startMs: Date.parse(row.effectiveStartDate),
+          endMs: row.effectiveEndDate === null ? null : Date.parse(row.effectiveEndDate),
+        }));
+      this.meters.set(key, rows);
+    }
+    return rows;
+  }
+}
+
+interface DatedRow {
+  readonly row: PriceRow;
+  readonly startMs: number;
+  readonly endMs: number | null;
 }

@@ -16,21 +16,60 @@ export interface PricerSettings extends PriceKeySettings {
 
 /** A pricer over an in-memory book; without a book every record is `unpriced: no price book`. */
 export function createPricer(book: PriceBook | null, settings: PricerSettings): Pricer {
+  // A pricer lives as long as its book (the pricing port's TTL). A day's traffic has a few dozen
+  // (model, deployment, type, region) tuples and meters, so both memos stay small.
+  const keys = new Map<string, ResolvedPriceKey>();
+  const prices = new Map<PriceRow, PricedRow>();
+  const keyOf = (usage: NormalizedUsage): ResolvedPriceKey => {
+    const memo = [usage.model, usage.deployment, usage.deploymentType, usage.region].join('\u0000');
+    let key = keys.get(memo);
+    if (key === undefined) {
+      key = resolvePriceKey(usage, settings);
+      if (keys.size < 10_000) keys.set(memo, key);
+    }
+    return key;
+  };
+  const priceOf = (row: PriceRow): PricedRow => {
+    let priced = prices.get(row);
+    if (priced === undefined) {
+      const price = effectivePrice(row, settings.overrides);
+      priced = {
+        price: { atto: price.atto, unitSize: row.unitSize },
+        applied: {
+          kind: row.kind,
+          meterId: row.meterId,
+          meterName: row.meterName,
+          unitPrice: attoToDecimal(price.atto),
+          unitSize: row.unitSize,
+          effectiveStartDate: row.effectiveStartDate,
+          ...(price.override === undefined ? {} : { override: price.override }),
+        },
+      };
+      prices.set(row, priced);
+    }
+    return priced;
+  };
   return {
     currency: settings.currency,
     price(usage) {
-      const key = resolvePriceKey(usage, settings);
+      const key = keyOf(usage);
       if (book === null) return { key, cost: { status: 'unpriced', reason: 'no price book' } };
-      return { key, cost: priceUsage(book, key, usage, settings.overrides) };
+      return { key, cost: priceUsage(book, key, usage, priceOf) };
     },
   };
+}
+
+/** A row's effective price (overrides applied) and how the record names it: the same for every use. */
+interface PricedRow {
+  readonly price: TokenPrice;
+  readonly applied: AppliedPrice;
 }
 
 function priceUsage(
   book: PriceBook,
   key: ResolvedPriceKey,
   usage: NormalizedUsage,
-  overrides: PriceOverrides | undefined,
+  priceOf: (row: PriceRow) => PricedRow,
 ): CostResult {
   const version = chooseVersion(book, key);
   if (!version.ok) return { status: 'unpriced', reason: version.reason };
@@ -49,17 +88,9 @@ function priceUsage(
 
   const applied: AppliedPrice[] = [];
   const use = (row: PriceRow): TokenPrice => {
-    const price = effectivePrice(row, overrides);
-    applied.push({
-      kind: row.kind,
-      meterId: row.meterId,
-      meterName: row.meterName,
-      unitPrice: attoToDecimal(price.atto),
-      unitSize: row.unitSize,
-      effectiveStartDate: row.effectiveStartDate,
-      ...(price.override === undefined ? {} : { override: price.override }),
-    });
-    return { atto: price.atto, unitSize: row.unitSize };
+    const priced = priceOf(row);
+    applied.push(priced.applied);
+    return priced.price;
   };
   const inputPrice = use(input.row);
   // Without a cached-input meter, cached tokens are billed at the input price (DESIGN.md).
