@@ -7,8 +7,6 @@ export interface BenchArgs {
   readonly coreRuns: number;
   /** Items in the synthetic catalog for the price-refresh timing. */
   readonly refreshItems: number;
-  /** Also run the end-to-end ingest with the fixes prototyped in bench/proposed/. */
-  readonly proposed: boolean;
   readonly seed: number;
   /** Where results.json goes. */
   readonly out: string | undefined;
@@ -19,22 +17,16 @@ const USAGE = `usage: node dist/bench/main.js [options]
   --runs N            end-to-end runs at N (default 3)
   --core-runs N       core CPU runs (default 5)
   --refresh-items N   synthetic Retail Prices items for the refresh timing (default 30000)
-  --no-proposed       skip the end-to-end runs with the fixes prototyped in bench/proposed/
   --seed N            generator seed (default 42)
   --out PATH          results file (default bench/results.json)`;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   const values = new Map<string, string>();
-  const flags = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
-    }
-    if (arg === '--no-proposed') {
-      flags.add(arg);
-      continue;
     }
     const [name, inline] = arg.split('=', 2) as [string, string | undefined];
     if (!['--events', '--runs', '--core-runs', '--refresh-items', '--seed', '--out'].includes(name)) {
@@ -57,7 +49,6 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     runs: int('--runs', 3, 1),
     coreRuns: int('--core-runs', 5, 1),
     refreshItems: int('--refresh-items', 30_000, 100),
-    proposed: !flags.has('--no-proposed'),
     seed: int('--seed', 42, 0),
     out: values.get('--out'),
   };

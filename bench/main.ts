@@ -22,7 +22,7 @@ import {
   type IngestResult,
   type Job,
 } from './protocol.js';
-import { printReport, summaries, type BenchResults, type E2eRun, type Variant } from './report.js';
+import { printReport, summaries, type BenchResults, type E2eRun } from './report.js';
 import { countCosmosRequests } from './requestCounter.js';
 import { estimateRu, indexedTermsOf, type RuInputs } from './ruModel.js';
 import { runWorker } from './runWorker.js';
@@ -82,13 +82,9 @@ async function bench(args: BenchArgs, dir: string): Promise<void> {
     );
 
     const base = { env, trustedCa: stack.trustedCa };
-    const e2e = async (variant: Variant, path: string, events: number, label: string): Promise<E2eRun> => {
-      progress(`e2e ${variant} ${label}: ingesting ${events} events`);
-      const { result, traffic } = await runWorker(
-        { mode: 'ingest', ...base, file: path, variant },
-        stack,
-        cosmos,
-      );
+    const e2e = async (path: string, events: number, label: string): Promise<E2eRun> => {
+      progress(`e2e ${label}: ingesting ${events} events`);
+      const { result, traffic } = await runWorker({ mode: 'ingest', ...base, file: path }, stack, cosmos);
       const run: IngestResult = ingestResultSchema.parse(result);
       progress(
         `  ${(run.read / run.seconds).toFixed(0)} events/s in ${run.seconds.toFixed(1)} s; ` +
@@ -97,7 +93,9 @@ async function bench(args: BenchArgs, dir: string): Promise<void> {
       return { ...run, events, traffic };
     };
     const floor = async (index: number): Promise<FloorResult> => {
-      progress(`store floor ${index + 1}: SDK bulk create of the same documents into a fresh container`);
+      progress(
+        `store floor ${index + 1}: SDK items.bulk create of the same documents into a fresh container`,
+      );
       const { result, traffic } = await runWorker(
         { mode: 'floor', ...base, container: `floor-${index + 1}`, file },
         stack,
@@ -111,32 +109,18 @@ async function bench(args: BenchArgs, dir: string): Promise<void> {
     };
 
     // 1. End to end, as `chargeback ingest`; the first run meets a cold `apps` cache, later ones a warm one.
-    const current: E2eRun[] = [];
+    //    Each run is paired with a store floor taken right after it.
+    const runs: E2eRun[] = [];
     const floors: FloorResult[] = [];
     for (let i = 0; i < args.runs; i++) {
       await resetContainers(services, ['usage', 'rollups', 'deadletter']);
-      current.push(await e2e('current', file, args.events, `run ${i + 1}/${args.runs}`));
+      runs.push(await e2e(file, args.events, `run ${i + 1}/${args.runs}${i === 0 ? ' (cold apps)' : ''}`));
       floors.push(await floor(i));
     }
     await resetContainers(services, ['usage', 'rollups', 'deadletter']);
-    const currentQuarter = await e2e('current', quarterFile, quarter, 'N/4');
+    const quarterRun = await e2e(quarterFile, quarter, 'N/4');
 
-    // 2. The same, with the fixes prototyped in bench/proposed/ (cold `apps` again for the first run).
-    const proposed: E2eRun[] = [];
-    let proposedQuarter: E2eRun | undefined;
-    if (args.proposed) {
-      for (let i = 0; i < args.runs; i++) {
-        await resetContainers(
-          services,
-          i === 0 ? ['usage', 'rollups', 'deadletter', 'apps'] : ['usage', 'rollups', 'deadletter'],
-        );
-        proposed.push(await e2e('proposed', file, args.events, `run ${i + 1}/${args.runs}`));
-      }
-      await resetContainers(services, ['usage', 'rollups', 'deadletter']);
-      proposedQuarter = await e2e('proposed', quarterFile, quarter, 'N/4');
-    }
-
-    // 3. Core CPU, in its own process, warm caches, no store.
+    // 2. Core CPU, in its own process, warm caches, no store.
     const coreFile = args.events <= 200_000 ? file : quarterFile;
     progress(`core CPU: ${args.coreRuns} runs of processBatch vs JSON.parse`);
     const coreJob: Job = {
@@ -150,7 +134,7 @@ async function bench(args: BenchArgs, dir: string): Promise<void> {
     const coreRun = await runWorker(coreJob, stack, cosmos);
     const core = coreResultSchema.parse(coreRun.result);
 
-    // 4. A price refresh of a catalog the size of the real one, from its own Retail Prices stand-in.
+    // 3. A price refresh of a catalog the size of the real one, from its own Retail Prices stand-in.
     progress(`price refresh: ${args.refreshItems} synthetic catalog items`);
     const catalog = buildSyntheticCatalog(snapshot, args.refreshItems, args.seed);
     const retail = await startRetailPricesStandIn({ items: catalog });
@@ -184,7 +168,7 @@ async function bench(args: BenchArgs, dir: string): Promise<void> {
         refreshSeconds: snapshotRefreshSeconds,
       },
       core: { ...core, traffic: coreRun.traffic },
-      e2e: { current, currentQuarter, proposed, proposedQuarter },
+      e2e: { runs, quarter: quarterRun },
       floors,
       ru: estimateRu(ruInputs(core, core.recordBytes.median)),
       ruAtMax: estimateRu(ruInputs(core, core.recordBytes.max)),

@@ -4,12 +4,7 @@ import { z } from 'zod';
 const base = { env: z.record(z.string(), z.string()), trustedCa: z.string() };
 
 export const jobSchema = z.discriminatedUnion('mode', [
-  z.object({
-    mode: z.literal('ingest'),
-    ...base,
-    file: z.string(),
-    variant: z.enum(['current', 'proposed']),
-  }),
+  z.object({ mode: z.literal('ingest'), ...base, file: z.string() }),
   z.object({ mode: z.literal('floor'), ...base, container: z.string(), file: z.string() }),
   z.object({
     mode: z.literal('core'),

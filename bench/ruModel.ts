@@ -52,6 +52,7 @@ export function indexedTermsOf(includedPaths: readonly { readonly path: string }
 export const MARKER_BYTES = 250;
 
 export interface RuEstimate {
+  readonly indexedTerms: number;
   readonly recordCreate: number;
   readonly markerUpsert: number;
   readonly markersPerEvent: number;
@@ -74,6 +75,7 @@ export function estimateRu(inputs: RuInputs): RuEstimate {
   const markerUpsert = replaceRu(MARKER_BYTES, 0);
   const ledgerWrite = inputs.ledgerDocsPerEvent > 0 ? createRu(inputs.ledgerBytes, 2) : 0;
   return {
+    indexedTerms: inputs.indexedTerms,
     recordCreate,
     markerUpsert,
     markersPerEvent: inputs.markersPerEvent,

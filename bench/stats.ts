@@ -26,10 +26,3 @@ export function percentile(sorted: readonly number[], p: number): number {
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank] ?? Number.NaN;
 }
-
-export function mapSpread(s: Spread, f: (value: number) => number): Spread {
-  // f may be decreasing (e.g. seconds → events/s), so min and max are recomputed.
-  const a = f(s.min);
-  const b = f(s.max);
-  return { min: Math.min(a, b), median: f(s.median), max: Math.max(a, b), runs: s.runs };
-}
