@@ -68,6 +68,8 @@ async function main(): Promise<void> {
       if (process.argv.includes('--serve')) {
         say('Serving until Ctrl-C.');
         await untilInterrupted();
+      } else {
+        say('(the demo stops its services now; `npm run demo -- --serve` keeps the page up until Ctrl-C)');
       }
     } finally {
       await front.close();
