@@ -4,25 +4,7 @@ import { createWriteStream } from 'node:fs';
 import type { StandInServicePrincipal } from '../local/graphStandIn.js';
 import type { RetailPriceItem } from '../shared/pricing/types.js';
 import { buildSampleEvents, type SampleV2Event } from '../shared/producer/sampleEvents.js';
-
-/** Small, seedable PRNG (same algorithm as the sample producer), so every run sees the same data. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-export function seededGuid(random: () => number): string {
-  let h = '';
-  for (let i = 0; i < 32; i++) h += Math.floor(random() * 16).toString(16);
-  const variant = '89ab'[Math.floor(random() * 4)] ?? '8';
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20)}`;
-}
+import { mulberry32, seededGuid } from '../shared/producer/seededRandom.js';
 
 const BUSINESS_UNITS = ['Sales', 'HR', 'Finance', 'Legal', 'Marketing', 'Engineering', 'Support', 'Research'];
 

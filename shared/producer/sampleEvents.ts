@@ -4,6 +4,8 @@
  * Usage objects copy the key structure of the real responses in shared/reference/api-shapes/aoai_*.
  */
 
+import { mulberry32, seededGuid, seededHex } from './seededRandom.js';
+
 export type SampleUsage = Readonly<Record<string, number | Readonly<Record<string, number>>>>;
 
 /** One event as the gateway policy logs it. */
@@ -77,10 +79,10 @@ export function buildSampleEvents(count: number, options: SampleOptions): Sample
   if (!Number.isInteger(count) || count < 0)
     throw new RangeError(`count must be a whole number >= 0, got ${count}`);
   const random = mulberry32(options.seed);
-  const tenantId = guid(random);
+  const tenantId = seededGuid(random);
   const apps = appList(options.apps, random).map((appId, i) => ({
     appId,
-    subscriptionId: `sub-${hex(random, 8)}`,
+    subscriptionId: `sub-${seededHex(random, 8)}`,
     productId: PRODUCTS[i % PRODUCTS.length] ?? PRODUCTS[0],
   }));
   let time = startTime(options.start);
@@ -92,7 +94,7 @@ export function buildSampleEvents(count: number, options: SampleOptions): Sample
     const stream = dep.api !== 'embeddings' && random() < 0.3;
     events.push({
       schema: 'aoai-usage/2',
-      requestId: guid(random),
+      requestId: seededGuid(random),
       eventTime: new Date(time).toISOString(),
       appId: app.appId,
       tenantId,
@@ -155,7 +157,7 @@ function appList(apps: SampleOptions['apps'], random: () => number): string[] {
   }
   const n = apps ?? 5;
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`apps must be a whole number >= 1, got ${n}`);
-  return Array.from({ length: n }, () => guid(random));
+  return Array.from({ length: n }, () => seededGuid(random));
 }
 
 function startTime(start: SampleOptions['start']): number {
@@ -181,31 +183,4 @@ function pick<T>(items: readonly T[], random: () => number): T {
 
 function int(random: () => number, min: number, max: number): number {
   return min + Math.floor(random() * (max - min + 1));
-}
-
-/** A lower-case, version-4-shaped GUID drawn from the seeded generator (never from crypto). */
-function guid(random: () => number): string {
-  const h = hex(random, 32).split('');
-  h[12] = '4';
-  h[16] = '89ab'[Math.floor(random() * 4)] ?? '8';
-  const s = h.join('');
-  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
-}
-
-function hex(random: () => number, length: number): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += Math.floor(random() * 16).toString(16);
-  return out;
-}
-
-/** Small, fast, well-mixed 32-bit PRNG; reproducible across Node versions unlike Math.random. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { loopbackCertificate } from '../../local/tls.js';
+import { mulberry32 } from '../../shared/producer/seededRandom.js';
 
 /**
  * What the proxy does to a document request it picks:
@@ -52,17 +53,8 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-/** Small, fast, seedable (mulberry32): Math.random would make a failing run impossible to replay. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seedable: Math.random would make a failing run impossible to replay. */
+export const seededRandom = mulberry32;
 
 /** Document operations: point reads and writes, queries, and the bulk/batch endpoint all live under `/docs`. */
 const isDocumentPath = (url: string): boolean => /\/colls\/[^/]+\/docs(\/|$|\?)/.test(url);

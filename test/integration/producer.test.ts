@@ -55,7 +55,7 @@ describe('sendSampleEvents against a namespace that is not there', () => {
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 
-  it('uses the credential it is given (no DefaultAzureCredential) and fails the same way', async () => {
+  it('uses the credential it is given (never a default chain) and fails the same way', async () => {
     const port = await closedPort();
     let tokenRequests = 0;
     const credential: TokenCredential = {
