@@ -47,14 +47,8 @@ export const FOCUS_COLUMNS = [
 export type FocusColumn = (typeof FOCUS_COLUMNS)[number];
 export type FocusRow = Record<FocusColumn, string>;
 
-/**
- * A rollup slice, optionally enriched: rollups carry neither meters nor region today, so these stay
- * empty in the export until the rollup projection adds them (see docs/focus.md, "Gaps").
- */
-export type FocusSlice = UsageSlice & {
-  readonly meterIds?: readonly string[];
-  readonly region?: string | null;
-};
+/** A rollup slice: it carries the meters that priced it and its region (null when mixed). */
+export type FocusSlice = UsageSlice;
 
 export interface FocusOptions {
   readonly currency: string;

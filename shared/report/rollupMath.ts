@@ -14,6 +14,8 @@ export interface RecordAmounts {
   readonly reasoningTokens: number;
   readonly totalTokens: number;
   readonly costNanos: number | null;
+  readonly region?: string;
+  readonly prices?: readonly { readonly meterId: string }[] | null;
 }
 
 /** Pure: the records of one (app, day) → one slice per (model, deployment type). */
@@ -38,6 +40,8 @@ export function rollUp(records: readonly RecordAmounts[]): UsageSlice[] {
       totalTokens: (s?.totalTokens ?? 0) + r.totalTokens,
       costNanos: (s?.costNanos ?? 0n) + BigInt(r.costNanos ?? 0),
       unpricedRequests: (s?.unpricedRequests ?? 0) + (r.costNanos === null ? 1 : 0),
+      meterIds: [...new Set([...(s?.meterIds ?? []), ...(r.prices ?? []).map((p) => p.meterId)])].sort(),
+      region: s === undefined ? (r.region ?? null) : s.region === r.region ? s.region : null,
     });
   }
   return [...slices.values()];

@@ -21,6 +21,10 @@ export interface UsageSlice extends UsageAmounts {
   readonly businessUnit: string | null;
   readonly model: string;
   readonly deploymentType: string;
+  /** Meter ids that priced the slice's requests (FOCUS SkuId), sorted. */
+  readonly meterIds?: readonly string[];
+  /** The region, or null when the slice's requests ran in more than one. */
+  readonly region?: string | null;
 }
 
 export interface ReportRow extends UsageAmounts {

@@ -24,6 +24,8 @@ const rollupDocSchema = z.object({
   /** Decimal string: a busy app-day can pass 2^53 nano-units. */
   costNanos: z.string().regex(/^\d+$/),
   unpricedRequests: z.number(),
+  meterIds: z.array(z.string()).default([]),
+  region: z.string().nullable().default(null),
   computedAt: z.string(),
 });
 
@@ -33,7 +35,8 @@ const markerSchema = z.object({ id: z.string(), pk: z.string(), _etag: z.string(
 
 const RECORD_PROJECTION =
   'SELECT c.day, c.appId, c.appDisplayName, c.businessUnit, c.model, c.deploymentType, c.promptTokens, ' +
-  'c.cachedTokens, c.completionTokens, c.reasoningTokens, c.totalTokens, c.costNanos FROM c WHERE c.pk = @pk';
+  'c.cachedTokens, c.completionTokens, c.reasoningTokens, c.totalTokens, c.costNanos, c.region, c.prices ' +
+  'FROM c WHERE c.pk = @pk';
 
 /**
  * Rollups are a pure function of the records: each dirty (app, day) is recomputed from its own

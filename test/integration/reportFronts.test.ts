@@ -139,6 +139,23 @@ describe('the report over HTTP and the CLI, on the local stack', () => {
     expect(hr.length).toBeGreaterThan(0);
     for (const r of hr)
       expect(JSON.parse(r.Tags ?? '{}')).toMatchObject({ businessUnit: 'People', appName: 'HR Assistant' });
+
+    // SkuId names the meters that priced each row: together, exactly the meters on the records.
+    const { resources } = await world.db
+      .container('usage')
+      .items.query<{ prices: { meterId: string }[] | null }>({
+        query: 'SELECT c.prices FROM c WHERE c.day >= @from AND c.day <= @to',
+        parameters: [
+          { name: '@from', value: PERIOD.from },
+          { name: '@to', value: PERIOD.to },
+        ],
+      })
+      .fetchAll();
+    const recordMeters = new Set(resources.flatMap((r) => (r.prices ?? []).map((p) => p.meterId)));
+    const focusMeters = new Set(rows.flatMap((r) => (r.SkuId ?? '').split(' ').filter((id) => id !== '')));
+    expect(recordMeters.size).toBeGreaterThan(0);
+    expect([...focusMeters].sort()).toEqual([...recordMeters].sort());
+    for (const r of rows) if (toNanos(r.BilledCost ?? '') > 0n) expect(r.SkuId).not.toBe('');
   });
 
   it('table: plain text', async () => {
