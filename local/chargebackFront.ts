@@ -7,6 +7,7 @@ import azureFunctions, { type HttpHandler } from '@azure/functions';
 import { chargebackPage } from '../functions/chargebackPage.js';
 import { chargebackReport } from '../functions/chargebackReport.js';
 import { sharedServices } from '../shared/app/lazyServices.js';
+import { closeServer } from './closeServer.js';
 
 // The package is CommonJS whose classes Node's ESM loader cannot see as named exports.
 const { HttpRequest, HttpResponse, InvocationContext } = azureFunctions;
@@ -80,12 +81,7 @@ export async function startChargebackFront(
     url: base,
     pageUrl: (from, to) => `${base}/api/chargeback/page?${new URLSearchParams({ from, to }).toString()}`,
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) =>
-        server.close(() => {
-          resolve();
-        }),
-      );
+      await closeServer(server);
       if (options.closeServices !== false) await services.close();
     },
   };

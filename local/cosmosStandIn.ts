@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createHttpsServer } from '@vercel/cosmosdb-server';
 
 import { loopbackCertificate } from './tls.js';
+import { closeServer } from './closeServer.js';
 
 export interface LocalCosmos {
   readonly endpoint: string;
@@ -26,12 +27,6 @@ export async function startCosmosStandIn(port = 0): Promise<LocalCosmos> {
     endpoint: `https://127.0.0.1:${address.port}/`,
     key: 'local-stand-in-key',
     cert,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -12,6 +12,7 @@ import {
   type Answer,
 } from './graphWire.js';
 import { loopbackCertificate } from './tls.js';
+import { closeServer } from './closeServer.js';
 
 /** A directory entry; `$select` picks from these properties (extra ones such as alternativeNames allowed). */
 export interface StandInServicePrincipal {
@@ -205,12 +206,7 @@ export async function startGraphStandIn(options: GraphStandInOptions = {}): Prom
     },
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-      });
+      await closeServer(server);
     },
   };
 }

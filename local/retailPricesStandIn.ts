@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { RetailPriceItem } from '../shared/pricing/types.js';
 import { compileFilter, FilterSyntaxError, type ItemPredicate } from './retailPricesFilter.js';
 import { loopbackCertificate } from './tls.js';
+import { closeServer } from './closeServer.js';
 
 /** A scripted failure for the Nth request received (1-based, counting every request). */
 export type RetailPricesFault =
@@ -151,15 +152,7 @@ export async function startRetailPricesStandIn(
       },
       urls,
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        // Hung requests and idle keep-alive sockets would otherwise hold close() open.
-        server.closeAllConnections();
-        server.close((error) => {
-          if (error) reject(error);
-          else resolve();
-        });
-      }),
+    close: () => closeServer(server),
   };
 }
 

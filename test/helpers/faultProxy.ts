@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 
 import { loopbackCertificate } from '../../local/tls.js';
 import { mulberry32 } from '../../shared/producer/seededRandom.js';
+import { closeServer } from '../../local/closeServer.js';
 
 /**
  * What the proxy does to a document request it picks:
@@ -164,12 +165,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     },
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-      });
+      await closeServer(server);
       upstreamAgent.destroy();
     },
   };

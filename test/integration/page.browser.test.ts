@@ -20,6 +20,7 @@ import {
   startChargebackStack,
   type ChargebackStack,
 } from '../helpers/chargebackStack.js';
+import { closeServer } from '../../local/closeServer.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PERIOD = { from: '2026-11-01', to: '2026-11-30' } as const;
@@ -99,15 +100,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  const http = server;
-  if (http !== undefined) {
-    http.closeAllConnections();
-    await new Promise<void>((resolve) => {
-      http.close(() => {
-        resolve();
-      });
-    });
-  }
+  if (server !== undefined) await closeServer(server);
   await world?.close();
 });
 
