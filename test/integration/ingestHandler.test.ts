@@ -10,6 +10,7 @@ import { DEMO_SERVICE_PRINCIPALS } from '../../local/demoDirectory.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { sharedServices } from '../../shared/app/lazyServices.js';
 import type { Services } from '../../shared/app/services.js';
+import { seedV1Event } from '../helpers/seedEvent.js';
 
 const HR = '7d8a1c3e-2b4f-4e6a-9c1d-0f2e3a4b5c6d';
 const SALES = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
@@ -105,17 +106,8 @@ function v2(
   };
 }
 
-const v1Seed = (overrides: Record<string, unknown> = {}) => ({
-  'event-time': '6/1/2025 9:45:12 AM',
-  appid: FINANCE,
-  operation: 'chat.completion',
-  model: 'gpt-35-turbo',
-  modeltime: '283',
-  completion_tokens: '6',
-  prompt_tokens: '14',
-  total_tokens: '20',
-  ...overrides,
-});
+const v1Seed = (overrides: Record<string, unknown> = {}) =>
+  seedV1Event(FINANCE, { 'event-time': '6/1/2025 9:45:12 AM', ...overrides });
 
 const ids = () => [randomUUID(), randomUUID(), randomUUID(), randomUUID()] as const;
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { normalizeEvent } from '../../../shared/events/normalize.js';
 import type { EventSource, FieldIssue } from '../../../shared/events/types.js';
+import { seedV1Event } from '../../helpers/seedEvent.js';
 
 const NOW = new Date('2026-11-20T12:00:00.000Z');
 const SOURCE: EventSource = { kind: 'eventhub', partitionId: '0', sequenceNumber: 1 };
@@ -20,19 +21,7 @@ function v2(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   };
 }
 
-function v1(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    'event-time': '6/7/2023 3:45:12 PM',
-    appid: APP,
-    operation: 'chat.completion',
-    model: 'gpt-35-turbo',
-    modeltime: '283',
-    completion_tokens: '6',
-    prompt_tokens: '14',
-    total_tokens: '20',
-    ...overrides,
-  };
-}
+const v1 = (overrides: Record<string, unknown> = {}) => seedV1Event(APP, overrides);
 
 function issues(body: unknown): readonly FieldIssue[] {
   const result = normalizeEvent(body, SOURCE, NOW);

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 import { normalizeEvent } from '../../../shared/events/normalize.js';
 import type { EventSource, NormalizedUsage } from '../../../shared/events/types.js';
+import { seedV1Event } from '../../helpers/seedEvent.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const shapesDir = path.resolve(repoRoot, '..', 'shared', 'reference', 'api-shapes');
@@ -45,20 +46,7 @@ function v2(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   };
 }
 
-/** The seed policy's event, exactly as DESIGN.md shows it (every value a string). */
-function v1(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    'event-time': '6/7/2023 3:45:12 PM',
-    appid: APP,
-    operation: 'chat.completion',
-    model: 'gpt-35-turbo',
-    modeltime: '283',
-    completion_tokens: '6',
-    prompt_tokens: '14',
-    total_tokens: '20',
-    ...overrides,
-  };
-}
+const v1 = (overrides: Record<string, unknown> = {}) => seedV1Event(APP, overrides);
 
 function ok(body: unknown, source: EventSource = FILE): NormalizedUsage {
   const result = normalizeEvent(body, source, NOW);
