@@ -31,7 +31,7 @@ export async function processBatch(
   const outcomes: EventOutcome[] = new Array<EventOutcome>(bodies.length);
   const usages: { index: number; usage: NormalizedUsage }[] = [];
   const deadLetters: { index: number; deadLetter: DeadLetter; reasons: readonly FieldIssue[] }[] = [];
-  const firstIndexOfId = new Map<string, number>();
+  const seenIds = new Set<string>();
 
   bodies.forEach((body, index) => {
     const source = sources[index] ?? { kind: 'eventhub' };
@@ -44,11 +44,11 @@ export async function processBatch(
       });
       return;
     }
-    if (firstIndexOfId.has(result.usage.id)) {
+    if (seenIds.has(result.usage.id)) {
       outcomes[index] = { outcome: 'duplicate', id: result.usage.id };
       return;
     }
-    firstIndexOfId.set(result.usage.id, index);
+    seenIds.add(result.usage.id);
     usages.push({ index, usage: result.usage });
   });
 
@@ -59,18 +59,19 @@ export async function processBatch(
     record: buildRecord(usage, identities.get(usage.appId) ?? PENDING_IDENTITY, pricer, now),
   }));
 
+  const recordDocs = records.map(({ record }) => record);
   // The ledger (what this batch saw, for `audit`) is written alongside: the batch succeeds only if all three do.
   const ledger = buildLedger(
-    records.map(({ record }) => record),
+    recordDocs,
     deadLetters.map(({ deadLetter }) => deadLetter),
     now,
   );
   const [recordStatus, deadLetterStatus] = await Promise.all([
-    ports.store.createRecords(records.map(({ record }) => record)),
+    ports.store.createRecords(recordDocs),
     ports.store.createDeadLetters(uniqueById(deadLetters.map(({ deadLetter }) => deadLetter))),
     ports.store.writeLedger?.(ledger),
   ]);
-  await ports.store.markRollupsDirty(distinctGroups(records.map(({ record }) => record)));
+  await ports.store.markRollupsDirty(distinctGroups(recordDocs));
 
   for (const { index, record } of records) {
     const status = recordStatus.get(record.id);
