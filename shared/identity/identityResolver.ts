@@ -35,7 +35,7 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
   const resolvedTtl = options.resolvedTtlMs ?? 24 * 3600_000;
   const unknownTtl = options.unknownTtlMs ?? 3600_000;
   const memory = new LRUCache<string, AppIdentity>({ max: options.maxEntries ?? 50_000, ttl: 10 * 60_000 });
-  let stats = { memoryHits: 0, storeHits: 0, graphLookups: 0, graphUnavailable: 0 };
+  let stats = { memoryHits: 0, storeHits: 0, graphLookups: 0, graphUnavailable: 0, appsStoreErrors: 0 };
 
   const fresh = (doc: AppCacheDoc) =>
     now().getTime() - Date.parse(doc.resolvedAt) < (doc.status === 'resolved' ? resolvedTtl : unknownTtl);
@@ -45,10 +45,11 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
 
   const resolveMisses = async (misses: readonly string[]): Promise<Map<string, AppIdentity>> => {
     const result = new Map<string, AppIdentity>();
-    const { cache, overrides } = await options.apps.read(misses).catch(() => ({
-      cache: new Map<string, AppCacheDoc>(),
-      overrides: new Map<string, string>(),
-    }));
+    // The `apps` cache is an optimisation: if it fails, Graph answers; the batch log counts it.
+    const { cache, overrides } = await options.apps.read(misses).catch(() => {
+      stats.appsStoreErrors++;
+      return { cache: new Map<string, AppCacheDoc>(), overrides: new Map<string, string>() };
+    });
     const toLookup = misses.filter((appId) => {
       const doc = cache.get(appId);
       if (doc === undefined || !fresh(doc)) return true;
@@ -70,7 +71,9 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
       written.push(cacheDoc(appId, answer, options.businessUnitTagPrefix, at));
     }
     for (const doc of written) cache.set(doc.appId, doc);
-    await options.apps.write(written).catch(() => undefined); // the cache is an optimisation only
+    await options.apps.write(written).catch(() => {
+      stats.appsStoreErrors++;
+    });
 
     for (const appId of misses) {
       // A stale name beats none when Graph is down; only a never-seen app is pending.
@@ -129,7 +132,7 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
     },
     takeStats() {
       const taken = stats;
-      stats = { memoryHits: 0, storeHits: 0, graphLookups: 0, graphUnavailable: 0 };
+      stats = { memoryHits: 0, storeHits: 0, graphLookups: 0, graphUnavailable: 0, appsStoreErrors: 0 };
       return taken;
     },
   };
