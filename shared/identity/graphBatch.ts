@@ -114,9 +114,3 @@ export function classifySubResponse(sub: BatchSubResponse, appId: string): SubOu
     return { kind: 'notFound' };
   return throttledOrUnavailable(sub.status, headerValue(sub.headers, 'Retry-After'), sub.body);
 }
-
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}

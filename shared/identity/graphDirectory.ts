@@ -3,7 +3,6 @@ import { UserError } from '../errors.js';
 import {
   batchResponseSchema,
   buildBatch,
-  chunk,
   classifySubResponse,
   GRAPH_BATCH_LIMIT,
   isGuid,
@@ -11,6 +10,7 @@ import {
   type SubOutcome,
 } from './graphBatch.js';
 import { createGraphTransport, lazyCredential, type GraphTransport } from './graphClient.js';
+import { createLookupQueue, type QueuedKey } from './lookupQueue.js';
 import type { Directory, DirectoryResult } from './types.js';
 
 export interface GraphDirectoryOptions {
@@ -21,12 +21,17 @@ export interface GraphDirectoryOptions {
   readonly credentialFactory?: () => TokenCredential;
   /** Per HTTP request, token acquisition included; the request is aborted when it runs out. */
   readonly timeoutMs?: number;
-  /** Total time one lookup may spend waiting on Retry-After before throttled apps become unavailable. */
+  /**
+   * Total time one lookup may spend waiting on Retry-After before throttled apps become unavailable.
+   * Counted per app from the first lookup that asked for it.
+   */
   readonly throttleBudgetMs?: number;
   /** Tries per app, the first included. */
   readonly maxAttempts?: number;
   /** `$batch` requests in flight at once. */
   readonly maxConcurrentBatches?: number;
+  /** How long a partly filled `$batch` waits for apps from concurrent lookups before it is sent. */
+  readonly lingerMs?: number;
   /** Extra PEM to trust for baseUrl (local stand-ins); production uses the default trust store. */
   readonly trustedCa?: string;
 }
@@ -39,11 +44,14 @@ export interface GraphDirectory extends Directory {
 }
 
 const BACKOFF_WITHOUT_RETRY_AFTER_MS = 1_000;
+// Catches lookups of overlapping ingest batches a few ms apart, yet is small next to a Graph round trip.
+const DEFAULT_LINGER_MS = 20;
 
 /**
- * Graph adapter: every lookup becomes ceil(distinct / 20) `$batch` requests. Throttling (inner or
- * outer 429, 503/504 with Retry-After) is retried for the throttled apps only, while the lookup's
- * budget allows the wait. Everything else that fails is `unavailable`, so the caller retries later.
+ * Graph adapter: lookups arriving close together share `$batch` requests, so N new apps cost about
+ * ceil(N / 20) of them (see lookupQueue). Throttling (inner or outer 429, 503/504 with Retry-After) is
+ * retried for the throttled apps only, while their lookup's budget allows the wait. Everything else that
+ * fails is `unavailable`, so the caller retries later.
  */
 export function createGraphDirectory(options: GraphDirectoryOptions): GraphDirectory {
   const timeoutMs = options.timeoutMs ?? 5_000;
@@ -98,12 +106,10 @@ export function createGraphDirectory(options: GraphDirectoryOptions): GraphDirec
     return out;
   }
 
-  async function resolveChunk(
-    appIds: readonly string[],
-    deadline: number,
-    results: Map<string, DirectoryResult>,
-  ) {
-    let pending = appIds;
+  async function resolveBatch(batch: readonly QueuedKey<string>[]): Promise<Map<string, DirectoryResult>> {
+    const results = new Map<string, DirectoryResult>();
+    const deadlines = new Map(batch.map(({ key, queuedAt }) => [key, queuedAt + throttleBudgetMs]));
+    let pending = batch.map(({ key }) => key);
     for (let attempt = 1; pending.length > 0; attempt++) {
       const throttled: string[] = [];
       let waitMs = 0;
@@ -120,37 +126,43 @@ export function createGraphDirectory(options: GraphDirectoryOptions): GraphDirec
           outcome.retryAfterMs ?? BACKOFF_WITHOUT_RETRY_AFTER_MS * 2 ** (attempt - 1),
         );
       }
-      if (throttled.length === 0) return;
-      const left = deadline - Date.now();
-      if (attempt >= maxAttempts || waitMs > left) {
+      const now = Date.now();
+      const retry: string[] = [];
+      for (const appId of throttled) {
+        // Apps of several lookups share a batch: each keeps the budget of the lookup that asked first.
+        const left = (deadlines.get(appId) ?? now) - now;
+        if (attempt < maxAttempts && waitMs <= left) {
+          retry.push(appId);
+          continue;
+        }
         const why =
           attempt >= maxAttempts
             ? `after ${attempt} attempts`
             : `retry-after ${waitMs} ms exceeds the budget`;
-        const reason = `graph ${status} throttled: ${why}`;
-        for (const appId of throttled) results.set(appId, { kind: 'unavailable', reason });
-        return;
+        results.set(appId, { kind: 'unavailable', reason: `graph ${status} throttled: ${why}` });
       }
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
-      pending = throttled;
+      if (retry.length > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+      pending = retry;
     }
+    return results;
   }
+
+  const queue = createLookupQueue<string, DirectoryResult>({
+    batchSize: GRAPH_BATCH_LIMIT,
+    lingerMs: options.lingerMs ?? DEFAULT_LINGER_MS,
+    maxInFlight: concurrency,
+    send: resolveBatch,
+  });
 
   async function lookup(appIds: readonly string[]): Promise<Map<string, DirectoryResult>> {
     const results = new Map<string, DirectoryResult>();
-    const distinct = new Set<string>();
+    const valid: string[] = [];
     for (const appId of appIds) {
       // Callers validate already; a non-GUID cannot name any app, so it is answered without a request.
-      if (isGuid(appId)) distinct.add(appId.toLowerCase());
+      if (isGuid(appId)) valid.push(appId.toLowerCase());
       else results.set(appId, { kind: 'notFound' });
     }
-    const resolved = new Map<string, DirectoryResult>();
-    const deadline = Date.now() + throttleBudgetMs;
-    const queue = chunk([...distinct], GRAPH_BATCH_LIMIT);
-    const worker = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) await resolveChunk(next, deadline, resolved);
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+    const resolved = await queue.lookup(valid);
     for (const appId of appIds) {
       const result = resolved.get(appId.toLowerCase());
       if (result && !results.has(appId)) results.set(appId, result);

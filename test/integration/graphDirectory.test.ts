@@ -156,6 +156,51 @@ describe('graph directory against the local Graph stand-in', () => {
     }
   });
 
+  it('coalesces concurrent lookups of 15 + 15 + 10 new apps into 2 full $batch requests', async () => {
+    const d = directory();
+    const ids = MANY.map((sp) => sp.appId);
+    const parts = [ids.slice(0, 15), ids.slice(15, 30), ids.slice(30, 40)];
+    const results = await Promise.all(parts.map((part) => d.lookup(part)));
+    expect(d.stats.requests).toBe(2);
+    expect(standIn.requests).toMatchObject({ total: 2, batches: 2, subRequests: 40 });
+    const sizes = standIn.requests.received.map(
+      (r) => (JSON.parse(r.body) as { requests: unknown[] }).requests.length,
+    );
+    expect(sizes).toEqual([20, 20]);
+    results.forEach((result, i) => {
+      expect([...result.keys()].sort()).toEqual([...(parts[i] ?? [])].sort());
+      for (const appId of result.keys()) expect(get(result, appId).kind).toBe('found');
+    });
+  });
+
+  it('still sends a lone partial lookup once the linger runs out', async () => {
+    const d = directory();
+    const part = MANY.slice(0, 5).map((sp) => sp.appId);
+    const results = await d.lookup(part);
+    expect(d.stats.requests).toBe(1);
+    expect(standIn.requests).toMatchObject({ batches: 1, subRequests: 5 });
+    for (const appId of part) expect(get(results, appId).kind).toBe('found');
+  });
+
+  it('gives each app of a shared batch the throttle budget of its own lookup', async () => {
+    standIn.setAppFault(MY_APP.appId, { throttleOnce: 0.3 });
+    standIn.setAppFault(SALESFORCE.appId, { throttleOnce: 0.3 });
+    const d = directory({ throttleBudgetMs: 800, lingerMs: 600 });
+    const early = d.lookup([MY_APP.appId]);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    // Both ride the batch sent when the linger ends (600 ms): MY_APP then has ≤ 200 ms of its budget left,
+    // too little for Retry-After 0.3 s; SALESFORCE, asked ≥ 250 ms later, has ≥ 450 ms and is retried.
+    const late = d.lookup([SALESFORCE.appId]);
+    expect(get(await early, MY_APP.appId)).toEqual({
+      kind: 'unavailable',
+      reason: 'graph 429 throttled: retry-after 300 ms exceeds the budget',
+    });
+    expect(get(await late, SALESFORCE.appId).kind).toBe('found');
+    expect(d.stats.requests).toBe(2);
+    expect(standIn.requests.received[1]?.body).toContain(SALESFORCE.appId);
+    expect(standIn.requests.received[1]?.body).not.toContain(MY_APP.appId);
+  });
+
   it('makes no request for an empty lookup', async () => {
     const d = directory();
     expect((await d.lookup([])).size).toBe(0);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { createServices, type Services } from '../../shared/app/services.js';
 import { loadSettings } from '../../shared/config.js';
-import { createGraphDirectory } from '../../shared/identity/graphDirectory.js';
+import { createGraphDirectory, type GraphDirectoryOptions } from '../../shared/identity/graphDirectory.js';
 import { createIdentityResolver } from '../../shared/identity/identityResolver.js';
 
 /** Deterministic GUIDs for generated apps: `00000000-0000-4000-8000-<12 hex of n>`. */
@@ -15,7 +15,7 @@ let stack: LocalStack;
 let services: Services;
 
 beforeAll(async () => {
-  const servicePrincipals = Array.from({ length: 60 }, (_, n) => ({
+  const servicePrincipals = Array.from({ length: 100 }, (_, n) => ({
     id: randomUUID(),
     appId: appId(n),
     displayName: `App ${n}`,
@@ -37,11 +37,12 @@ afterAll(async () => {
 });
 
 /** A resolver as ingest builds it, over the shared `apps` container and the Graph stand-in. */
-function coldResolver() {
+function coldResolver(options: Partial<GraphDirectoryOptions> = {}) {
   const directory = createGraphDirectory({
     baseUrl: stack.graph.url,
     auth: 'none',
     trustedCa: stack.trustedCa,
+    ...options,
   });
   return {
     directory,
@@ -88,6 +89,21 @@ describe('identity resolver over Graph, the apps container and the LRU', () => {
     expect(directory.stats.requests).toBe(1);
     expect(a.get(appId(51))?.displayName).toBe('App 51');
     expect(b.get(appId(51))?.displayName).toBe('App 51');
+    await directory.close();
+  });
+
+  it('fills whole $batch requests with the new apps of concurrent batches', async () => {
+    const sets = [
+      [60, 75],
+      [75, 90],
+      [90, 100],
+    ].map(([from = 0, to = 0]) => Array.from({ length: to - from }, (_, n) => appId(from + n)));
+    // A long linger keeps this about the wiring, not about how far apart the three `apps` reads finish.
+    const { directory, resolver } = coldResolver({ lingerMs: 5_000 });
+    const results = await Promise.all(sets.map((ids) => resolver.resolve(ids)));
+    expect(directory.stats.requests).toBe(2); // 15 + 15 + 10 new apps: 2 × 20, not 3 partly filled
+    expect(results[2]?.get(appId(99))?.displayName).toBe('App 99');
+    expect(resolver.takeStats()).toMatchObject({ graphLookups: 40, graphUnavailable: 0 });
     await directory.close();
   });
 
