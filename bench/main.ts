@@ -190,6 +190,7 @@ function ruInputs(core: CoreResult, recordBytes: number): RuInputs {
     recordBytes,
     indexedTerms: indexedTermsOf(CONTAINERS.usage.indexingPolicy.includedPaths),
     markersPerEvent: core.markers / Math.max(1, core.events),
+    markerBytes: core.markerBytes / Math.max(1, core.markers),
     ledgerDocsPerEvent: core.ledgerDocs / Math.max(1, core.events),
     ledgerBytes: core.ledgerBytes / Math.max(1, core.ledgerDocs),
   };

@@ -56,8 +56,9 @@ export const coreResultSchema = z.object({
   runs: z.array(z.object({ coreSeconds: z.number(), floorSeconds: z.number() })),
   totals: z.record(z.string(), z.number()),
   recordBytes: sizeSchema,
-  /** Dirty markers upserted over one pass (distinct app-days per batch, summed). */
+  /** Dirty-marker documents created over one pass (one per batch), and their JSON bytes. */
   markers: z.number(),
+  markerBytes: z.number(),
   /** Ingest-ledger documents (and their JSON bytes) upserted over one pass. */
   ledgerDocs: z.number(),
   ledgerBytes: z.number(),

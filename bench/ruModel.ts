@@ -1,9 +1,8 @@
 /**
  * Estimated request units of a write, after "Understand request units consumption in Azure Cosmos DB"
  * (learn.microsoft.com/azure/cosmos-db/understand-request-unit-consumption): a create costs a
- * size-based part (the page's write column, one region) plus 0.2 RU per indexed term; a replace
- * (an upsert of an existing document) deletes and inserts, so about twice the size-based part plus
- * 0.2 RU per changed term on each side. Illustrative: the page says real charges change over time,
+ * size-based part (the page's write column, one region) plus 0.2 RU per indexed term. Illustrative:
+ * the page says real charges change over time,
  * so measure x-ms-request-charge against a real account before provisioning on these numbers.
  */
 const WRITE_RU_BY_KB: readonly (readonly [number, number])[] = [
@@ -39,22 +38,16 @@ export function createRu(bytes: number, indexedTerms: number): number {
   return writeRuForSize(bytes) + RU_PER_INDEXED_TERM * indexedTerms;
 }
 
-export function replaceRu(bytes: number, changedTerms: number): number {
-  return 2 * writeRuForSize(bytes) + 2 * RU_PER_INDEXED_TERM * changedTerms;
-}
-
 /** Terms a usage record adds: one per included path of CONTAINERS.usage (null values are indexed too). */
 export function indexedTermsOf(includedPaths: readonly { readonly path: string }[] | undefined): number {
   return includedPaths?.length ?? 0;
 }
 
-/** A dirty marker is ~250 bytes; re-marking it changes no indexed term (markedAt is not indexed). */
-export const MARKER_BYTES = 250;
-
 export interface RuEstimate {
   readonly indexedTerms: number;
   readonly recordCreate: number;
-  readonly markerUpsert: number;
+  /** One dirty marker per batch, listing its app-days: a create with one indexed term (docType). */
+  readonly markerCreate: number;
   readonly markersPerEvent: number;
   /** One ingest-ledger document per batch and day: a new id each time, so a create (docType, day indexed). */
   readonly ledgerWrite: number;
@@ -66,21 +59,22 @@ export interface RuInputs {
   readonly recordBytes: number;
   readonly indexedTerms: number;
   readonly markersPerEvent: number;
+  readonly markerBytes: number;
   readonly ledgerDocsPerEvent: number;
   readonly ledgerBytes: number;
 }
 
 export function estimateRu(inputs: RuInputs): RuEstimate {
   const recordCreate = createRu(inputs.recordBytes, inputs.indexedTerms);
-  const markerUpsert = replaceRu(MARKER_BYTES, 0);
+  const markerCreate = inputs.markersPerEvent > 0 ? createRu(inputs.markerBytes, 1) : 0;
   const ledgerWrite = inputs.ledgerDocsPerEvent > 0 ? createRu(inputs.ledgerBytes, 2) : 0;
   return {
     indexedTerms: inputs.indexedTerms,
     recordCreate,
-    markerUpsert,
+    markerCreate,
     markersPerEvent: inputs.markersPerEvent,
     ledgerWrite,
     ledgerDocsPerEvent: inputs.ledgerDocsPerEvent,
-    perEvent: recordCreate + inputs.markersPerEvent * markerUpsert + inputs.ledgerDocsPerEvent * ledgerWrite,
+    perEvent: recordCreate + inputs.markersPerEvent * markerCreate + inputs.ledgerDocsPerEvent * ledgerWrite,
   };
 }

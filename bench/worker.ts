@@ -9,12 +9,13 @@ import { ingestStream } from '../shared/pipeline/ingestStream.js';
 import type { IngestPorts, IngestStore, WriteStatus } from '../shared/pipeline/ports.js';
 import { processBatch } from '../shared/pipeline/processBatch.js';
 import { readEvents } from '../shared/pipeline/readEvents.js';
-import type { UsageRecord } from '../shared/pipeline/record.js';
+import { usagePartitionKey, type UsageRecord } from '../shared/pipeline/record.js';
 import { addCounts, ZERO_TOTALS, type Totals } from '../shared/pipeline/summary.js';
 import { toPriceDocs } from '../shared/pricing/priceRows.js';
 import { refreshPriceBook } from '../shared/pricing/refreshPriceBook.js';
 import { fetchAoaiCatalog } from '../shared/pricing/retailPricesClient.js';
 import { CONTAINERS } from '../shared/store/containers.js';
+import { buildMarkers } from '../shared/store/rollupMarkers.js';
 import { retainedHeapMb, sampleMemory } from './memory.js';
 import {
   jobSchema,
@@ -206,6 +207,7 @@ async function sdkBulkCreate(container: Container, docs: readonly UsageRecord[])
 
 /** Accepts everything, keeps nothing: the store's cost is measured end to end, not here. */
 const noopStore: IngestStore = {
+  savePriceSets: () => Promise.resolve(),
   createRecords: (records) => Promise.resolve(allCreated(records)),
   createDeadLetters: (deadLetters) => Promise.resolve(allCreated(deadLetters)),
   markRollupsDirty: () => Promise.resolve(),
@@ -290,7 +292,7 @@ async function core(
   const sizes: number[] = [];
   const fields = new Map<string, number>();
   let sampled = 0;
-  let markers = 0;
+  const markers = { docs: 0, bytes: 0 };
   const ledger = { docs: 0, bytes: 0 };
   const capture: IngestStore = {
     ...noopStore,
@@ -300,7 +302,13 @@ async function core(
       return Promise.resolve();
     },
     markRollupsDirty: (groups) => {
-      markers += groups.length;
+      for (const doc of buildMarkers(
+        groups.map(({ appId, day }) => usagePartitionKey(appId, day)),
+        new Date(),
+      )) {
+        markers.docs++;
+        markers.bytes += Buffer.byteLength(JSON.stringify(doc));
+      }
       return Promise.resolve();
     },
     createRecords: (records) => {
@@ -322,7 +330,8 @@ async function core(
     runs: measured,
     totals: { ...totals },
     recordBytes: sizeStats(sizes),
-    markers,
+    markers: markers.docs,
+    markerBytes: markers.bytes,
     ledgerDocs: ledger.docs,
     ledgerBytes: ledger.bytes,
     fieldBytes: [...fields.entries()]

@@ -1,6 +1,7 @@
 import type { TokenKind } from '../pricing/types.js';
+import type { PriceSet } from './priceSet.js';
 
-/** The meter a token kind was priced with, as stored on the record so finance can trace every cost. */
+/** The meter a token kind was priced with, kept in the record's price set so finance can trace every cost. */
 export interface AppliedPrice {
   readonly kind: TokenKind;
   readonly meterId: string;
@@ -18,6 +19,6 @@ export type CostResult =
       readonly status: 'priced';
       /** Exact cost rounded half-even to nano-units of the currency: the ledger amount. */
       readonly costNanos: number;
-      readonly prices: readonly AppliedPrice[];
+      readonly priceSet: PriceSet;
     }
   | { readonly status: 'unpriced'; readonly reason: string };

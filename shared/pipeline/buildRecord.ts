@@ -1,3 +1,4 @@
+import type { PriceSet } from '../cost/priceSet.js';
 import type { NormalizedUsage } from '../events/types.js';
 import type { AppIdentity } from '../identity/types.js';
 import type { Pricer } from './ports.js';
@@ -5,17 +6,18 @@ import { usagePartitionKey, type UsageRecord } from './record.js';
 
 const NANOS_PER_UNIT = 1e9;
 
+/** A record and the price set it names, which must be stored before the record is. */
+export interface BuiltRecord {
+  readonly record: UsageRecord;
+  readonly priceSet: PriceSet | null;
+}
+
 /** Pure: a normalized usage, its caller's identity and a pricer make one record. */
-export function buildRecord(
-  usage: NormalizedUsage,
-  identity: AppIdentity,
-  pricer: Pricer,
-  ingestedAt: Date,
-): UsageRecord {
+export function buildRecord(usage: NormalizedUsage, identity: AppIdentity, pricer: Pricer): BuiltRecord {
   const { key, cost } = pricer.price(usage);
   const day = usage.eventTime.slice(0, 10);
   const priced = cost.status === 'priced';
-  return {
+  const record: UsageRecord = {
     id: usage.id,
     pk: usagePartitionKey(usage.appId, day),
     requestId: usage.requestId,
@@ -40,14 +42,14 @@ export function buildRecord(
     costNanos: priced ? cost.costNanos : null,
     costStatus: cost.status,
     unpricedReason: priced ? null : cost.reason,
-    prices: priced ? cost.prices : null,
+    priceSetId: priced ? cost.priceSet.id : null,
     schema: usage.schema,
     tenantId: usage.tenantId,
     subscriptionId: usage.subscriptionId,
     stream: usage.stream,
     modelTimeMs: usage.modelTimeMs,
-    ingestedAt: ingestedAt.toISOString(),
   };
+  return { record, priceSet: priced ? cost.priceSet : null };
 }
 
 /** A record still waiting for its caller's name or its price: `backfill` completes it. */

@@ -1,3 +1,4 @@
+import type { PriceSet } from '../cost/priceSet.js';
 import type { CostResult } from '../cost/types.js';
 import type { DeploymentType, EventSource, FieldIssue, NormalizedUsage } from '../events/types.js';
 import type { AppIdentity } from '../identity/types.js';
@@ -47,9 +48,11 @@ export type WriteStatus = 'created' | 'exists';
 
 /** The store as ingest sees it. Create-only writes make redelivery idempotent: the first write wins. */
 export interface IngestStore {
+  /** Stores the price sets records name (idempotent: sets are content-addressed); before the records. */
+  savePriceSets(sets: readonly PriceSet[]): Promise<void>;
   createRecords(records: readonly UsageRecord[]): Promise<ReadonlyMap<string, WriteStatus>>;
   createDeadLetters(deadLetters: readonly DeadLetter[]): Promise<ReadonlyMap<string, WriteStatus>>;
-  /** Marks (day, app) rollups for recomputation; idempotent. */
+  /** Marks (day, app) rollups for recomputation, after the writes that changed them have completed. */
   markRollupsDirty(groups: readonly { readonly day: string; readonly appId: string }[]): Promise<void>;
   /** Upserts the batch's ingest ledger (docs/reliability.md); optional so small fakes may skip it. */
   writeLedger?(docs: readonly LedgerDoc[]): Promise<void>;

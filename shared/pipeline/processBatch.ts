@@ -17,8 +17,9 @@ const PENDING_IDENTITY: AppIdentity = {
 };
 
 /**
- * One batch, end to end. Every input ends in exactly one outcome. Order of effects:
- * records and dead letters are created (idempotent creates), then rollups are marked dirty;
+ * One batch, end to end. Every input ends in exactly one outcome. Order of effects: the price sets
+ * the records name, then records and dead letters are created (idempotent creates), then rollups are
+ * marked dirty;
  * only then does the caller let the host checkpoint. Any store failure throws before that,
  * so the caller can spill the batch whole and nothing is lost (README, "Delivery guarantees").
  */
@@ -54,20 +55,26 @@ export async function processBatch(
 
   const identities = await ports.identities.resolve([...new Set(usages.map(({ usage }) => usage.appId))]);
   const pricer = await ports.pricing.current();
-  const records: { index: number; record: UsageRecord }[] = usages.map(({ index, usage }) => ({
+  const built = usages.map(({ index, usage }) => ({
     index,
-    record: buildRecord(usage, identities.get(usage.appId) ?? PENDING_IDENTITY, pricer, now),
+    ...buildRecord(usage, identities.get(usage.appId) ?? PENDING_IDENTITY, pricer),
   }));
-
-  const recordDocs = records.map(({ record }) => record);
+  const records = built.map(({ index, record }) => ({ index, record }));
+  const recordDocs = built.map(({ record }) => record);
+  const priceSets = [...new Set(built.flatMap(({ priceSet }) => (priceSet ? [priceSet] : [])))];
   // The ledger (what this batch saw, for `audit`) is written alongside: the batch succeeds only if all three do.
   const ledger = buildLedger(
     recordDocs,
     deadLetters.map(({ deadLetter }) => deadLetter),
     now,
   );
+  // A record may only name a price set that is already stored.
+  const writeRecords = async () => {
+    await ports.store.savePriceSets(priceSets);
+    return ports.store.createRecords(recordDocs);
+  };
   const [recordStatus, deadLetterStatus] = await Promise.all([
-    ports.store.createRecords(recordDocs),
+    writeRecords(),
     ports.store.createDeadLetters(uniqueById(deadLetters.map(({ deadLetter }) => deadLetter))),
     ports.store.writeLedger?.(ledger),
   ]);

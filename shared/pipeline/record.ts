@@ -1,4 +1,3 @@
-import type { AppliedPrice } from '../cost/types.js';
 import type { DeploymentType } from '../events/types.js';
 import type { IdentityStatus } from '../identity/types.js';
 
@@ -31,14 +30,16 @@ export interface UsageRecord {
   readonly costNanos: number | null;
   readonly costStatus: 'priced' | 'unpriced';
   readonly unpricedReason: string | null;
-  /** The meters used, with unit prices and effective dates. */
-  readonly prices: readonly AppliedPrice[] | null;
+  /**
+   * The price set the cost was computed with: a document in `prices` (pk `priceSet`) naming each
+   * meter, its unit price after overrides and its effective date. Null when unpriced.
+   */
+  readonly priceSetId: string | null;
   readonly schema: 'v1' | 'v2';
   readonly tenantId: string | null;
   readonly subscriptionId: string | null;
   readonly stream: boolean | null;
   readonly modelTimeMs: number | null;
-  readonly ingestedAt: string;
 }
 
 export function usagePartitionKey(appId: string, day: string): string {

@@ -1,6 +1,7 @@
 import type { PriceOverrides } from '../config.js';
 import { computeCostNanos, type TokenPrice } from '../cost/computeCost.js';
 import { attoToDecimal } from '../cost/money.js';
+import { priceSetOf, type PriceSet } from '../cost/priceSet.js';
 import type { AppliedPrice, CostResult } from '../cost/types.js';
 import type { NormalizedUsage } from '../events/types.js';
 import type { Pricer, ResolvedPriceKey } from '../pipeline/ports.js';
@@ -17,9 +18,10 @@ export interface PricerSettings extends PriceKeySettings {
 /** A pricer over an in-memory book; without a book every record is `unpriced: no price book`. */
 export function createPricer(book: PriceBook | null, settings: PricerSettings): Pricer {
   // A pricer lives as long as its book (the pricing port's TTL). A day's traffic has a few dozen
-  // (model, deployment, type, region) tuples and meters, so both memos stay small.
+  // (model, deployment, type, region) tuples, meters and sets of meters, so the memos stay small.
   const keys = new Map<string, ResolvedPriceKey>();
   const prices = new Map<PriceRow, PricedRow>();
+  const sets = new Map<string, PriceSet>();
   const keyOf = (usage: NormalizedUsage): ResolvedPriceKey => {
     const memo = [usage.model, usage.deployment, usage.deploymentType, usage.region].join('\u0000');
     let key = keys.get(memo);
@@ -49,12 +51,22 @@ export function createPricer(book: PriceBook | null, settings: PricerSettings): 
     }
     return priced;
   };
+  // Hashing once per distinct set keeps SHA-256 off the per-event path.
+  const setOf = (applied: readonly AppliedPrice[]): PriceSet => {
+    const memo = applied.map((p) => `${p.kind}|${p.meterId}|${p.effectiveStartDate}`).join('\u0000');
+    let set = sets.get(memo);
+    if (set === undefined) {
+      set = priceSetOf(settings.currency, applied);
+      sets.set(memo, set);
+    }
+    return set;
+  };
   return {
     currency: settings.currency,
     price(usage) {
       const key = keyOf(usage);
       if (book === null) return { key, cost: { status: 'unpriced', reason: 'no price book' } };
-      return { key, cost: priceUsage(book, key, usage, priceOf) };
+      return { key, cost: priceUsage(book, key, usage, priceOf, setOf) };
     },
   };
 }
@@ -70,6 +82,7 @@ function priceUsage(
   key: ResolvedPriceKey,
   usage: NormalizedUsage,
   priceOf: (row: PriceRow) => PricedRow,
+  setOf: (applied: readonly AppliedPrice[]) => PriceSet,
 ): CostResult {
   const version = chooseVersion(book, key);
   if (!version.ok) return { status: 'unpriced', reason: version.reason };
@@ -97,7 +110,7 @@ function priceUsage(
   const cachedPrice = cached?.ok === true ? use(cached.row) : undefined;
   const outputPrice = output?.ok === true ? use(output.row) : undefined;
   const nanos = computeCostNanos(usage, inputPrice, cachedPrice, outputPrice);
-  return { status: 'priced', costNanos: Number(nanos), prices: applied };
+  return { status: 'priced', costNanos: Number(nanos), priceSet: setOf(applied) };
 }
 
 type VersionChoice = { ok: true; version: string | null } | { ok: false; reason: string };

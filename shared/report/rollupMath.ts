@@ -15,11 +15,19 @@ export interface RecordAmounts {
   readonly totalTokens: number;
   readonly costNanos: number | null;
   readonly region?: string;
-  readonly prices?: readonly { readonly meterId: string }[] | null;
+  readonly priceSetId?: string | null;
 }
 
-/** Pure: the records of one (app, day) → one slice per (model, deployment type). */
-export function rollUp(records: readonly RecordAmounts[]): UsageSlice[] {
+const NO_METERS: readonly string[] = [];
+
+/**
+ * Pure: the records of one (app, day) → one slice per (model, deployment type). `meterIdsOf` names
+ * the meters of a record's price set (the FOCUS export's SkuPriceId).
+ */
+export function rollUp(
+  records: readonly RecordAmounts[],
+  meterIdsOf: (priceSetId: string) => readonly string[] = () => NO_METERS,
+): UsageSlice[] {
   const slices = new Map<string, UsageSlice>();
   for (const r of records) {
     const key = `${r.model}|${r.deploymentType}`;
@@ -40,7 +48,9 @@ export function rollUp(records: readonly RecordAmounts[]): UsageSlice[] {
       totalTokens: (s?.totalTokens ?? 0) + r.totalTokens,
       costNanos: (s?.costNanos ?? 0n) + BigInt(r.costNanos ?? 0),
       unpricedRequests: (s?.unpricedRequests ?? 0) + (r.costNanos === null ? 1 : 0),
-      meterIds: [...new Set([...(s?.meterIds ?? []), ...(r.prices ?? []).map((p) => p.meterId)])].sort(),
+      meterIds: [
+        ...new Set([...(s?.meterIds ?? []), ...(r.priceSetId ? meterIdsOf(r.priceSetId) : NO_METERS)]),
+      ].sort(),
       region: s === undefined ? (r.region ?? null) : s.region === r.region ? s.region : null,
     });
   }

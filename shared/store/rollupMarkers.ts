@@ -1,38 +1,61 @@
+import { randomUUID } from 'node:crypto';
+
 import type { Container } from '@azure/cosmos';
+import { z } from 'zod';
 
+import { usagePartitionKey } from '../pipeline/record.js';
 import type { BulkRetryOptions } from './bulkCreate.js';
-import { bulkUpsert } from './bulkCreate.js';
+import { bulkCreate } from './bulkCreate.js';
 
+/**
+ * One marker per completed write (an ingest batch, a backfill round) listing the (app, day) groups it
+ * touched. Markers are immutable and uniquely named, so the refresher may delete exactly the markers
+ * it read: a write that completes later creates a new marker, which survives (docs/rollups.md).
+ */
 export interface DirtyMarker {
   readonly id: string;
+  /** = id: markers spread over partitions instead of heating one. */
   readonly pk: string;
   readonly docType: 'dirty';
-  readonly appId: string;
-  readonly day: string;
+  /** Usage partition keys `<appId>|<day>`, each the partition of the records to recompute. */
+  readonly groups: readonly string[];
   readonly markedAt: string;
 }
 
-export function dirtyMarkerId(appId: string, day: string): string {
-  return `dirty|${appId}|${day}`;
+export const dirtyMarkerSchema = z.object({
+  id: z.string(),
+  pk: z.string(),
+  docType: z.literal('dirty'),
+  groups: z.array(z.string()),
+  markedAt: z.string(),
+});
+
+/** Groups per marker: 1,000 keys are ~50 KB, far below Cosmos's 2 MB item limit. */
+const GROUPS_PER_MARKER = 1_000;
+
+export function buildMarkers(groups: readonly string[], at: Date): DirtyMarker[] {
+  const distinct = [...new Set(groups)].sort();
+  const markers: DirtyMarker[] = [];
+  for (let start = 0; start < distinct.length; start += GROUPS_PER_MARKER) {
+    // Random, never derived from content: a create that met an older, unread marker of the same
+    // groups would be a 409, and the refresher deleting that older one would lose this write.
+    const id = `dirty|${randomUUID()}`;
+    const slice = distinct.slice(start, start + GROUPS_PER_MARKER);
+    markers.push({ id, pk: id, docType: 'dirty', groups: slice, markedAt: at.toISOString() });
+  }
+  return markers;
 }
 
-/**
- * Every write upserts the marker, which changes its ETag: the rollup refresher deletes a marker
- * only if its ETag is unchanged since it started, so a write it did not see keeps the group dirty.
- */
+/** Marks groups dirty with one small create per batch, not one upsert per (app, day). */
 export async function markDirty(
   container: Container,
   groups: readonly { day: string; appId: string }[],
   retry: BulkRetryOptions,
 ): Promise<void> {
-  const markedAt = new Date().toISOString();
-  const markers: DirtyMarker[] = groups.map(({ day, appId }) => ({
-    id: dirtyMarkerId(appId, day),
-    pk: `${appId}|${day}`,
-    docType: 'dirty',
-    appId,
-    day,
-    markedAt,
-  }));
-  await bulkUpsert(container, markers, retry);
+  if (groups.length === 0) return;
+  const markers = buildMarkers(
+    groups.map(({ appId, day }) => usagePartitionKey(appId, day)),
+    new Date(),
+  );
+  await bulkCreate(container, markers, retry);
 }

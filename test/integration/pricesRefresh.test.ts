@@ -10,6 +10,7 @@ import { startRetailPricesStandIn } from '../../local/retailPricesStandIn.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { createServices, type Services } from '../../shared/app/services.js';
 import { loadSettings } from '../../shared/config.js';
+import type { PriceSet } from '../../shared/cost/priceSet.js';
 import type { AppliedPrice } from '../../shared/cost/types.js';
 import { refreshPriceBook } from '../../shared/pricing/refreshPriceBook.js';
 import type { RetailPriceItem } from '../../shared/pricing/types.js';
@@ -137,7 +138,19 @@ async function storedRecord(requestId: string): Promise<UsageRecord> {
   return record;
 }
 
-/** A priced record: cost (to 1e-9, and exactly in nanos), currency and the meters used. */
+/** The price set a record names, read straight from the `prices` container. */
+async function storedPriceSet(record: UsageRecord): Promise<PriceSet> {
+  if (record.priceSetId === null) throw new Error(`record ${record.id} names no price set`);
+  const { resource } = await services.database
+    .container('prices')
+    .item(record.priceSetId, 'priceSet')
+    .read<PriceSet>();
+  if (resource === undefined) throw new Error(`price set ${record.priceSetId} is not stored`);
+  expect(resource.currency).toBe(record.currency);
+  return resource;
+}
+
+/** A priced record: cost (to 1e-9, and exactly in nanos), currency and the meters of its price set. */
 async function expectPriced(
   requestId: string,
   cost: string,
@@ -154,8 +167,9 @@ async function expectPriced(
   expect(record.costNanos).toBe(Number(BigInt(whole + frac.padEnd(9, '0'))));
   expect(record.cost).not.toBeNull();
   expect(Math.abs((record.cost ?? Number.NaN) - Number(cost))).toBeLessThan(1e-12);
+  const priceSet = await storedPriceSet(record);
   expect(
-    record.prices?.map(({ kind, meterId, meterName, unitPrice, effectiveStartDate }) => ({
+    priceSet.prices.map(({ kind, meterId, meterName, unitPrice, effectiveStartDate }) => ({
       kind,
       meterId,
       meterName,
@@ -163,7 +177,7 @@ async function expectPriced(
       effectiveStartDate,
     })),
   ).toEqual(prices);
-  return record;
+  return { ...record, priceSet };
 }
 
 async function expectUnpriced(requestId: string, reason: string | RegExp) {
@@ -171,7 +185,7 @@ async function expectUnpriced(requestId: string, reason: string | RegExp) {
   expect(record.costStatus).toBe('unpriced');
   expect(record.cost).toBeNull();
   expect(record.costNanos).toBeNull();
-  expect(record.prices).toBeNull();
+  expect(record.priceSetId).toBeNull();
   if (typeof reason === 'string') expect(record.unpricedReason).toBe(reason);
   else expect(record.unpricedReason).toMatch(reason);
   return record;
@@ -501,6 +515,6 @@ describe('prices refresh, then ingest, against the local stack', () => {
         effectiveStartDate: '2024-08-01T00:00:00.000Z',
       },
     ]);
-    expect(record.prices?.map((p) => p.override)).toEqual(['meter 0.0018', 'all -10%']);
+    expect(record.priceSet.prices.map((p) => p.override)).toEqual(['meter 0.0018', 'all -10%']);
   });
 });

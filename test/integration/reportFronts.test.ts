@@ -140,18 +140,29 @@ describe('the report over HTTP and the CLI, on the local stack', () => {
     for (const r of hr)
       expect(JSON.parse(r.Tags ?? '{}')).toMatchObject({ businessUnit: 'People', appName: 'HR Assistant' });
 
-    // SkuId names the meters that priced each row: together, exactly the meters on the records.
+    // SkuId names the meters that priced each row: together, exactly the meters of the records' price sets.
     const { resources } = await world.db
       .container('usage')
-      .items.query<{ prices: { meterId: string }[] | null }>({
-        query: 'SELECT c.prices FROM c WHERE c.day >= @from AND c.day <= @to',
+      .items.query<{ priceSetId: string | null }>({
+        query: 'SELECT c.priceSetId FROM c WHERE c.day >= @from AND c.day <= @to',
         parameters: [
           { name: '@from', value: PERIOD.from },
           { name: '@to', value: PERIOD.to },
         ],
       })
       .fetchAll();
-    const recordMeters = new Set(resources.flatMap((r) => (r.prices ?? []).map((p) => p.meterId)));
+    const setIds = [...new Set(resources.flatMap((r) => (r.priceSetId === null ? [] : [r.priceSetId])))];
+    const sets = await Promise.all(
+      setIds.map(async (id) => {
+        const { resource } = await world.db
+          .container('prices')
+          .item(id, 'priceSet')
+          .read<{ prices: { meterId: string }[] }>();
+        if (resource === undefined) throw new Error(`price set ${id} is named by a record but not stored`);
+        return resource;
+      }),
+    );
+    const recordMeters = new Set(sets.flatMap((set) => set.prices.map((p) => p.meterId)));
     const focusMeters = new Set(rows.flatMap((r) => (r.SkuId ?? '').split(' ').filter((id) => id !== '')));
     expect(recordMeters.size).toBeGreaterThan(0);
     expect([...focusMeters].sort()).toEqual([...recordMeters].sort());

@@ -7,7 +7,6 @@ import type { UsageRecord } from '../../shared/pipeline/record.js';
 import { runReport } from '../../shared/report/runReport.js';
 import type { UsageSlice } from '../../shared/report/types.js';
 import { CosmosRollups } from '../../shared/store/cosmosRollups.js';
-import { dirtyMarkerId } from '../../shared/store/rollupMarkers.js';
 import {
   allRecords,
   sampleBatch,
@@ -159,34 +158,43 @@ describe('rollups are recomputed from records', () => {
     expect(renamed?.appDisplayName).toBe('HR Assistant v2');
   });
 
-  it('keep a group dirty when a write re-marks it during a refresh (ETag-guarded delete)', async () => {
-    const rollups = db.container('rollups');
+  it('keep a group dirty when a write marks it while a refresh runs (only markers read are deleted)', async () => {
+    const rollups = new CosmosRollups(services.database);
     const group = { day: '2026-11-16', appId: HR };
-    const pk = `${HR}|${group.day}`;
     await services.ingest.store.markRollupsDirty([group]);
-    const { resource: seen } = await rollups.item(dirtyMarkerId(HR, group.day), pk).read<{ _etag: string }>();
-    if (seen === undefined) throw new Error('no marker was written');
+    const seen = await rollups.pendingMarkers();
+    expect(seen.flatMap((m) => m.groups)).toEqual([`${HR}|${group.day}`]);
 
-    // A concurrent ingest marks the same group after the refresher read the marker ...
+    // A concurrent ingest marks the same group after the refresher read the markers ...
     await services.ingest.store.markRollupsDirty([group]);
-    // ... so the refresher's conditional delete with the ETag it saw must fail, leaving it dirty.
-    const outcome = await rollups
-      .item(dirtyMarkerId(HR, group.day), pk)
-      .delete({ accessCondition: { type: 'IfMatch', condition: seen._etag } })
-      .then(
-        () => 'deleted',
-        (error: unknown) => (error as { code?: number }).code,
-      );
-    expect(outcome).toBe(412);
-    const { resource: still } = await rollups.item(dirtyMarkerId(HR, group.day), pk).read<{ id: string }>();
-    expect(still).toBeDefined();
+    const during = await rollups.pendingMarkers();
+    expect(during).toHaveLength(2);
+    expect(new Set(during.map((m) => m.id)).size).toBe(2);
 
-    // The next refresh reads the current ETag, recomputes and clears it.
-    const result = await new CosmosRollups(services.database).refreshDirty();
+    // ... so the refresh of what it read deletes only that marker, leaving the group dirty.
+    const result = await rollups.refresh(seen);
     expect(result.groups).toBe(1);
-    const { resource: gone } = await rollups.item(dirtyMarkerId(HR, group.day), pk).read<{ id: string }>();
-    expect(gone).toBeUndefined();
+    const left = await rollups.pendingMarkers();
+    expect(left.map((m) => m.id)).toEqual(during.filter((m) => m.id !== seen[0]?.id).map((m) => m.id));
+
+    // The next refresh covers the new marker and clears it; a second refresher racing it finds nothing to do.
+    const [next, racing] = await Promise.all([rollups.refreshDirty(), rollups.refresh(left)]);
+    expect(next.groups + racing.groups).toBeGreaterThanOrEqual(1);
+    expect(await rollups.pendingMarkers()).toEqual([]);
     const after = await refreshAndRead();
     expectRollupsExact(after.rollups, after.records);
+  });
+
+  it('write one marker per batch, naming each (app, day) of the batch once', async () => {
+    const rollups = new CosmosRollups(services.database);
+    await rollups.refreshDirty();
+    const { bodies, sources } = await sampleBatch();
+    await ingestBatch(bodies, sources, services.ingest, undefined);
+    const markers = await rollups.pendingMarkers();
+    // Every record in the database came from this batch (the tests above replayed and rewrote it).
+    const batchGroups = new Set((await allRecords(db)).map((r) => r.pk));
+    expect(markers).toHaveLength(1);
+    expect(new Set(markers[0]?.groups)).toEqual(batchGroups);
+    expect(markers[0]?.groups).toHaveLength(batchGroups.size);
   });
 });

@@ -1,5 +1,6 @@
 import type { Container } from '@azure/cosmos';
 
+import type { PriceSet } from '../../cost/priceSet.js';
 import type { NormalizedUsage } from '../../events/types.js';
 import { buildRecord } from '../buildRecord.js';
 import type { IngestStore, PricingPort } from '../ports.js';
@@ -25,7 +26,7 @@ export interface PriceBackfill {
 export async function repriceRecords(
   usage: Container,
   pricing: PricingPort & { invalidate(): void },
-  store: Pick<IngestStore, 'markRollupsDirty'>,
+  store: Pick<IngestStore, 'markRollupsDirty' | 'savePriceSets'>,
   limit: number,
 ): Promise<PriceBackfill> {
   const { records, more } = await collectRecords(usage, 'unpriced', limit);
@@ -43,6 +44,7 @@ export async function repriceRecords(
   pricing.invalidate();
   const pricer = await pricing.current();
   const updates: RecordUpdate[] = [];
+  const priceSets: PriceSet[] = [];
   for (const { record, etag } of records) {
     const identity = {
       status: record.identityStatus,
@@ -50,11 +52,13 @@ export async function repriceRecords(
       businessUnit: record.businessUnit,
       servicePrincipalType: null,
     };
-    const rebuilt = buildRecord(usageFromRecord(record), identity, pricer, new Date(record.ingestedAt));
+    const rebuilt = buildRecord(usageFromRecord(record), identity, pricer);
     // Only a price is written back: an unavailable book must not overwrite a useful reason.
-    if (rebuilt.costStatus !== 'priced') continue;
-    updates.push({ etag, next: { ...record, ...rebuilt } });
+    if (rebuilt.priceSet === null) continue;
+    priceSets.push(rebuilt.priceSet);
+    updates.push({ etag, next: { ...record, ...rebuilt.record } });
   }
+  await store.savePriceSets(priceSets);
   const counts = await applyUpdates(usage, store, updates);
   return {
     examined: records.length,

@@ -34,7 +34,6 @@ const storedRecordSchema = z.looseObject({
   subscriptionId: nullableString,
   stream: z.boolean().nullable(),
   modelTimeMs: z.number().nullable(),
-  ingestedAt: z.string(),
 });
 
 export interface StoredRecord {

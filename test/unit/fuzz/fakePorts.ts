@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import type { PriceSet } from '../../../shared/cost/priceSet.js';
 import type { AppIdentity } from '../../../shared/identity/types.js';
 import type { LedgerDoc } from '../../../shared/pipeline/ledger.js';
 import type { DeadLetter, IngestPorts, WriteStatus } from '../../../shared/pipeline/ports.js';
@@ -48,8 +49,10 @@ export function fakePorts(): IngestPorts & {
   records: Map<string, UsageRecord>;
   deadLetters: Map<string, DeadLetter>;
   ledger: LedgerDoc[];
+  priceSets: Map<string, PriceSet>;
 } {
   const records = new Map<string, UsageRecord>();
+  const priceSets = new Map<string, PriceSet>();
   const deadLetters = new Map<string, DeadLetter>();
   const ledger: LedgerDoc[] = [];
   const create = <T extends { id: string }>(into: Map<string, T>, docs: readonly T[]) => {
@@ -64,6 +67,7 @@ export function fakePorts(): IngestPorts & {
     records,
     deadLetters,
     ledger,
+    priceSets,
     now: () => NOW,
     pricing: { current: () => Promise.resolve(pricer) },
     identities: {
@@ -86,7 +90,16 @@ export function fakePorts(): IngestPorts & {
       takeStats: () => ({}),
     },
     store: {
-      createRecords: (docs) => create(records, docs),
+      savePriceSets: (sets) => {
+        for (const set of sets) priceSets.set(set.id, set);
+        return Promise.resolve();
+      },
+      // Like Cosmos would not, this fake refuses a record naming a set not stored before it.
+      createRecords: (docs) => {
+        const orphan = docs.find((d) => d.priceSetId !== null && !priceSets.has(d.priceSetId));
+        if (orphan) return Promise.reject(new Error(`record ${orphan.id} names an unsaved price set`));
+        return create(records, docs);
+      },
       createDeadLetters: (docs) => create(deadLetters, docs),
       markRollupsDirty: () => Promise.resolve(),
       writeLedger: (docs) => {

@@ -105,6 +105,8 @@ describe('processBatch under fuzzing (in-memory ports)', () => {
           expect(
             record.costStatus === 'priced' ? Number.isSafeInteger(record.costNanos) : record.cost === null,
           ).toBe(true);
+          if (record.costStatus === 'unpriced') expect(record.priceSetId).toBeNull();
+          else expect(ports.priceSets.get(record.priceSetId ?? '')?.currency).toBe(record.currency);
         }
         for (const dl of ports.deadLetters.values())
           expect(Buffer.byteLength(dl.raw)).toBeLessThanOrEqual(16 * 1024);

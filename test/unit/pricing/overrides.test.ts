@@ -141,20 +141,24 @@ describe('PRICE_OVERRIDES setting', () => {
     expect(price('gpt-4o-2024-08-06', 1000, 1000)).toMatchObject({
       status: 'priced',
       costNanos: 11_000_000,
-      prices: [
-        { kind: 'input', unitPrice: '0.002', override: 'meter 0.002' },
-        { kind: 'output', unitPrice: '0.009', override: 'all -10%' },
-      ],
+      priceSet: {
+        prices: [
+          { kind: 'input', unitPrice: '0.002', override: 'meter 0.002' },
+          { kind: 'output', unitPrice: '0.009', override: 'all -10%' },
+        ],
+      },
     });
     // gpt-4o-mini 0718: 0.00015 × 0.8 = 0.00012 and 0.0006 × 0.8 = 0.00048 per 1K
     // 1000 × 0.00012/1K + 1000 × 0.00048/1K = 0.0006
     expect(price('gpt-4o-mini-2024-07-18', 1000, 1000)).toMatchObject({
       status: 'priced',
       costNanos: 600_000,
-      prices: [
-        { unitPrice: '0.00012', override: 'gpt-4o-mini -20%' },
-        { unitPrice: '0.00048', override: 'gpt-4o-mini -20%' },
-      ],
+      priceSet: {
+        prices: [
+          { unitPrice: '0.00012', override: 'gpt-4o-mini -20%' },
+          { unitPrice: '0.00048', override: 'gpt-4o-mini -20%' },
+        ],
+      },
     });
   });
 

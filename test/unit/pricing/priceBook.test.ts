@@ -218,7 +218,7 @@ describe('PriceBook', () => {
     expect(cost).toMatchObject({
       status: 'priced',
       costNanos: 1_100_000,
-      prices: [{ unitPrice: '0.00000011' }],
+      priceSet: { prices: [{ unitPrice: '0.00000011' }] },
     });
   });
 });

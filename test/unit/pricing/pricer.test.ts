@@ -6,6 +6,7 @@ import type { PriceOverrides } from '../../../shared/config.js';
 import type { AppliedPrice, CostResult } from '../../../shared/cost/types.js';
 import { normalizeEvent } from '../../../shared/events/normalize.js';
 import type { NormalizedUsage } from '../../../shared/events/types.js';
+import type { Pricer } from '../../../shared/pipeline/ports.js';
 import { PriceBook } from '../../../shared/pricing/priceBook.js';
 import { toPriceDocs, toPriceRows } from '../../../shared/pricing/priceRows.js';
 import { createPricer, type PricerSettings } from '../../../shared/pricing/pricer.js';
@@ -95,7 +96,7 @@ function refNanos(
 
 function priced(cost: CostResult): { costNanos: number; prices: readonly AppliedPrice[] } {
   if (cost.status !== 'priced') throw new Error(`expected priced, got unpriced: ${cost.reason}`);
-  return cost;
+  return { costNanos: cost.costNanos, prices: cost.priceSet.prices };
 }
 
 function unpricedReason(cost: CostResult): string {
@@ -163,6 +164,33 @@ describe('createPricer over the real snapshot', () => {
         effectiveStartDate: '2024-08-01T00:00:00.000Z',
       },
     ]);
+  });
+
+  it('names its meters by a content-addressed price set: same meters, same id; another rate, another id', () => {
+    const pricer = createPricer(book, SETTINGS);
+    const set = (u: NormalizedUsage, p: Pricer = pricer) => {
+      const { cost } = p.price(u);
+      if (cost.status !== 'priced') throw new Error(cost.reason);
+      return cost.priceSet;
+    };
+    const a = set(usage({ promptTokens: 100, cachedTokens: 10, completionTokens: 5 }));
+    const b = set(usage({ promptTokens: 7, cachedTokens: 3, completionTokens: 1, requestId: 'other' }));
+    expect(a.id).toMatch(/^[0-9a-f]{16}$/);
+    expect(b).toBe(a); // one object per set: hashed once, not per event
+    expect(a.currency).toBe('USD');
+    expect(a.prices.map((p) => p.meterId)).toEqual([GPT4O_IN.id, GPT4O_CACHED.id, GPT4O_OUT.id]);
+    // Another set of meters (no cached tokens), or the same meters at a negotiated rate, is another set.
+    const noCached = set(usage({ promptTokens: 100, cachedTokens: 0, completionTokens: 5 }));
+    expect(noCached.id).not.toBe(a.id);
+    const discounted = set(
+      usage({ promptTokens: 100, cachedTokens: 10, completionTokens: 5 }),
+      createPricer(book, { ...SETTINGS, overrides: { discountPercent: 10 } }),
+    );
+    expect(discounted.id).not.toBe(a.id);
+    // A fresh pricer over the same book gives the same id: ids are stable across instances and restarts.
+    expect(
+      set(usage({ promptTokens: 1, cachedTokens: 1, completionTokens: 1 }), createPricer(book, SETTINGS)).id,
+    ).toBe(a.id);
   });
 
   it('is unpriced with "no price book" before any refresh, and still resolves the key', () => {
@@ -571,7 +599,6 @@ describe('token kinds', () => {
     expect(key.family).toBe('text-embedding-ada-002');
     // embedding-ada-glbl: 5 × 0.0001/1K = 0.0000005
     expect(priced(cost)).toEqual({
-      status: 'priced',
       costNanos: 500,
       prices: [
         {
