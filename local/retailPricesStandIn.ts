@@ -13,7 +13,10 @@ export type RetailPricesFault =
   | { readonly request: number; readonly hang: true };
 
 export interface RetailPricesStandInOptions {
-  /** Served in order, in full API item shape (extra fields such as tierMinimumUnits are sent as given). */
+  /**
+   * Served in order, in full API item shape (extra fields such as tierMinimumUnits are sent as given).
+   * Read once at start: later changes to the array are not served.
+   */
   readonly items: readonly RetailPriceItem[];
   /** Items per page; the real API sends 100. */
   readonly pageSize?: number;
@@ -47,6 +50,8 @@ export interface RetailPricesStandIn {
 }
 
 const PATH = '/api/retail/prices';
+/** Distinct queries whose filtered catalog is kept; a refresh pages through one or two. */
+const MAX_CACHED_QUERIES = 16;
 
 /** A local HTTPS server speaking the Retail Prices wire format, on 127.0.0.1 and a free port. */
 export async function startRetailPricesStandIn(
@@ -57,6 +62,13 @@ export async function startRetailPricesStandIn(
   const currency = options.currency ?? 'USD';
   const urls: string[] = [];
   let port = 0;
+  // Relabelled once, not per request. Items are fixed, so a query's result is too: it is filtered on its
+  // first page and later pages are sliced from it (filtering the whole catalog per page made a 30,000-item
+  // refresh mostly stand-in time).
+  const serviceName = options.serveAsServiceName;
+  const served: readonly RetailPriceItem[] =
+    serviceName === undefined ? [...options.items] : options.items.map((item) => ({ ...item, serviceName }));
+  const matchedByQuery = new Map<string, readonly RetailPriceItem[]>();
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     urls.push(req.url ?? '');
@@ -82,14 +94,20 @@ export async function startRetailPricesStandIn(
     const rawQuery = q === -1 ? '' : url.slice(q + 1);
 
     let params: Map<string, string>;
+    let cacheKey: string;
+    let cached: readonly RetailPriceItem[] | undefined;
     let predicate: ItemPredicate = () => true;
     try {
       params = parseQuery(rawQuery);
       const filter = params.get('$filter');
       // Values compare exactly from 2023-01-01-preview on, ignoring case before (as documented).
       const apiVersion = params.get('api-version');
-      if (filter !== undefined) {
-        predicate = compileFilter(filter, apiVersion !== undefined && apiVersion >= '2023-01-01');
+      const caseSensitive = apiVersion !== undefined && apiVersion >= '2023-01-01';
+      // Everything that decides which items match; JSON keeps the parts apart whatever they contain.
+      cacheKey = JSON.stringify([filter ?? null, caseSensitive, params.get('currencyCode') ?? null]);
+      cached = matchedByQuery.get(cacheKey);
+      if (cached === undefined && filter !== undefined) {
+        predicate = compileFilter(filter, caseSensitive);
       }
     } catch (error) {
       const message =
@@ -109,13 +127,15 @@ export async function startRetailPricesStandIn(
     }
     const skip = Number(skipText);
 
-    const matched = options.items
-      .map((item) =>
-        options.serveAsServiceName === undefined
-          ? item
-          : { ...item, serviceName: options.serveAsServiceName },
-      )
-      .filter((item) => predicate({ ...item }));
+    let matched = cached;
+    if (matched === undefined) {
+      matched = served.filter((item) => predicate({ ...item }));
+      if (matchedByQuery.size >= MAX_CACHED_QUERIES) {
+        const oldest = matchedByQuery.keys().next();
+        if (oldest.done !== true) matchedByQuery.delete(oldest.value);
+      }
+      matchedByQuery.set(cacheKey, matched);
+    }
     const page = matched.slice(skip, skip + pageSize);
     const nextSkip = skip + pageSize;
     const nextPageLink =

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-import { Agent } from 'undici';
+import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import {
@@ -259,6 +259,74 @@ describe('fetchAoaiCatalog against the Retail Prices stand-in', () => {
     expect(catalog.items.map((i) => i.meterId)).toEqual(expected.map((i) => i.meterId));
     expect(catalog.items.some((i) => i.type === 'Reservation')).toBe(false);
     expect(catalog.items.length).toBeGreaterThan(70);
+  });
+});
+
+describe('the Retail Prices stand-in', () => {
+  interface WirePage {
+    readonly Items: readonly RetailPriceItem[];
+    readonly NextPageLink: string | null;
+    readonly Count: number;
+  }
+
+  /** GETs one page without the client's checks; the envelope's keys in wire order too. */
+  async function page(server: RetailPricesStandIn, url: string) {
+    const dispatcher = new Agent({ connect: { ca: server.cert } });
+    cleanups.push(() => dispatcher.close());
+    const response = await request(url, { dispatcher });
+    const text = await response.body.text();
+    expect(response.statusCode, text).toBe(200);
+    const body = JSON.parse(text) as WirePage & Record<string, unknown>;
+    return { body, keys: Object.keys(body) };
+  }
+
+  const filterUrl = (server: RetailPricesStandIn, filter: string, apiVersion = '2023-01-01-preview') =>
+    `${server.url}?api-version=${apiVersion}&currencyCode=%27USD%27&$filter=${encodeURIComponent(filter)}`;
+
+  it('pages each query from its own filtered result, whatever other queries come in between', async () => {
+    const speech = Array.from({ length: 50 }, (_, i) => ({
+      ...gpt4oInput,
+      productName: 'Speech',
+      meterId: `speech-${i}`,
+    }));
+    const server = await standIn({ items: [...speech, ...copies(150, 'Cognitive Services')] });
+    const first = await page(server, filterUrl(server, "contains(productName, 'OpenAI')"));
+    const other = await page(server, filterUrl(server, "productName eq 'Speech'"));
+    const second = await page(server, first.body.NextPageLink ?? 'no NextPageLink');
+
+    expect(first.keys).toEqual([
+      'BillingCurrency',
+      'CustomerEntityId',
+      'CustomerEntityType',
+      'Items',
+      'NextPageLink',
+      'Count',
+    ]);
+    expect(first.body).toMatchObject({ BillingCurrency: 'USD', CustomerEntityType: 'Retail', Count: 100 });
+    expect(first.body.NextPageLink).toMatch(/&\$skip=100$/);
+    expect(other.body.Items.map((i) => i.meterId)).toEqual(speech.map((i) => i.meterId));
+    expect(second.body.Count).toBe(50);
+    expect(second.body.NextPageLink).toBeNull();
+    expect([...first.body.Items, ...second.body.Items].map((i) => i.meterId)).toEqual(
+      copies(150, 'Cognitive Services').map((i) => i.meterId),
+    );
+  });
+
+  it('keeps case-sensitive and case-insensitive evaluations of one filter apart', async () => {
+    const server = await standIn({
+      items: copies(3, 'Foundry Models'),
+      serveAsServiceName: 'Foundry Models',
+    });
+    const filter = "serviceName eq 'foundry models'";
+
+    const exact = await page(server, filterUrl(server, filter));
+    const folded = await page(server, filterUrl(server, filter, '2021-10-01-preview'));
+    const again = await page(server, filterUrl(server, filter));
+
+    expect(exact.body.Count).toBe(0);
+    expect(folded.body.Count).toBe(3);
+    expect(folded.body.Items.every((i) => i.serviceName === 'Foundry Models')).toBe(true);
+    expect(again.body.Count).toBe(0);
   });
 });
 
