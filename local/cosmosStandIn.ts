@@ -17,7 +17,8 @@ export interface LocalCosmos {
 /** `@vercel/cosmosdb-server` in-process over HTTPS on 127.0.0.1. See README for what it lacks. */
 export async function startCosmosStandIn(port = 0): Promise<LocalCosmos> {
   const { key, cert } = await loopbackCertificate();
-  const server = createHttpsServer({ key, cert });
+  // Keep-alive, as the real gateway: closing after every response made each request pay a TLS handshake.
+  const server = createHttpsServer({ key, cert, keepAlive: true });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
