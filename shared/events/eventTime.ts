@@ -14,7 +14,7 @@ const MAX_FUTURE_MS = 24 * 3600 * 1000;
 
 export function parseEventTime(text: string, now: Date): ParsedTime {
   const trimmed = text.trim();
-  const parsed = parseUsDateTime(trimmed) ?? parseIsoDateTime(trimmed);
+  const parsed = parseCanonicalIso(trimmed) ?? parseUsDateTime(trimmed) ?? parseIsoDateTime(trimmed);
   if (parsed === undefined) {
     return { ok: false, problem: `"${clip(trimmed)}" is neither ISO 8601 nor en-US M/d/yyyy h:mm:ss tt` };
   }
@@ -26,6 +26,16 @@ export function parseEventTime(text: string, now: Date): ParsedTime {
     return { ok: false, problem: `"${clip(trimmed)}" is more than a day in the future` };
   }
   return { ok: true, iso: new Date(parsed).toISOString() };
+}
+
+/**
+ * What v2 events send (`toISOString()` form): if the text is exactly the ISO form of the time it
+ * parses to, it is a real date (no 2/30 rollover) and needs none of the checks below.
+ */
+function parseCanonicalIso(text: string): number | undefined {
+  if (text.length !== 24 || text.charCodeAt(23) !== 90 /* Z */) return undefined;
+  const t = Date.parse(text);
+  return Number.isNaN(t) || new Date(t).toISOString() !== text ? undefined : t;
 }
 
 function parseUsDateTime(text: string): number | undefined {

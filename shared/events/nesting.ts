@@ -7,12 +7,15 @@
 export const MAX_EVENT_DEPTH = 32;
 
 export function nestedDeeperThan(value: unknown, limit: number): boolean {
-  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  if (typeof value !== 'object' || value === null) return false;
+  // Only objects and arrays are pushed: an event's many scalars cost no allocation.
+  const stack: { value: object; depth: number }[] = [{ value, depth: 0 }];
   for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-    if (typeof next.value !== 'object' || next.value === null) continue;
     if (next.depth >= limit) return true;
     const children: unknown[] = Array.isArray(next.value) ? next.value : Object.values(next.value);
-    for (const child of children) stack.push({ value: child, depth: next.depth + 1 });
+    for (const child of children) {
+      if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: next.depth + 1 });
+    }
   }
   return false;
 }

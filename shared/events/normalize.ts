@@ -7,6 +7,7 @@ import { canonicalJson, idempotencyKey } from './idempotencyKey.js';
 import { parseBody } from './parseBody.js';
 import type { EventSource, FieldIssue, NormalizedUsage } from './types.js';
 import { v1EventSchema, type V1Event } from './v1Schema.js';
+import { parseV2Fast } from './v2FastPath.js';
 import { v2EventSchema, type V2Event } from './v2Schema.js';
 
 export type NormalizeResult =
@@ -23,6 +24,8 @@ export function normalizeEvent(body: unknown, source: EventSource, now: Date): N
   }
 
   if ('schema' in value) {
+    const fast = parseV2Fast(value);
+    if (fast !== undefined) return finish(fromV2(fast), value, source, now, raw);
     const result = v2EventSchema.safeParse(value);
     if (!result.success) return reject(raw, zodIssues(result.error));
     return finish(fromV2(result.data), value, source, now, raw);

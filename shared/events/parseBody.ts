@@ -12,7 +12,8 @@ export function parseBody(body: unknown): ParsedBody {
   const text = bodyText(body);
   if (!text.ok) return text;
   const raw = text.raw;
-  const bytes = Buffer.byteLength(raw, 'utf8');
+  // A UTF-16 unit is at most 3 UTF-8 bytes: short texts need no exact count.
+  const bytes = raw.length * 3 <= MAX_EVENT_BYTES ? 0 : Buffer.byteLength(raw, 'utf8');
   if (bytes > MAX_EVENT_BYTES) {
     return { ok: false, problem: `body is ${bytes} bytes, over the ${MAX_EVENT_BYTES}-byte limit`, raw };
   }

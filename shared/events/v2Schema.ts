@@ -6,6 +6,21 @@ import { usageSchema } from './usageShapes.js';
 const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
+export const ARM_REGION = /^[a-z0-9]{2,40}$/;
+export const BACKEND_MAX = 512;
+export const MAX_MODEL_TIME_MS = 86_400_000;
+/** Longest accepted value per text field (after trimming). */
+export const TEXT_MAX = {
+  eventTime: 64,
+  appId: 64,
+  tenantId: 64,
+  subscriptionId: 256,
+  productId: 256,
+  deployment: 256,
+  operation: 128,
+  model: 128,
+} as const;
+
 /** Azure's deployment SKU names map onto the three pricing deployment types. */
 const DEPLOYMENT_TYPES: Readonly<Record<string, 'global' | 'datazone' | 'regional'>> = {
   global: 'global',
@@ -16,14 +31,18 @@ const DEPLOYMENT_TYPES: Readonly<Record<string, 'global' | 'datazone' | 'regiona
   standard: 'regional',
 };
 
+/** `GlobalStandard`, `data-zone`, … → the pricing deployment type; undefined when it is none. */
+export function deploymentTypeOf(value: string): 'global' | 'datazone' | 'regional' | undefined {
+  return DEPLOYMENT_TYPES[
+    value
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_-]/g, '')
+  ];
+}
+
 export const deploymentTypeSchema = z.string().transform((value, ctx) => {
-  const mapped =
-    DEPLOYMENT_TYPES[
-      value
-        .trim()
-        .toLowerCase()
-        .replace(/[\s_-]/g, '')
-    ];
+  const mapped = deploymentTypeOf(value);
   if (mapped === undefined) {
     ctx.addIssue({
       code: 'custom',
@@ -39,28 +58,28 @@ export const v2EventSchema = z
   .object({
     schema: z.literal('aoai-usage/2', { error: 'must be "aoai-usage/2"' }),
     requestId: z.string().trim().regex(REQUEST_ID, REQUEST_ID_PROBLEM).optional(),
-    eventTime: text(64),
+    eventTime: text(TEXT_MAX.eventTime),
     // The token's `appid` (v1 tokens) or `azp` (v2 tokens); the policy logs whichever is present.
-    appId: text(64).optional(),
-    appid: text(64).optional(),
-    azp: text(64).optional(),
-    tenantId: text(64).nullish(),
-    subscriptionId: text(256).nullish(),
-    productId: text(256).nullish(),
-    deployment: text(256).nullish(),
+    appId: text(TEXT_MAX.appId).optional(),
+    appid: text(TEXT_MAX.appId).optional(),
+    azp: text(TEXT_MAX.appId).optional(),
+    tenantId: text(TEXT_MAX.tenantId).nullish(),
+    subscriptionId: text(TEXT_MAX.subscriptionId).nullish(),
+    productId: text(TEXT_MAX.productId).nullish(),
+    deployment: text(TEXT_MAX.deployment).nullish(),
     deploymentType: deploymentTypeSchema.nullish(),
     region: z
       .string()
       .trim()
       .toLowerCase()
-      .regex(/^[a-z0-9]{2,40}$/, 'must be an ARM region name such as "eastus"')
+      .regex(ARM_REGION, 'must be an ARM region name such as "eastus"')
       .nullish(),
-    backend: z.string().max(512).nullish(),
-    operation: text(128),
-    model: text(128),
+    backend: z.string().max(BACKEND_MAX).nullish(),
+    operation: text(TEXT_MAX.operation),
+    model: text(TEXT_MAX.model),
     stream: z.boolean().nullish(),
     statusCode: z.number().int().min(100).max(599).nullish(),
-    modelTimeMs: z.number().nonnegative().max(86_400_000).nullish(),
+    modelTimeMs: z.number().nonnegative().max(MAX_MODEL_TIME_MS).nullish(),
     usage: usageSchema,
   })
   .superRefine((event, ctx) => {

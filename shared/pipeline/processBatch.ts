@@ -1,3 +1,4 @@
+import type { PriceSet } from '../cost/priceSet.js';
 import { normalizeEvent } from '../events/normalize.js';
 import type { EventSource, FieldIssue, NormalizedUsage } from '../events/types.js';
 import type { AppIdentity } from '../identity/types.js';
@@ -55,13 +56,15 @@ export async function processBatch(
 
   const identities = await ports.identities.resolve([...new Set(usages.map(({ usage }) => usage.appId))]);
   const pricer = await ports.pricing.current();
-  const built = usages.map(({ index, usage }) => ({
-    index,
-    ...buildRecord(usage, identities.get(usage.appId) ?? PENDING_IDENTITY, pricer),
-  }));
-  const records = built.map(({ index, record }) => ({ index, record }));
-  const recordDocs = built.map(({ record }) => record);
-  const priceSets = [...new Set(built.flatMap(({ priceSet }) => (priceSet ? [priceSet] : [])))];
+  const records: { index: number; record: UsageRecord }[] = [];
+  const recordDocs: UsageRecord[] = [];
+  const priceSets = new Set<PriceSet>();
+  for (const { index, usage } of usages) {
+    const { record, priceSet } = buildRecord(usage, identities.get(usage.appId) ?? PENDING_IDENTITY, pricer);
+    records.push({ index, record });
+    recordDocs.push(record);
+    if (priceSet !== null) priceSets.add(priceSet);
+  }
   // The ledger (what this batch saw, for `audit`) is written alongside: the batch succeeds only if all three do.
   const ledger = buildLedger(
     recordDocs,
@@ -70,7 +73,7 @@ export async function processBatch(
   );
   // A record may only name a price set that is already stored.
   const writeRecords = async () => {
-    await ports.store.savePriceSets(priceSets);
+    await ports.store.savePriceSets([...priceSets]);
     return ports.store.createRecords(recordDocs);
   };
   const [recordStatus, deadLetterStatus] = await Promise.all([

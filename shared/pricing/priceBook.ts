@@ -26,6 +26,8 @@ export class PriceBook {
   /** Per meter key (family, type, region, kind, version): rows newest first, dates parsed once. */
   private readonly meters = new Map<string, readonly DatedRow[]>();
   private readonly inputVersions = new Map<string, readonly (string | null)[]>();
+  private lastAt = '';
+  private lastAtMs = Number.NaN;
 
   constructor(
     rows: readonly PriceRow[],
@@ -71,31 +73,35 @@ export class PriceBook {
     at: string,
   ): Lookup {
     const dated = this.meterRows(family, version, deploymentType, region, kind);
-    const label = `${family} ${version ?? '(versionless)'} ${kind} ${deploymentType} ${region}`;
-    if (dated.length === 0) return { ok: false, reason: `no ${label} meter` };
-    const atMs = Date.parse(at);
+    // Built only for a failure: this runs three times per event.
+    const label = () => `${family} ${version ?? '(versionless)'} ${kind} ${deploymentType} ${region}`;
+    if (dated.length === 0) return { ok: false, reason: `no ${label()} meter` };
+    const atMs = this.timeOf(at);
     const found = dated.find((r) => r.startMs <= atMs);
-    if (!found) return { ok: false, reason: `no ${label} meter in force at ${at}` };
+    if (!found) return { ok: false, reason: `no ${label()} meter in force at ${at}` };
     const inForce = found.row;
     if (found.endMs !== null && atMs > found.endMs) {
-      return { ok: false, reason: `${label} meter ended ${inForce.effectiveEndDate ?? ''}` };
+      return { ok: false, reason: `${label()} meter ended ${inForce.effectiveEndDate ?? ''}` };
     }
     // Two meters with the same key and start but different prices (`gpt-35-turbo-4k-…` and `-16k-…`,
     // whose context markers are not part of the family) must not be picked between by catalog order.
-    const rivals = dated
-      .filter(
-        (r) =>
-          r.row.meterId !== inForce.meterId &&
-          r.startMs === found.startMs &&
-          r.row.retailPrice !== inForce.retailPrice &&
-          (r.endMs === null || atMs <= r.endMs),
-      )
-      .map((r) => r.row);
-    if (rivals.length > 0) {
-      const names = [inForce, ...rivals].map((r) => `${r.meterName} (${r.retailPrice})`).join(', ');
-      return { ok: false, reason: `ambiguous meter for ${label}: ${names}`, ambiguous: true };
+    if (found.rivals.length > 0) {
+      const rivals = found.rivals.filter((r) => r.endMs === null || atMs <= r.endMs).map((r) => r.row);
+      if (rivals.length > 0) {
+        const names = [inForce, ...rivals].map((r) => `${r.meterName} (${r.retailPrice})`).join(', ');
+        return { ok: false, reason: `ambiguous meter for ${label()}: ${names}`, ambiguous: true };
+      }
     }
     return { ok: true, row: inForce };
+  }
+
+  /** The kinds of one event are looked up at the same time: parse it once. */
+  private timeOf(at: string): number {
+    if (at !== this.lastAt) {
+      this.lastAt = at;
+      this.lastAtMs = Date.parse(at);
+    }
+    return this.lastAtMs;
   }
 
   private meterRows(
@@ -108,21 +114,35 @@ export class PriceBook {
     const key = `${keyOf(family, deploymentType, region)}|${kind}|${version ?? ''}`;
     let rows = this.meters.get(key);
     if (rows === undefined) {
-      rows = (this.byKey.get(keyOf(family, deploymentType, region)) ?? [])
+      const dated = (this.byKey.get(keyOf(family, deploymentType, region)) ?? [])
         .filter((r) => r.kind === kind && r.version === version)
         .map((row) => ({
           row,
           startMs: Date.parse(row.effectiveStartDate),
           endMs: row.effectiveEndDate === null ? null : Date.parse(row.effectiveEndDate),
         }));
+      rows = dated.map((r) => ({
+        ...r,
+        rivals: dated.filter(
+          (o) =>
+            o.row.meterId !== r.row.meterId &&
+            o.startMs === r.startMs &&
+            o.row.retailPrice !== r.row.retailPrice,
+        ),
+      }));
       this.meters.set(key, rows);
     }
     return rows;
   }
 }
 
-interface DatedRow {
+interface Dated {
   readonly row: PriceRow;
   readonly startMs: number;
   readonly endMs: number | null;
+}
+
+/** A row with its dates parsed, and the rows that start with it at another price (ambiguity). */
+interface DatedRow extends Dated {
+  readonly rivals: readonly Dated[];
 }

@@ -10,6 +10,9 @@ import type { PriceBook, PriceRow } from './priceBook.js';
 import { resolvePriceKey, type PriceKeySettings } from './resolvePriceKey.js';
 import type { TokenKind } from './types.js';
 
+type SetsByThird = Map<AppliedPrice | undefined, PriceSet>;
+type SetsBySecond = Map<AppliedPrice | undefined, SetsByThird>;
+
 export interface PricerSettings extends PriceKeySettings {
   readonly currency: string;
   readonly overrides: PriceOverrides | undefined;
@@ -21,7 +24,7 @@ export function createPricer(book: PriceBook | null, settings: PricerSettings): 
   // (model, deployment, type, region) tuples, meters and sets of meters, so the memos stay small.
   const keys = new Map<string, ResolvedPriceKey>();
   const prices = new Map<PriceRow, PricedRow>();
-  const sets = new Map<string, PriceSet>();
+  const sets = new Map<AppliedPrice | undefined, SetsBySecond>();
   const keyOf = (usage: NormalizedUsage): ResolvedPriceKey => {
     const memo = [usage.model, usage.deployment, usage.deploymentType, usage.region].join('\u0000');
     let key = keys.get(memo);
@@ -51,14 +54,16 @@ export function createPricer(book: PriceBook | null, settings: PricerSettings): 
     }
     return priced;
   };
-  // Hashing once per distinct set keeps SHA-256 off the per-event path.
+  // Hashing once per distinct set keeps SHA-256 off the per-event path. Applied prices are memoized
+  // objects (one per row), so a set is found by identity, without building a key per event.
   const setOf = (applied: readonly AppliedPrice[]): PriceSet => {
-    const memo = applied.map((p) => `${p.kind}|${p.meterId}|${p.effectiveStartDate}`).join('\u0000');
-    let set = sets.get(memo);
-    if (set === undefined) {
-      set = priceSetOf(settings.currency, applied);
-      sets.set(memo, set);
-    }
+    const [input, second, third] = applied;
+    let bySecond = sets.get(input);
+    if (bySecond === undefined) sets.set(input, (bySecond = new Map() as SetsBySecond));
+    let byThird = bySecond.get(second);
+    if (byThird === undefined) bySecond.set(second, (byThird = new Map() as SetsByThird));
+    let set = byThird.get(third);
+    if (set === undefined) byThird.set(third, (set = priceSetOf(settings.currency, applied)));
     return set;
   };
   return {
