@@ -30,7 +30,7 @@ export interface GraphDirectoryOptions {
   readonly maxAttempts?: number;
   /** `$batch` requests in flight at once. */
   readonly maxConcurrentBatches?: number;
-  /** How long a partly filled `$batch` waits for apps from concurrent lookups before it is sent. */
+  /** How long a partly filled `$batch` waits for apps from further lookups (restarted by each; 10× at most). */
   readonly lingerMs?: number;
   /** Extra PEM to trust for baseUrl (local stand-ins); production uses the default trust store. */
   readonly trustedCa?: string;
@@ -44,8 +44,10 @@ export interface GraphDirectory extends Directory {
 }
 
 const BACKOFF_WITHOUT_RETRY_AFTER_MS = 1_000;
-// Catches lookups of overlapping ingest batches a few ms apart, yet is small next to a Graph round trip.
-const DEFAULT_LINGER_MS = 20;
+// Overlapping ingest batches reach the directory tens of ms apart (each reads the `apps` cache first);
+// a partial $batch waits until none has come for 50 ms, 500 ms at most: small next to a Graph round
+// trip, and paid only for apps never seen before.
+const DEFAULT_LINGER_MS = 50;
 
 /**
  * Graph adapter: lookups arriving close together share `$batch` requests, so N new apps cost about

@@ -7,8 +7,14 @@ export interface QueuedKey<K> {
 export interface LookupQueueOptions<K, V> {
   /** Keys per `send`; as soon as this many are queued they go out together. */
   readonly batchSize: number;
-  /** How long a partial batch waits for keys from concurrent callers before it is sent anyway. */
+  /**
+   * How long a partial batch waits for more keys before it is sent. Each caller that adds keys restarts
+   * the wait, so callers arriving one after another (concurrent ingest batches, each reading the `apps`
+   * cache first) share a batch; `maxLingerMs` bounds the total wait.
+   */
   readonly lingerMs: number;
+  /** The longest a partial batch waits however often keys arrive (default 10 × `lingerMs`). */
+  readonly maxLingerMs?: number;
   /** `send` calls in flight at once; queued keys wait (and keep filling batches) for a free slot. */
   readonly maxInFlight: number;
   /**
@@ -32,18 +38,20 @@ interface Entry<V> {
 
 /**
  * Coalesces lookups from concurrent callers into full batches: keys are queued, every `batchSize` of
- * them are sent at once, and a remainder lingers up to `lingerMs` so keys arriving meanwhile share its
- * batch. A key already queued or in flight is not asked twice; later callers wait for the same answer.
+ * them are sent at once, and a remainder lingers until no keys have arrived for `lingerMs` (at most
+ * `maxLingerMs`), so keys arriving meanwhile share its batch. A key already queued or in flight is not asked twice; later callers wait for the same answer.
  */
 export function createLookupQueue<K, V>(options: LookupQueueOptions<K, V>): LookupQueue<K, V> {
   const batchSize = Math.max(1, options.batchSize);
   const maxInFlight = Math.max(1, options.maxInFlight);
   const lingerMs = Math.max(0, options.lingerMs);
+  const maxLingerMs = Math.max(lingerMs, options.maxLingerMs ?? 10 * lingerMs);
   const entries = new Map<K, Entry<V>>();
   const queued: K[] = [];
   let inFlight = 0;
   let linger: ReturnType<typeof setTimeout> | undefined;
   let lingerOver = false;
+  let lingerStartedAt = 0;
 
   const newEntry = (): Entry<V> => {
     let settle: (value: V | undefined) => void = () => undefined;
@@ -86,7 +94,7 @@ export function createLookupQueue<K, V>(options: LookupQueueOptions<K, V>): Look
       });
   };
 
-  function pump(): void {
+  function pump(arrived = false): void {
     while (inFlight < maxInFlight && (queued.length >= batchSize || (queued.length > 0 && lingerOver))) {
       dispatch(queued.splice(0, batchSize));
     }
@@ -94,18 +102,26 @@ export function createLookupQueue<K, V>(options: LookupQueueOptions<K, V>): Look
       clearTimeout(linger);
       linger = undefined;
       lingerOver = false;
-    } else if (linger === undefined && !lingerOver) {
-      linger = setTimeout(() => {
+      return;
+    }
+    if (lingerOver || (linger !== undefined && !arrived)) return;
+    const now = Date.now();
+    if (linger === undefined) lingerStartedAt = now;
+    clearTimeout(linger);
+    linger = setTimeout(
+      () => {
         linger = undefined;
         lingerOver = true;
         pump();
-      }, lingerMs);
-    }
+      },
+      Math.min(lingerMs, lingerStartedAt + maxLingerMs - now),
+    );
   }
 
   return {
     async lookup(keys) {
       const asked = new Map<K, Promise<V | undefined>>();
+      let added = false;
       for (const key of keys) {
         if (asked.has(key)) continue;
         let entry = entries.get(key);
@@ -113,11 +129,12 @@ export function createLookupQueue<K, V>(options: LookupQueueOptions<K, V>): Look
           entry = newEntry();
           entries.set(key, entry);
           queued.push(key);
+          added = true;
         }
         asked.set(key, entry.answer);
       }
       if (asked.size === 0) return new Map();
-      pump();
+      pump(added);
       const answers = await Promise.all(
         [...asked].map(async ([key, answer]) => [key, await answer] as const),
       );

@@ -187,11 +187,11 @@ describe('graph directory against the local Graph stand-in', () => {
     standIn.setAppFault(SALESFORCE.appId, { throttleOnce: 0.3 });
     // Wide margins so a loaded machine cannot flip the outcome: the second lookup may start up to 1 s
     // late and the stand-in may take up to ~450 ms to answer.
-    const d = directory({ throttleBudgetMs: 1_750, lingerMs: 1_500 });
+    const d = directory({ throttleBudgetMs: 2_250, lingerMs: 1_500 });
     const early = d.lookup([MY_APP.appId]);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    // Both ride the batch sent when the linger ends (1.5 s): MY_APP then has < 250 ms of its budget left,
-    // too little for Retry-After 0.3 s; SALESFORCE, asked ≥ 500 ms later, has ≥ 750 ms and is retried.
+    // The second lookup restarts the linger, so both ride one batch sent 1.5 s after it: MY_APP then has
+    // < 250 ms of its budget left, too little for Retry-After 0.3 s; SALESFORCE has ~750 ms and is retried.
     const late = d.lookup([SALESFORCE.appId]);
     expect(get(await early, MY_APP.appId)).toEqual({
       kind: 'unavailable',

@@ -94,8 +94,10 @@ describe('lookup queue', () => {
     const start = Date.now();
     const first = queue.lookup(['x', 'y', 'x']);
     await vi.advanceTimersByTimeAsync(5);
-    const second = queue.lookup(['y', 'z']);
-    await vi.advanceTimersByTimeAsync(15);
+    const second = queue.lookup(['y', 'z']); // a new key: the linger restarts
+    await vi.advanceTimersByTimeAsync(19);
+    expect(calls).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
     expect(calls.map((c) => c.keys)).toEqual([['x', 'y', 'z']]);
     expect(calls[0]?.queuedAt).toEqual([start, start, start + 5]);
 
@@ -130,6 +132,24 @@ describe('lookup queue', () => {
     calls[1]?.answer();
     expect((await a).size).toBe(25);
     expect((await b).size).toBe(10);
+  });
+
+  it('waits while keys keep arriving, up to maxLingerMs; keys already queued do not extend it', async () => {
+    const { calls, send } = manualSend();
+    const queue = createLookupQueue({ batchSize: 20, lingerMs: 20, maxLingerMs: 50, maxInFlight: 4, send });
+    void queue.lookup(['a']);
+    await vi.advanceTimersByTimeAsync(15);
+    void queue.lookup(['a']); // nothing new: no extension
+    await vi.advanceTimersByTimeAsync(5);
+    expect(calls.map((c) => c.keys)).toEqual([['a']]);
+
+    for (const [i, key] of ['b', 'c', 'd', 'e'].entries()) {
+      void queue.lookup([key]);
+      await vi.advanceTimersByTimeAsync(i === 0 ? 0 : 15); // each arrives before the linger runs out
+    }
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(5); // 50 ms after `b`: the cap, though `e` came 5 ms ago
+    expect(calls.map((c) => c.keys)).toEqual([['a'], ['b', 'c', 'd', 'e']]);
   });
 
   it('makes no send for an empty lookup', async () => {
