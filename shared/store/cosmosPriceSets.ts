@@ -37,6 +37,7 @@ const priceSetDocSchema = z.object({
  */
 export class CosmosPriceSets {
   private readonly known = new LRUCache<string, PriceSet>({ max: 10_000 });
+  private readonly saving = new Map<string, Promise<void>>();
 
   constructor(
     private readonly container: Container,
@@ -45,18 +46,32 @@ export class CosmosPriceSets {
 
   /** Stores the sets this process has not stored yet; records naming them are written after. */
   async save(sets: readonly PriceSet[], at: Date): Promise<void> {
-    const fresh = [...new Map(sets.map((set) => [set.id, set])).values()].filter(
-      (set) => !this.known.has(set.id),
-    );
-    if (fresh.length === 0) return;
-    const docs: PriceSetDoc[] = fresh.map((set) => ({
-      ...set,
-      pk: PRICE_SET_PK,
-      docType: 'priceSet',
-      createdAt: at.toISOString(),
-    }));
-    await bulkCreate(this.container, docs, this.retry);
-    for (const set of fresh) this.known.set(set.id, set);
+    const waits: Promise<void>[] = [];
+    const fresh: PriceSet[] = [];
+    for (const set of new Map(sets.map((s) => [s.id, s])).values()) {
+      if (this.known.has(set.id)) continue;
+      // Concurrent batches meeting a new set share one write instead of racing to 409s.
+      const pending = this.saving.get(set.id);
+      if (pending) waits.push(pending);
+      else fresh.push(set);
+    }
+    if (fresh.length > 0) {
+      const docs: PriceSetDoc[] = fresh.map((set) => ({
+        ...set,
+        pk: PRICE_SET_PK,
+        docType: 'priceSet',
+        createdAt: at.toISOString(),
+      }));
+      const write = bulkCreate(this.container, docs, this.retry).then(() => {
+        for (const set of fresh) this.known.set(set.id, set);
+      });
+      const settled = write.finally(() => {
+        for (const set of fresh) this.saving.delete(set.id);
+      });
+      for (const set of fresh) this.saving.set(set.id, settled);
+      waits.push(settled);
+    }
+    await Promise.all(waits);
   }
 
   /** The sets with these ids; an id with no document (never expected) is left out of the map. */

@@ -10,13 +10,15 @@ import { startRetailPricesStandIn } from '../../local/retailPricesStandIn.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { createServices, type Services } from '../../shared/app/services.js';
 import { loadSettings } from '../../shared/config.js';
-import type { PriceSet } from '../../shared/cost/priceSet.js';
+import { countCosmosRequests } from '../../bench/requestCounter.js';
+import { priceSetOf, type PriceSet } from '../../shared/cost/priceSet.js';
 import type { AppliedPrice } from '../../shared/cost/types.js';
 import { refreshPriceBook } from '../../shared/pricing/refreshPriceBook.js';
 import type { RetailPriceItem } from '../../shared/pricing/types.js';
 import { ingestStream } from '../../shared/pipeline/ingestStream.js';
 import { readEvents } from '../../shared/pipeline/readEvents.js';
 import type { UsageRecord } from '../../shared/pipeline/record.js';
+import { CosmosPriceSets } from '../../shared/store/cosmosPriceSets.js';
 
 // The CEO's run: `prices refresh` against a Retail Prices stand-in serving real items (under today's
 // serviceName) plus a mid-period price change, then `ingest`. Expected costs are worked out by hand from the
@@ -516,5 +518,49 @@ describe('prices refresh, then ingest, against the local stack', () => {
       },
     ]);
     expect(record.priceSet.prices.map((p) => p.override)).toEqual(['meter 0.0018', 'all -10%']);
+  });
+});
+
+describe('price sets in the prices container', () => {
+  const set = priceSetOf('USD', [
+    {
+      kind: 'input',
+      meterId: GPT4O_IN.meterId,
+      meterName: GPT4O_IN.meterName,
+      unitPrice: '0.0025',
+      unitSize: 1000,
+      effectiveStartDate: '2024-08-01T00:00:00.000Z',
+    },
+  ]);
+  const at = new Date('2026-11-20T00:00:00Z');
+
+  it('are written once when concurrent batches meet a new one, and read back as stored', async () => {
+    const counter = countCosmosRequests(Number(new URL(stack.env.COSMOS_ENDPOINT ?? '').port));
+    try {
+      const sets = new CosmosPriceSets(services.database.container('prices'));
+      await Promise.all([sets.save([set], at), sets.save([set], at), sets.save([set, set], at)]);
+      expect(counter.snapshot()).toEqual({ 'POST docs prices': 1 });
+      await sets.save([set], at); // known now: no request at all
+      expect(counter.total).toBe(1);
+
+      // Another instance (a fresh cache) writes it again as a 409, which is success, and reads it back.
+      const other = new CosmosPriceSets(services.database.container('prices'));
+      await other.save([set], at);
+      const read = await new CosmosPriceSets(services.database.container('prices')).read([set.id, 'nope']);
+      expect(read.get(set.id)).toEqual(set);
+      expect(read.has('nope')).toBe(false);
+    } finally {
+      counter.close();
+    }
+  });
+
+  it('fail every waiting batch when the write fails, and are tried again by the next one', async () => {
+    const missing = services.database.client
+      .database(`missing-${randomUUID().slice(0, 8)}`)
+      .container('prices');
+    const sets = new CosmosPriceSets(missing, { attempts: 1, minDelayMs: 1, maxDelayMs: 1 });
+    const results = await Promise.allSettled([sets.save([set], at), sets.save([set], at)]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    await expect(sets.save([set], at)).rejects.toThrow();
   });
 });
