@@ -59,7 +59,7 @@ export const usageSchema = z
 
 type AnyUsage = z.infer<typeof chatUsage> | z.infer<typeof embeddingsUsage> | z.infer<typeof responsesUsage>;
 
-export function toTokenUsage(usage: AnyUsage): TokenUsage {
+function toTokenUsage(usage: AnyUsage): TokenUsage {
   if ('input_tokens' in usage) {
     return {
       promptTokens: usage.input_tokens,

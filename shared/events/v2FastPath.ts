@@ -1,6 +1,6 @@
 import { REQUEST_ID } from './guid.js';
 import { MAX_TOKENS_PER_FIELD } from './tokenCount.js';
-import { inconsistency, toTokenUsage, type TokenUsage } from './usageShapes.js';
+import { inconsistency, type TokenUsage } from './usageShapes.js';
 import {
   ARM_REGION,
   BACKEND_MAX,
@@ -123,44 +123,42 @@ function detail(details: unknown, key: string): number | undefined {
   return v === undefined || v === null ? 0 : count(v);
 }
 
-/** The three usage shapes, picked by the same keys as `usageSchema`. */
+/** Where each shape keeps input, output and their details (reference/api-shapes/aoai_*). */
+const RESPONSES = ['input_tokens', 'output_tokens', 'input_tokens_details', 'output_tokens_details'] as const;
+const CHAT = [
+  'prompt_tokens',
+  'completion_tokens',
+  'prompt_tokens_details',
+  'completion_tokens_details',
+] as const;
+
+/** The three usage shapes, picked by the same keys as `usageSchema`, with the same totals. */
 function tokenUsage(usage: unknown): TokenUsage | undefined {
   if (!isRecord(usage)) return undefined;
-  const total = usage.total_tokens === undefined ? null : count(usage.total_tokens);
-  if (total === undefined) return undefined;
+  const total = usage.total_tokens === undefined ? undefined : count(usage.total_tokens);
+  if (usage.total_tokens !== undefined && total === undefined) return undefined;
   let tokens: TokenUsage;
-  if ('input_tokens' in usage || 'output_tokens' in usage) {
-    const input = count(usage.input_tokens);
-    const output = count(usage.output_tokens);
-    const cached = detail(usage.input_tokens_details, 'cached_tokens');
-    const reasoning = detail(usage.output_tokens_details, 'reasoning_tokens');
-    if (input === undefined || output === undefined || cached === undefined || reasoning === undefined)
+  if ('input_tokens' in usage || 'output_tokens' in usage || 'completion_tokens' in usage) {
+    const [inKey, outKey, inDetails, outDetails] =
+      'input_tokens' in usage || 'output_tokens' in usage ? RESPONSES : CHAT;
+    const promptTokens = count(usage[inKey]);
+    const completionTokens = count(usage[outKey]);
+    const cachedTokens = detail(usage[inDetails], 'cached_tokens');
+    const reasoningTokens = detail(usage[outDetails], 'reasoning_tokens');
+    if (
+      promptTokens === undefined ||
+      completionTokens === undefined ||
+      cachedTokens === undefined ||
+      reasoningTokens === undefined
+    )
       return undefined;
-    tokens = toTokenUsage({
-      input_tokens: input,
-      output_tokens: output,
-      total_tokens: total ?? undefined,
-      input_tokens_details: { cached_tokens: cached },
-      output_tokens_details: { reasoning_tokens: reasoning },
-    });
-  } else if ('completion_tokens' in usage) {
-    const prompt = count(usage.prompt_tokens);
-    const completion = count(usage.completion_tokens);
-    const cached = detail(usage.prompt_tokens_details, 'cached_tokens');
-    const reasoning = detail(usage.completion_tokens_details, 'reasoning_tokens');
-    if (prompt === undefined || completion === undefined || cached === undefined || reasoning === undefined)
-      return undefined;
-    tokens = toTokenUsage({
-      prompt_tokens: prompt,
-      completion_tokens: completion,
-      total_tokens: total ?? undefined,
-      prompt_tokens_details: { cached_tokens: cached },
-      completion_tokens_details: { reasoning_tokens: reasoning },
-    });
+    const totalTokens = total ?? promptTokens + completionTokens;
+    tokens = { promptTokens, cachedTokens, completionTokens, reasoningTokens, totalTokens };
   } else {
-    const prompt = count(usage.prompt_tokens);
-    if (prompt === undefined || total === null) return undefined;
-    tokens = toTokenUsage({ prompt_tokens: prompt, total_tokens: total });
+    // Embeddings: input only, and the total is required.
+    const promptTokens = count(usage.prompt_tokens);
+    if (promptTokens === undefined || total === undefined) return undefined;
+    tokens = { promptTokens, cachedTokens: 0, completionTokens: 0, reasoningTokens: 0, totalTokens: total };
   }
   return inconsistency(tokens) === undefined ? tokens : undefined;
 }
