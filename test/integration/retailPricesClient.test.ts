@@ -17,11 +17,9 @@ import {
 } from '../../shared/pricing/retailPricesClient.js';
 import { parseRetryAfter } from '../../shared/pricing/retailPricesHttp.js';
 import type { RetailPriceItem } from '../../shared/pricing/types.js';
+import { readApiShape } from '../helpers/apiShapes.js';
 
-const referenceItem = (name: string): RetailPriceItem =>
-  JSON.parse(
-    readFileSync(new URL(`../../../shared/reference/api-shapes/${name}.json`, import.meta.url), 'utf8'),
-  ) as RetailPriceItem;
+const referenceItem = (name: string): RetailPriceItem => readApiShape(`${name}.json`) as RetailPriceItem;
 const snapshot = JSON.parse(
   readFileSync(new URL('../../samples/retail-prices-snapshot.json', import.meta.url), 'utf8'),
 ) as RetailPriceItem[];

@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import type { StandInServicePrincipal } from '../../../local/graphStandIn.js';
 import type { LocalStack } from '../../../local/stack.js';
@@ -13,16 +11,9 @@ import { toPriceDocs } from '../../../shared/pricing/priceRows.js';
 import type { RetailPriceItem } from '../../../shared/pricing/types.js';
 import { buildSampleEvents } from '../../../shared/producer/sampleEvents.js';
 import { CosmosRollups } from '../../../shared/store/cosmosRollups.js';
+import { apiShapePath } from '../../helpers/apiShapes.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const CATALOG = path.resolve(
-  repoRoot,
-  '..',
-  'shared',
-  'reference',
-  'api-shapes',
-  'retail_aoai_meter_catalog_eastus_2025-08_derived.json',
-);
+const CATALOG = apiShapePath('retail_aoai_meter_catalog_eastus_2025-08_derived.json');
 
 /** Fast retries: the SDK's own 429 handling waits `x-ms-retry-after-ms`; ours only adds a little. */
 export const FAST_RETRY = { attempts: 4, minDelayMs: 5, maxDelayMs: 40 } as const;

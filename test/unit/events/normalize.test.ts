@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 
 import { normalizeEvent } from '../../../shared/events/normalize.js';
 import type { EventSource, NormalizedUsage } from '../../../shared/events/types.js';
 import { seedV1Event } from '../../helpers/seedEvent.js';
+import { API_SHAPES_DIR } from '../../helpers/apiShapes.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const shapesDir = path.resolve(repoRoot, '..', 'shared', 'reference', 'api-shapes');
+const shapesDir = API_SHAPES_DIR;
 
 /** A real response from reference/api-shapes: its `model` and verbatim `usage`. */
 function realResponse(file: string): { model: string; usage: Record<string, unknown> } {

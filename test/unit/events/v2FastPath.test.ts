@@ -10,10 +10,11 @@ import { parseV2Fast } from '../../../shared/events/v2FastPath.js';
 import { v2EventSchema } from '../../../shared/events/v2Schema.js';
 import { buildSampleEvents } from '../../../shared/producer/sampleEvents.js';
 import { body, v2 } from '../fuzz/arbitraries.js';
+import { API_SHAPES_DIR } from '../../helpers/apiShapes.js';
 
 const SEED = 0x5eed_2025;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const shapes = path.resolve(repoRoot, '..', 'shared', 'reference', 'api-shapes');
+const shapes = API_SHAPES_DIR;
 
 /** The property: whatever the fast path accepts, the schema accepts, with the same output. */
 function expectAgreement(value: Record<string, unknown>): 'fast' | 'zod' {

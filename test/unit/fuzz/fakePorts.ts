@@ -1,7 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
 import type { PriceSet } from '../../../shared/cost/priceSet.js';
 import type { AppIdentity } from '../../../shared/identity/types.js';
 import type { LedgerDoc } from '../../../shared/pipeline/ledger.js';
@@ -12,23 +8,13 @@ import { createPricer } from '../../../shared/pricing/pricer.js';
 import { toPriceDocs, toPriceRows } from '../../../shared/pricing/priceRows.js';
 import type { RetailPriceItem } from '../../../shared/pricing/types.js';
 import { NOW } from './arbitraries.js';
+import { readApiShape } from '../../helpers/apiShapes.js';
 
 // The real eastus catalog, so the fuzzed records go through real price selection and cost math.
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const catalog = (
-  JSON.parse(
-    readFileSync(
-      path.resolve(
-        repoRoot,
-        '..',
-        'shared',
-        'reference',
-        'api-shapes',
-        'retail_aoai_meter_catalog_eastus_2025-08_derived.json',
-      ),
-      'utf8',
-    ),
-  ) as { items: Omit<RetailPriceItem, 'armRegionName'>[] }
+  readApiShape('retail_aoai_meter_catalog_eastus_2025-08_derived.json') as {
+    items: Omit<RetailPriceItem, 'armRegionName'>[];
+  }
 ).items.map((item) => ({ ...item, armRegionName: 'eastus' }));
 const book = new PriceBook(
   toPriceRows(toPriceDocs(catalog, 'USD', NOW.toISOString()).docs),

@@ -11,9 +11,10 @@ import {
   versionFromModelName,
 } from '../../../shared/pricing/meterName.js';
 import type { MeterClassification, RetailPriceItem, TokenMeter } from '../../../shared/pricing/types.js';
+import { API_SHAPES_DIR } from '../../helpers/apiShapes.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const apiShapes = path.resolve(repoRoot, '..', 'shared', 'reference', 'api-shapes');
+const apiShapes = API_SHAPES_DIR;
 
 function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, 'utf8')) as unknown;

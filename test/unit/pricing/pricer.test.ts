@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 
@@ -11,11 +12,12 @@ import { PriceBook } from '../../../shared/pricing/priceBook.js';
 import { toPriceDocs, toPriceRows } from '../../../shared/pricing/priceRows.js';
 import { createPricer, type PricerSettings } from '../../../shared/pricing/pricer.js';
 import type { RetailPriceItem } from '../../../shared/pricing/types.js';
+import { API_SHAPES_DIR } from '../../helpers/apiShapes.js';
 
 // Every price below is a real Azure Retail Prices item (samples/retail-prices-snapshot.json, or the 512-meter
 // eastus catalog of 2025-08); expected costs are worked out from the decimal prices written in this file.
 
-const apiShapes = new URL('../../../../shared/reference/api-shapes/', import.meta.url);
+const apiShapes = pathToFileURL(API_SHAPES_DIR);
 const readJson = (url: URL): unknown => JSON.parse(readFileSync(url, 'utf8')) as unknown;
 
 const snapshot = readJson(

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-
 import { describe, expect, it } from 'vitest';
 
 import { v2EventSchema } from '../../../shared/events/v2Schema.js';
 import { buildSampleEvents, type SampleV2Event } from '../../../shared/producer/sampleEvents.js';
+import { readApiShape } from '../../helpers/apiShapes.js';
 
 const LOWER_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MODELS = [
@@ -15,8 +14,7 @@ const MODELS = [
 ];
 
 function referenceUsage(file: string): unknown {
-  const url = new URL(`../../../../shared/reference/api-shapes/${file}`, import.meta.url);
-  const body = JSON.parse(readFileSync(url, 'utf8')) as { usage: unknown };
+  const body = readApiShape(file) as { usage: unknown };
   return body.usage;
 }
 
