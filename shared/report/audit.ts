@@ -3,7 +3,13 @@ import { z } from 'zod';
 
 import type { SpillStore } from '../pipeline/backfill/spills.js';
 import { MAX_RANGE_DAYS, RANGE_TOO_LONG } from './reportQuery.js';
-import { findLedgeredElsewhere, findStored, readAuditInputs, type AuditInputs } from './auditSources.js';
+import {
+  findLedgeredElsewhere,
+  findPriceSets,
+  findStored,
+  readAuditInputs,
+  type AuditInputs,
+} from './auditSources.js';
 
 export const auditQuerySchema = z
   .object({
@@ -50,7 +56,11 @@ export interface Audit {
   readonly deadLettersByReason: Readonly<Record<string, number>>;
   /** Up to 20 lost ids, to start the investigation from. */
   readonly missingIds: readonly string[];
-  /** Every seen event is stored or waiting in a spill, and nothing stored was unseen. */
+  /** Priced records whose price set is not stored (or that name none): costs nobody can trace. */
+  readonly untraceablePrices: number;
+  /** Up to 20 price-set ids named by records but not stored. */
+  readonly missingPriceSets: readonly string[];
+  /** Every seen event is stored or waiting in a spill, nothing stored was unseen, every cost traceable. */
   readonly balanced: boolean;
 }
 
@@ -85,15 +95,22 @@ export function unseenDeadLetterIds(inputs: AuditInputs): string[] {
   return inputs.deadLetters.map((d) => d.id).filter((id) => !seen.has(id));
 }
 
+/** The distinct price sets the records in range name. */
+export function namedPriceSets(inputs: AuditInputs): string[] {
+  return [...new Set(inputs.records.flatMap((r) => (r.priceSetId ? [r.priceSetId] : [])))];
+}
+
 /**
  * Pure: the books per day. `storedElsewhere`: seen ids stored with a day outside the range;
- * `seenElsewhere`: dead letters in the range that a ledger of another day saw.
+ * `seenElsewhere`: dead letters in the range that a ledger of another day saw; `storedPriceSets`:
+ * which of `namedPriceSets` are stored.
  */
 export function buildAudit(
   query: AuditQuery,
   inputs: AuditInputs,
   storedElsewhere: ReadonlySet<string>,
   seenElsewhere: ReadonlySet<string> = new Set(),
+  storedPriceSets: ReadonlySet<string> = new Set(namedPriceSets(inputs)),
 ): Audit {
   const days = new Map<string, Counter>();
   const at = (day: string) => {
@@ -119,12 +136,19 @@ export function buildAudit(
       seenAll.add(id);
     }
   }
+  let untraceablePrices = 0;
+  const missingPriceSets = new Set<string>();
   for (const r of inputs.records) {
     const c = at(r.day);
     stored.add(r.id);
     c.records++;
-    if (r.costStatus === 'priced') c.priced++;
-    else {
+    if (r.costStatus === 'priced') {
+      c.priced++;
+      if (!r.priceSetId || !storedPriceSets.has(r.priceSetId)) {
+        untraceablePrices++;
+        if (r.priceSetId && missingPriceSets.size < 20) missingPriceSets.add(r.priceSetId);
+      }
+    } else {
       c.unpriced++;
       const reason = r.unpricedReason ?? '(none)';
       unpricedByReason[reason] = (unpricedByReason[reason] ?? 0) + 1;
@@ -175,7 +199,9 @@ export function buildAudit(
     unpricedByReason,
     deadLettersByReason,
     missingIds,
-    balanced: total.missing === 0 && total.unledgered === 0,
+    untraceablePrices,
+    missingPriceSets: [...missingPriceSets],
+    balanced: total.missing === 0 && total.unledgered === 0 && untraceablePrices === 0,
   };
 }
 
@@ -187,5 +213,6 @@ export async function runAudit(
   const inputs = await readAuditInputs(services.database, services.spill, query.from, query.to);
   const storedElsewhere = await findStored(services.database, unmatchedSeenIds(inputs));
   const seenElsewhere = await findLedgeredElsewhere(services.database, unseenDeadLetterIds(inputs));
-  return buildAudit(query, inputs, storedElsewhere, seenElsewhere);
+  const storedPriceSets = await findPriceSets(services.database, namedPriceSets(inputs));
+  return buildAudit(query, inputs, storedElsewhere, seenElsewhere, storedPriceSets);
 }

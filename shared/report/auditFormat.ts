@@ -36,6 +36,9 @@ export function auditTable(audit: Audit): string {
   reasons('dead letters by field:', audit.deadLettersByReason);
   lines.push(verdict(audit));
   if (audit.missingIds.length > 0) lines.push(`first missing ids: ${audit.missingIds.join(', ')}`);
+  if (audit.missingPriceSets.length > 0) {
+    lines.push(`price sets named but not stored: ${audit.missingPriceSets.join(', ')}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -44,7 +47,8 @@ export function verdict(audit: Audit): string {
   if (!audit.balanced) {
     return (
       `NOT BALANCED: ${t.missing} events seen but neither recorded, dead-lettered nor spilled; ` +
-      `${t.unledgered} stored but never seen by ingest`
+      `${t.unledgered} stored but never seen by ingest; ` +
+      `${audit.untraceablePrices} priced records whose price set is not stored`
     );
   }
   // A dead letter's day is when it arrived, so a redelivery after midnight may store it on a later day.

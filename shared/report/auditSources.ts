@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { normalizeEvent } from '../events/normalize.js';
 import { buildDeadLetter } from '../pipeline/deadLetter.js';
 import type { SpillStore } from '../pipeline/backfill/spills.js';
+import { CosmosPriceSets } from '../store/cosmosPriceSets.js';
 
 const recordRow = z.object({
   id: z.string(),
@@ -11,6 +12,7 @@ const recordRow = z.object({
   costStatus: z.string(),
   identityStatus: z.string(),
   unpricedReason: z.string().nullish(),
+  priceSetId: z.string().nullish(),
 });
 const deadLetterRow = z.object({
   id: z.string(),
@@ -63,7 +65,7 @@ export async function readAuditInputs(
       database.container('usage'),
       {
         query:
-          'SELECT c.id, c.day, c.costStatus, c.identityStatus, c.unpricedReason FROM c WHERE c.day >= @from AND c.day <= @to',
+          'SELECT c.id, c.day, c.costStatus, c.identityStatus, c.unpricedReason, c.priceSetId FROM c WHERE c.day >= @from AND c.day <= @to',
         parameters: range(from, to),
       },
       recordRow,
@@ -110,6 +112,12 @@ export async function findStored(database: Database, ids: readonly string[]): Pr
     }
   }
   return found;
+}
+
+/** Which of these price sets are stored (a record must never name one that is not). */
+export async function findPriceSets(database: Database, ids: readonly string[]): Promise<Set<string>> {
+  const found = await new CosmosPriceSets(database.container('prices')).read(ids);
+  return new Set(found.keys());
 }
 
 /**

@@ -65,6 +65,17 @@ async function cli(...args: string[]): Promise<{ code: number; out: string }> {
 
 const audit = () => runAudit(services, range);
 
+async function recordPk(id: string): Promise<string | undefined> {
+  const { resources } = await services.database
+    .container('usage')
+    .items.query<{ pk: string }>({
+      query: 'SELECT c.pk FROM c WHERE c.id = @id',
+      parameters: [{ name: '@id', value: id }],
+    })
+    .fetchAll();
+  return resources[0]?.pk;
+}
+
 beforeAll(async () => {
   stack = await startLocalStack({ servicePrincipals: PRINCIPALS, azurite: true });
   services = await openServices(stack, DATABASE);
@@ -156,6 +167,40 @@ describe('chargeback audit', () => {
     const forged = await audit();
     expect(forged.total).toMatchObject({ missing: 0, unledgered: 1 });
     expect(forged.balanced).toBe(false);
+  });
+
+  it('does not balance when a priced record names a price set that is not stored (exit 1)', async () => {
+    await services.database
+      .container('usage')
+      .item('forged-record', (await recordPk('forged-record')) ?? '')
+      .delete();
+    const before = await audit();
+    expect(before.balanced).toBe(true);
+    expect(before.untraceablePrices).toBe(0);
+
+    const { resources } = await services.database
+      .container('usage')
+      .items.query<{ priceSetId: string | null }>('SELECT c.priceSetId FROM c')
+      .fetchAll();
+    const named = resources.flatMap((r) => (r.priceSetId === null ? [] : [r.priceSetId]));
+    const victim = named[0];
+    if (victim === undefined) throw new Error('no priced records');
+    const prices = services.database.container('prices');
+    const { resource: stored } = await prices.item(victim, 'priceSet').read<Record<string, unknown>>();
+    if (stored === undefined) throw new Error(`price set ${victim} is not stored`);
+    await prices.item(victim, 'priceSet').delete();
+
+    const broken = await audit();
+    expect(broken.balanced).toBe(false);
+    expect(broken.untraceablePrices).toBe(named.filter((id) => id === victim).length);
+    expect(broken.missingPriceSets).toEqual([victim]);
+    const { code, out } = await cli('audit', '--from', range.from, '--to', range.to);
+    expect(code).toBe(1);
+    expect(out).toContain(`price sets named but not stored: ${victim}`);
+
+    const { _rid, _self, _etag, _ts, ...copy } = stored;
+    await prices.items.create(copy);
+    expect((await audit()).balanced).toBe(true);
   });
 
   it('rejects a bad range with a clear error', async () => {
