@@ -18,7 +18,7 @@ import {
  * A property test holds the two to the same output on every generated event.
  */
 export function parseV2Fast(value: Record<string, unknown>): V2Event | undefined {
-  if (value.schema !== 'aoai-usage/2') return undefined;
+  if (!isRecord(value) || value.schema !== 'aoai-usage/2') return undefined;
   const requestId = value.requestId;
   if (requestId !== undefined && !(typeof requestId === 'string' && REQUEST_ID.test(requestId)))
     return undefined;
@@ -105,8 +105,9 @@ function nullish<T>(v: unknown, check: (v: unknown) => T | typeof FAIL): T | nul
   return v === undefined || v === null ? v : check(v);
 }
 
+/** A plain object, as JSON makes them: anything else (class instances, null prototypes) is zod's to judge. */
 function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 }
 
 function count(v: unknown): number | undefined {

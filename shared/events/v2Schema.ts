@@ -33,12 +33,12 @@ const DEPLOYMENT_TYPES: Readonly<Record<string, 'global' | 'datazone' | 'regiona
 
 /** `GlobalStandard`, `data-zone`, … → the pricing deployment type; undefined when it is none. */
 export function deploymentTypeOf(value: string): 'global' | 'datazone' | 'regional' | undefined {
-  return DEPLOYMENT_TYPES[
-    value
-      .trim()
-      .toLowerCase()
-      .replace(/[\s_-]/g, '')
-  ];
+  const key = value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]/g, '');
+  // Own keys only: "constructor" must not find Object.prototype's.
+  return Object.hasOwn(DEPLOYMENT_TYPES, key) ? DEPLOYMENT_TYPES[key] : undefined;
 }
 
 export const deploymentTypeSchema = z.string().transform((value, ctx) => {

@@ -158,6 +158,14 @@ describe('the v2 fast path agrees with the zod schema', () => {
     }
   });
 
+  it('and zod refuses a deployment type that only the object prototype knows', () => {
+    const base = buildSampleEvents(1, { apps: 1, seed: 1 })[0] as unknown as Record<string, unknown>;
+    for (const deploymentType of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const result = v2EventSchema.safeParse({ ...base, deploymentType });
+      expect(result.success, deploymentType).toBe(false);
+    }
+  });
+
   it('leaves what needs rewriting or an error message to zod', () => {
     const base = buildSampleEvents(1, { apps: 1, seed: 1 })[0] as unknown as Record<string, unknown>;
     expect(parseV2Fast(base)).toBeDefined();
@@ -169,6 +177,8 @@ describe('the v2 fast path agrees with the zod schema', () => {
       { appId: undefined, appid: undefined, azp: undefined },
       { deploymentType: 'provisioned' },
       { schema: 'aoai-usage/3' },
+      { deploymentType: 'constructor' }, // not a key of the SKU map, though every object has one
+      { usage: Object.assign(Object.create({ completion_tokens: 1 }) as object, { prompt_tokens: 1 }) },
     ]) {
       expect(parseV2Fast({ ...base, ...change }), JSON.stringify(change)).toBeUndefined();
     }
