@@ -52,8 +52,14 @@ export interface IngestStore {
   savePriceSets(sets: readonly PriceSet[]): Promise<void>;
   createRecords(records: readonly UsageRecord[]): Promise<ReadonlyMap<string, WriteStatus>>;
   createDeadLetters(deadLetters: readonly DeadLetter[]): Promise<ReadonlyMap<string, WriteStatus>>;
-  /** Marks (day, app) rollups for recomputation, after the writes that changed them have completed. */
-  markRollupsDirty(groups: readonly { readonly day: string; readonly appId: string }[]): Promise<void>;
+  /**
+   * Marks (day, app) rollups for recomputation, after the writes that changed them have completed.
+   * With `notBefore`, refreshers leave the mark alone until then: a safety net for writes still to come.
+   */
+  markRollupsDirty(
+    groups: readonly { readonly day: string; readonly appId: string }[],
+    notBefore?: Date,
+  ): Promise<void>;
   /** Upserts the batch's ingest ledger (docs/reliability.md); optional so small fakes may skip it. */
   writeLedger?(docs: readonly LedgerDoc[]): Promise<void>;
 }

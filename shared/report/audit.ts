@@ -144,7 +144,8 @@ export function buildAudit(
     c.records++;
     if (r.costStatus === 'priced') {
       c.priced++;
-      if (!r.priceSetId || !storedPriceSets.has(r.priceSetId)) {
+      const inline = (r.prices?.length ?? 0) > 0;
+      if (!inline && (!r.priceSetId || !storedPriceSets.has(r.priceSetId))) {
         untraceablePrices++;
         if (r.priceSetId && missingPriceSets.size < 20) missingPriceSets.add(r.priceSetId);
       }

@@ -13,6 +13,8 @@ const recordRow = z.object({
   identityStatus: z.string(),
   unpricedReason: z.string().nullish(),
   priceSetId: z.string().nullish(),
+  /** Records written before price sets carried their meters inline: traceable as they are. */
+  prices: z.array(z.unknown()).nullish(),
 });
 const deadLetterRow = z.object({
   id: z.string(),
@@ -65,7 +67,7 @@ export async function readAuditInputs(
       database.container('usage'),
       {
         query:
-          'SELECT c.id, c.day, c.costStatus, c.identityStatus, c.unpricedReason, c.priceSetId FROM c WHERE c.day >= @from AND c.day <= @to',
+          'SELECT c.id, c.day, c.costStatus, c.identityStatus, c.unpricedReason, c.priceSetId, c.prices FROM c WHERE c.day >= @from AND c.day <= @to',
         parameters: range(from, to),
       },
       recordRow,

@@ -16,9 +16,16 @@ export interface RecordAmounts {
   readonly costNanos: number | null;
   readonly region?: string;
   readonly priceSetId?: string | null;
+  /** Records written before price sets named their meters inline. */
+  readonly prices?: readonly { readonly meterId: string }[] | null;
 }
 
 const NO_METERS: readonly string[] = [];
+
+function meterIdsOfRecord(r: RecordAmounts, meterIdsOf: (priceSetId: string) => readonly string[]) {
+  if (r.priceSetId) return meterIdsOf(r.priceSetId);
+  return r.prices?.map((p) => p.meterId) ?? NO_METERS;
+}
 
 /**
  * Pure: the records of one (app, day) → one slice per (model, deployment type). `meterIdsOf` names
@@ -48,9 +55,7 @@ export function rollUp(
       totalTokens: (s?.totalTokens ?? 0) + r.totalTokens,
       costNanos: (s?.costNanos ?? 0n) + BigInt(r.costNanos ?? 0),
       unpricedRequests: (s?.unpricedRequests ?? 0) + (r.costNanos === null ? 1 : 0),
-      meterIds: [
-        ...new Set([...(s?.meterIds ?? []), ...(r.priceSetId ? meterIdsOf(r.priceSetId) : NO_METERS)]),
-      ].sort(),
+      meterIds: [...new Set([...(s?.meterIds ?? []), ...meterIdsOfRecord(r, meterIdsOf)])].sort(),
       region: s === undefined ? (r.region ?? null) : s.region === r.region ? s.region : null,
     });
   }

@@ -31,8 +31,8 @@ export class CosmosIngestStore implements IngestStore {
     return bulkCreate(this.database.container('deadletter'), deadLetters, this.retry);
   }
 
-  markRollupsDirty(groups: readonly { day: string; appId: string }[]): Promise<void> {
-    return markDirty(this.database.container('rollups'), groups, this.retry);
+  markRollupsDirty(groups: readonly { day: string; appId: string }[], notBefore?: Date): Promise<void> {
+    return markDirty(this.database.container('rollups'), groups, this.retry, notBefore);
   }
 
   /** Upsert: a redelivered batch rewrites the same ledger documents (ids derive from event ids). */

@@ -3,9 +3,8 @@ import { z } from 'zod';
 
 import { rollUp, type RecordAmounts } from '../report/rollupMath.js';
 import type { UsageSlice } from '../report/types.js';
-import { bulkUpsert } from './bulkCreate.js';
 import { CosmosPriceSets } from './cosmosPriceSets.js';
-import { dirtyMarkerSchema, type DirtyMarker } from './rollupMarkers.js';
+import { parseMarker, type DirtyMarker } from './rollupMarkers.js';
 
 const rollupDocSchema = z.object({
   id: z.string(),
@@ -32,29 +31,48 @@ const rollupDocSchema = z.object({
 });
 
 const REFRESH_CONCURRENCY = 8;
+/** Markers settled per round: progress is saved (markers deleted) after each, so a cut-off run is not wasted. */
+const MARKERS_PER_ROUND = 50;
 
+// `c.prices`: records written before price sets carried their meters inline.
 const RECORD_PROJECTION =
   'SELECT c.day, c.appId, c.appDisplayName, c.businessUnit, c.model, c.deploymentType, c.promptTokens, ' +
-  'c.cachedTokens, c.completionTokens, c.reasoningTokens, c.totalTokens, c.costNanos, c.region, c.priceSetId ' +
-  'FROM c WHERE c.pk = @pk';
+  'c.cachedTokens, c.completionTokens, c.reasoningTokens, c.totalTokens, c.costNanos, c.region, c.priceSetId, ' +
+  'c.prices FROM c WHERE c.pk = @pk';
+
+const sliceEtagSchema = z.object({ id: z.string(), _etag: z.string() });
+
+export interface RefreshResult {
+  readonly groups: number;
+  readonly slices: number;
+  /** Groups another refresher wrote while this one computed: their markers stay for the next run. */
+  readonly contended: number;
+  /** Markers left for later: deferred (`notBefore`) or naming a contended group. */
+  readonly markersLeft: number;
+}
 
 /**
  * Rollups are a pure function of the records: each dirty (app, day) is recomputed from its own
  * partition and written whole, so redelivery, spill replay, backfill and concurrent writers can
- * never double-count. Only the markers read before the recompute are deleted (docs/rollups.md).
+ * never double-count. Slices are written only if no other refresher changed them meanwhile, and a
+ * marker is deleted only once every group it names was written that way (docs/rollups.md).
  */
 export class CosmosRollups {
   private readonly usage: Container;
   private readonly rollups: Container;
   private readonly priceSets: CosmosPriceSets;
 
-  constructor(database: Database) {
+  constructor(
+    database: Database,
+    /** Test seam: runs between reading a group's records and writing its slices (a racing refresher). */
+    private readonly afterCompute: (pk: string) => Promise<void> = () => Promise.resolve(),
+  ) {
     this.usage = database.container('usage');
     this.rollups = database.container('rollups');
     this.priceSets = new CosmosPriceSets(database.container('prices'));
   }
 
-  async refreshDirty(): Promise<{ groups: number; slices: number }> {
+  async refreshDirty(): Promise<RefreshResult> {
     return this.refresh(await this.pendingMarkers());
   }
 
@@ -62,28 +80,43 @@ export class CosmosRollups {
   async pendingMarkers(): Promise<DirtyMarker[]> {
     const { resources } = await this.rollups.items
       .query<unknown>({
-        query: 'SELECT c.id, c.pk, c.docType, c.groups, c.markedAt FROM c WHERE c.docType = @t',
+        query: 'SELECT * FROM c WHERE c.docType = @t',
         parameters: [{ name: '@t', value: 'dirty' }],
       })
       .fetchAll();
-    return resources.map((raw) => dirtyMarkerSchema.parse(raw));
+    return resources.map((raw) => parseMarker(raw));
   }
 
-  /** Recomputes every group the markers name (once each, however many markers name it), then deletes them. */
-  async refresh(markers: readonly DirtyMarker[]): Promise<{ groups: number; slices: number }> {
-    const groups = [...new Set(markers.flatMap((m) => m.groups))];
+  /**
+   * Recomputes every group the due markers name (once each, however many name it), round by round,
+   * deleting each round's markers once their groups are written. All markers were read before any
+   * recompute, so a group recomputed in an earlier round covers the later rounds' markers too.
+   */
+  async refresh(markers: readonly DirtyMarker[], now = new Date()): Promise<RefreshResult> {
+    const due = markers.filter((m) => m.notBefore === undefined || Date.parse(m.notBefore) <= now.getTime());
+    const clean = new Map<string, boolean>();
     let slices = 0;
-    // Groups are independent partitions: a few at a time keeps a large backfill inside HTTP time limits.
-    for (let i = 0; i < groups.length; i += REFRESH_CONCURRENCY) {
-      const counts = await Promise.all(
-        groups.slice(i, i + REFRESH_CONCURRENCY).map((pk) => this.recompute(pk)),
-      );
-      slices += counts.reduce((a, b) => a + b, 0);
+    let left = markers.length - due.length;
+    for (let i = 0; i < due.length; i += MARKERS_PER_ROUND) {
+      const round = due.slice(i, i + MARKERS_PER_ROUND);
+      const todo = [...new Set(round.flatMap((m) => m.groups))].filter((g) => !clean.has(g));
+      // Groups are independent partitions: a few at a time.
+      for (let j = 0; j < todo.length; j += REFRESH_CONCURRENCY) {
+        const chunk = todo.slice(j, j + REFRESH_CONCURRENCY);
+        const results = await Promise.all(chunk.map((pk) => this.recompute(pk)));
+        results.forEach((result, k) => {
+          clean.set(chunk[k] ?? '', result.clean);
+          slices += result.slices;
+        });
+      }
+      const settled = round.filter((m) => m.groups.every((g) => clean.get(g) === true));
+      left += round.length - settled.length;
+      for (let j = 0; j < settled.length; j += REFRESH_CONCURRENCY) {
+        await Promise.all(settled.slice(j, j + REFRESH_CONCURRENCY).map((m) => this.deleteMarker(m)));
+      }
     }
-    for (let i = 0; i < markers.length; i += REFRESH_CONCURRENCY) {
-      await Promise.all(markers.slice(i, i + REFRESH_CONCURRENCY).map((m) => this.deleteMarker(m)));
-    }
-    return { groups: groups.length, slices };
+    const contended = [...clean.values()].filter((ok) => !ok).length;
+    return { groups: clean.size, slices, contended, markersLeft: left };
   }
 
   private async deleteMarker(marker: DirtyMarker): Promise<void> {
@@ -96,7 +129,25 @@ export class CosmosRollups {
       });
   }
 
-  private async recompute(pk: string): Promise<number> {
+  /**
+   * One group: the slices' ETags are read first, then the records; each slice is replaced only if its
+   * ETag is unchanged (created only if still absent). A refresher that read older records than another
+   * can then never overwrite the newer result: it loses the race (`clean: false`) and keeps its markers.
+   */
+  private async recompute(pk: string): Promise<{ slices: number; clean: boolean }> {
+    const { resources: stored } = await this.rollups.items
+      .query<unknown>(
+        {
+          query: 'SELECT c.id, c._etag FROM c WHERE c.pk = @pk AND c.docType = @t',
+          parameters: [
+            { name: '@pk', value: pk },
+            { name: '@t', value: 'rollup' },
+          ],
+        },
+        { partitionKey: pk },
+      )
+      .fetchAll();
+    const etags = new Map(stored.map((raw) => sliceEtagSchema.parse(raw)).map((s) => [s.id, s._etag]));
     const { resources } = await this.usage.items
       .query<RecordAmounts>(
         { query: RECORD_PROJECTION, parameters: [{ name: '@pk', value: pk }] },
@@ -114,8 +165,26 @@ export class CosmosRollups {
       costNanos: s.costNanos.toString(),
       computedAt,
     }));
-    await bulkUpsert(this.rollups, docs);
-    return docs.length;
+    await this.afterCompute(pk);
+    const written = await Promise.all(
+      docs.map(async (doc) => {
+        const etag = etags.get(doc.id);
+        try {
+          if (etag === undefined) await this.rollups.items.create(doc);
+          else
+            await this.rollups
+              .item(doc.id, pk)
+              .replace(doc, { accessCondition: { type: 'IfMatch', condition: etag } });
+          return true;
+        } catch (error) {
+          const code = (error as { code?: number }).code;
+          // 409/412/404: another refresher wrote (or removed) this slice since we read it.
+          if (code === 409 || code === 412 || code === 404) return false;
+          throw error;
+        }
+      }),
+    );
+    return { slices: docs.length, clean: written.every(Boolean) };
   }
 
   /** Rollup slices for days in [from, to] (inclusive, YYYY-MM-DD). */

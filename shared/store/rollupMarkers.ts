@@ -20,20 +20,36 @@ export interface DirtyMarker {
   /** Usage partition keys `<appId>|<day>`, each the partition of the records to recompute. */
   readonly groups: readonly string[];
   readonly markedAt: string;
+  /** A deferred marker: refreshers leave it alone until then (backfill's safety net, see applyUpdates). */
+  readonly notBefore?: string;
 }
 
-export const dirtyMarkerSchema = z.object({
+const markerSchema = z.object({
   id: z.string(),
   pk: z.string(),
   docType: z.literal('dirty'),
-  groups: z.array(z.string()),
-  markedAt: z.string(),
+  groups: z.array(z.string()).optional(),
+  markedAt: z.string().optional(),
+  notBefore: z.string().optional(),
 });
+
+/** A stored marker; one from before batch markers (one per app-day, no `groups`) names its own pk. */
+export function parseMarker(raw: unknown): DirtyMarker {
+  const m = markerSchema.parse(raw);
+  return {
+    id: m.id,
+    pk: m.pk,
+    docType: 'dirty',
+    groups: m.groups ?? [m.pk],
+    markedAt: m.markedAt ?? '',
+    ...(m.notBefore === undefined ? {} : { notBefore: m.notBefore }),
+  };
+}
 
 /** Groups per marker: 1,000 keys are ~50 KB, far below Cosmos's 2 MB item limit. */
 const GROUPS_PER_MARKER = 1_000;
 
-export function buildMarkers(groups: readonly string[], at: Date): DirtyMarker[] {
+export function buildMarkers(groups: readonly string[], at: Date, notBefore?: Date): DirtyMarker[] {
   const distinct = [...new Set(groups)].sort();
   const markers: DirtyMarker[] = [];
   for (let start = 0; start < distinct.length; start += GROUPS_PER_MARKER) {
@@ -41,7 +57,14 @@ export function buildMarkers(groups: readonly string[], at: Date): DirtyMarker[]
     // groups would be a 409, and the refresher deleting that older one would lose this write.
     const id = `dirty|${randomUUID()}`;
     const slice = distinct.slice(start, start + GROUPS_PER_MARKER);
-    markers.push({ id, pk: id, docType: 'dirty', groups: slice, markedAt: at.toISOString() });
+    markers.push({
+      id,
+      pk: id,
+      docType: 'dirty',
+      groups: slice,
+      markedAt: at.toISOString(),
+      ...(notBefore === undefined ? {} : { notBefore: notBefore.toISOString() }),
+    });
   }
   return markers;
 }
@@ -51,11 +74,13 @@ export async function markDirty(
   container: Container,
   groups: readonly { day: string; appId: string }[],
   retry: BulkRetryOptions,
+  notBefore?: Date,
 ): Promise<void> {
   if (groups.length === 0) return;
   const markers = buildMarkers(
     groups.map(({ appId, day }) => usagePartitionKey(appId, day)),
     new Date(),
+    notBefore,
   );
   await bulkCreate(container, markers, retry);
 }

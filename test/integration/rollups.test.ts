@@ -185,6 +185,67 @@ describe('rollups are recomputed from records', () => {
     expectRollupsExact(after.rollups, after.records);
   });
 
+  it('never let a refresher that read older records overwrite a newer result (conditional slice writes)', async () => {
+    const usage = db.container('usage');
+    await new CosmosRollups(services.database).refreshDirty();
+    const target = (await allRecords(db)).find((r) => r.costNanos !== null);
+    if (target === undefined) throw new Error('no priced record');
+    const group = { day: target.day, appId: target.appId };
+    await services.ingest.store.markRollupsDirty([group]);
+
+    // Refresher A has read the group's records; before it writes, a backfill changes a record and
+    // refresher B recomputes the group with it. A must lose: its slices are older than B's.
+    let raced = false;
+    const a = new CosmosRollups(services.database, async (pk) => {
+      if (raced || pk !== target.pk) return;
+      raced = true;
+      const { resource } = await usage.item(target.id, target.pk).read<UsageRecord>();
+      if (resource === undefined) throw new Error('record vanished');
+      await usage.items.upsert({ ...resource, costNanos: (resource.costNanos ?? 0) + 777 });
+      await services.ingest.store.markRollupsDirty([group]);
+      await new CosmosRollups(services.database).refreshDirty();
+    });
+    const result = await a.refreshDirty();
+    expect(raced).toBe(true);
+    expect(result.contended).toBe(1);
+    expect(result.markersLeft).toBe(1);
+
+    // What is stored is B's result, which includes the change; A's marker is left for the next run.
+    const stored = await new CosmosRollups(services.database).read(ALL.from, ALL.to);
+    expectRollupsExact(stored, await allRecords(db));
+    expect((await new CosmosRollups(services.database).refreshDirty()).contended).toBe(0);
+    expect(await new CosmosRollups(services.database).pendingMarkers()).toEqual([]);
+  });
+
+  it('leave a deferred marker until its time, and read markers written before batch markers', async () => {
+    const rollups = new CosmosRollups(services.database);
+    await rollups.refreshDirty();
+    const [record] = await allRecords(db);
+    if (record === undefined) throw new Error('no records');
+    const group = { day: record.day, appId: record.appId };
+    const later = new Date(Date.now() + 30 * 60_000);
+    await services.ingest.store.markRollupsDirty([group], later);
+    // The pre-batch-marker shape: one document per app-day, no `groups`.
+    await db.container('rollups').items.create({
+      id: `dirty|${record.appId}|${record.day}`,
+      pk: record.pk,
+      docType: 'dirty',
+      appId: record.appId,
+      day: record.day,
+      markedAt: new Date().toISOString(),
+    });
+
+    const now = await rollups.refresh(await rollups.pendingMarkers());
+    expect(now).toMatchObject({ groups: 1, markersLeft: 1 });
+    const [deferred] = await rollups.pendingMarkers();
+    expect(deferred?.notBefore).toBe(later.toISOString());
+    expect(deferred?.groups).toEqual([record.pk]);
+
+    const after = await rollups.refresh(await rollups.pendingMarkers(), new Date(later.getTime() + 1));
+    expect(after).toMatchObject({ groups: 1, markersLeft: 0 });
+    expect(await rollups.pendingMarkers()).toEqual([]);
+  });
+
   it('write one marker per batch, naming each (app, day) of the batch once', async () => {
     const rollups = new CosmosRollups(services.database);
     await rollups.refreshDirty();

@@ -19,12 +19,15 @@ export interface UpdateCounts {
 }
 
 const CONCURRENCY = 8;
+/** Far longer than a run's replaces take (5,000 records, 8 at a time): the mark after them is the norm. */
+const SAFETY_NET_DELAY_MS = 30 * 60_000;
 
 /**
- * Rewrites records and keeps their rollups exact. The (app, day) groups are marked dirty before
- * and again after the replaces: the second mark changes the marker's ETag, so a rollup refresh
- * that ran in between (and saw the old records) cannot clear it. Groups of failed replaces are
- * marked too, since a lost response may hide a write that did happen.
+ * Rewrites records and keeps their rollups exact: the (app, day) groups are marked after the
+ * replaces (every marker is a new document, so a refresh that ran meanwhile cannot have cleared it).
+ * Should this run die before that mark, a deferred mark written first is the safety net: refreshers
+ * take it once the run is surely over. Groups of failed replaces are marked too, since a lost
+ * response may hide a write that did happen.
  */
 export async function applyUpdates(
   usage: Container,
@@ -35,7 +38,7 @@ export async function applyUpdates(
   const groups = [
     ...new Map(updates.map(({ next }) => [next.pk, { day: next.day, appId: next.appId }])).values(),
   ];
-  await store.markRollupsDirty(groups);
+  await store.markRollupsDirty(groups, new Date(Date.now() + SAFETY_NET_DELAY_MS));
 
   let replaced = 0;
   let conflicts = 0;
