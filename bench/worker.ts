@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 
 import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
 
@@ -119,9 +120,6 @@ async function ingest(file: string, services: Services): Promise<IngestResult> {
  * batches, which would make the floor measure a sleep.
  */
 async function floor(containerId: string, file: string, services: Services): Promise<FloorResult> {
-  const lines = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line !== '');
   const docs: UsageRecord[] = [];
   const capture: IngestStore = {
     ...noopStore,
@@ -131,14 +129,8 @@ async function floor(containerId: string, file: string, services: Services): Pro
     },
   };
   const ports: IngestPorts = { ...services.ingest, store: capture };
-  for (let i = 0; i < lines.length; i += 500) {
-    const batch = lines.slice(i, i + 500);
-    await processBatch(
-      batch,
-      batch.map((_, j) => ({ kind: 'file', file, line: i + j + 1 })),
-      ports,
-    );
-  }
+  // Streamed: a million events are more text than one string may hold.
+  for await (const batch of lineBatches(file, 500)) await processBatch(batch.lines, batch.sources, ports);
   const written = docs.map((doc) => Buffer.byteLength(JSON.stringify(doc)));
   // What Cosmos adds when it stores a document (_rid, _self, _etag, _attachments, _ts): point reads of a
   // few ingested ones (a query would be evaluated over the whole container by the stand-in).
@@ -225,6 +217,28 @@ interface Batch {
   readonly sources: EventSource[];
 }
 
+/** The core holds its lines in memory (file reading is not part of it): the first 200,000 events at most. */
+const CORE_MAX_EVENTS = 200_000;
+
+/** The file's non-empty lines in batches, with the sources `chargeback ingest` would give them. */
+async function* lineBatches(file: string, size: number, limit = Infinity): AsyncGenerator<Batch> {
+  let batch: Batch = { lines: [], sources: [] };
+  let line = 0;
+  let taken = 0;
+  for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    line++;
+    if (text === '') continue;
+    if (taken++ >= limit) break;
+    batch.lines.push(text);
+    batch.sources.push({ kind: 'file', file, line });
+    if (batch.lines.length === size) {
+      yield batch;
+      batch = { lines: [], sources: [] };
+    }
+  }
+  if (batch.lines.length > 0) yield batch;
+}
+
 /**
  * Core CPU: processBatch with the real pricer and a warm identity resolver, store a no-op, against
  * JSON.parse of each of the same lines. Lines are in memory: file reading is not part of either.
@@ -236,16 +250,9 @@ async function core(
   batchSize: number,
   services: Services,
 ): Promise<CoreResult> {
-  const text = readFileSync(file, 'utf8');
-  const lines = text.split('\n').filter((line) => line !== '');
   const batches: Batch[] = [];
-  for (let i = 0; i < lines.length; i += batchSize) {
-    const slice = lines.slice(i, i + batchSize);
-    batches.push({
-      lines: slice,
-      sources: slice.map((_, j) => ({ kind: 'file', file, line: i + j + 1 })),
-    });
-  }
+  for await (const batch of lineBatches(file, batchSize, CORE_MAX_EVENTS)) batches.push(batch);
+  const lines = batches.flatMap((batch) => batch.lines);
   // Warm: the price book loaded, every app in the resolver's memory (from `apps`, or Graph if cold).
   await services.pricing.current();
   await services.identities.resolve(appIds);
@@ -326,7 +333,7 @@ async function core(
 
   return {
     events: lines.length,
-    bytes: Buffer.byteLength(text),
+    bytes: lines.reduce((n, line) => n + Buffer.byteLength(line) + 1, 0),
     runs: measured,
     totals: { ...totals },
     recordBytes: sizeStats(sizes),

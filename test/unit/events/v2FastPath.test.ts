@@ -9,7 +9,7 @@ import { parseBody } from '../../../shared/events/parseBody.js';
 import { parseV2Fast } from '../../../shared/events/v2FastPath.js';
 import { v2EventSchema } from '../../../shared/events/v2Schema.js';
 import { buildSampleEvents } from '../../../shared/producer/sampleEvents.js';
-import { body, v2 } from '../fuzz/arbitraries.js';
+import { body, USAGE_FIELDS, v2 } from '../fuzz/arbitraries.js';
 import { API_SHAPES_DIR } from '../../helpers/apiShapes.js';
 
 const SEED = 0x5eed_2025;
@@ -85,17 +85,6 @@ const FIELDS = [
   'stream',
   'statusCode',
   'modelTimeMs',
-] as const;
-const USAGE_FIELDS = [
-  'prompt_tokens',
-  'completion_tokens',
-  'total_tokens',
-  'input_tokens',
-  'output_tokens',
-  'prompt_tokens_details',
-  'completion_tokens_details',
-  'input_tokens_details',
-  'output_tokens_details',
 ] as const;
 
 const edited = fc

@@ -135,14 +135,19 @@ const FIELDS = [
   'deploymentType',
 ];
 const field = fc.constantFrom(...FIELDS);
-const usageField = fc.constantFrom(
+/** Every key of the three usage shapes (reference/api-shapes/aoai_*). */
+export const USAGE_FIELDS = [
   'prompt_tokens',
   'completion_tokens',
   'total_tokens',
   'input_tokens',
   'output_tokens',
   'prompt_tokens_details',
-);
+  'completion_tokens_details',
+  'input_tokens_details',
+  'output_tokens_details',
+] as const;
+const usageField = fc.constantFrom(...USAGE_FIELDS);
 
 type Body = Record<string, unknown>;
 const isBody = (v: unknown): v is Body =>
