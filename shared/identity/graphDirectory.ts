@@ -44,10 +44,10 @@ export interface GraphDirectory extends Directory {
 }
 
 const BACKOFF_WITHOUT_RETRY_AFTER_MS = 1_000;
-// Overlapping ingest batches reach the directory tens of ms apart (each reads the `apps` cache first);
-// a partial $batch waits until none has come for 50 ms, 500 ms at most: small next to a Graph round
-// trip, and paid only for apps never seen before.
-const DEFAULT_LINGER_MS = 50;
+// Overlapping ingest batches reach the directory tens of ms apart (each reads the `apps` cache first),
+// more on a busy machine; a partial $batch waits until none has come for 100 ms, 1 s at most: paid
+// only once per app never seen before, next to a Graph round trip of a few hundred ms.
+const DEFAULT_LINGER_MS = 100;
 
 /**
  * Graph adapter: lookups arriving close together share `$batch` requests, so N new apps cost about
