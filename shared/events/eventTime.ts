@@ -11,10 +11,15 @@ const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{
 /** Accepted years: anything else is a clock or parsing error and would land in a nonsense partition. */
 const MIN_YEAR = 2020;
 const MAX_FUTURE_MS = 24 * 3600 * 1000;
+const MIN_YEAR_MS = Date.UTC(MIN_YEAR, 0, 1);
 
 export function parseEventTime(text: string, now: Date): ParsedTime {
   const trimmed = text.trim();
-  const parsed = parseCanonicalIso(trimmed) ?? parseUsDateTime(trimmed) ?? parseIsoDateTime(trimmed);
+  const canonical = parseCanonicalIso(trimmed);
+  if (canonical !== undefined && canonical >= MIN_YEAR_MS && canonical - now.getTime() <= MAX_FUTURE_MS) {
+    return { ok: true, iso: trimmed }; // already the ISO form we store
+  }
+  const parsed = canonical ?? parseUsDateTime(trimmed) ?? parseIsoDateTime(trimmed);
   if (parsed === undefined) {
     return { ok: false, problem: `"${clip(trimmed)}" is neither ISO 8601 nor en-US M/d/yyyy h:mm:ss tt` };
   }
@@ -29,13 +34,37 @@ export function parseEventTime(text: string, now: Date): ParsedTime {
 }
 
 /**
- * What v2 events send (`toISOString()` form): if the text is exactly the ISO form of the time it
- * parses to, it is a real date (no 2/30 rollover) and needs none of the checks below.
+ * What v2 events send (`toISOString()` form, `2026-11-20T10:11:12.345Z`), checked digit by digit with
+ * no Date or regex: this runs once per event. Anything else falls through to the general parsers.
  */
 function parseCanonicalIso(text: string): number | undefined {
-  if (text.length !== 24 || text.charCodeAt(23) !== 90 /* Z */) return undefined;
-  const t = Date.parse(text);
-  return Number.isNaN(t) || new Date(t).toISOString() !== text ? undefined : t;
+  if (text.length !== 24) return undefined;
+  for (let i = 0; i < 24; i++) {
+    const c = text.charCodeAt(i);
+    const want = CANONICAL_SHAPE.charCodeAt(i);
+    if (want === DIGIT ? c < 48 || c > 57 : c !== want) return undefined;
+  }
+  const num = (from: number, to: number) => {
+    let n = 0;
+    for (let i = from; i < to; i++) n = n * 10 + text.charCodeAt(i) - 48;
+    return n;
+  };
+  const y = num(0, 4);
+  const mo = num(5, 7);
+  const d = num(8, 10);
+  const h = num(11, 13);
+  const mi = num(14, 16);
+  const sec = num(17, 19);
+  if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || sec > 59) return undefined;
+  return Date.UTC(y, mo - 1, d, h, mi, sec, num(20, 23));
+}
+
+const DIGIT = 0x23; // '#' in the shape below stands for a digit
+const CANONICAL_SHAPE = '####-##-##T##:##:##.###Z';
+
+function daysIn(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 function parseUsDateTime(text: string): number | undefined {

@@ -96,3 +96,38 @@ describe('impossible and implausible times', () => {
     expect(message.length).toBeLessThan(140);
   });
 });
+
+describe('the canonical ISO form v2 events send (checked without Date)', () => {
+  it.each([
+    '2024-02-29T23:59:59.999Z',
+    '2024-02-29T00:00:00.000Z',
+    '2026-11-21T11:59:59.999Z', // within a day of NOW
+    '2025-12-31T00:00:00.000Z',
+  ])('%s is kept as it is', (text) => {
+    expect(iso(text)).toBe(text);
+    expect(iso(text)).toBe(new Date(Date.parse(text)).toISOString());
+  });
+
+  it.each([
+    ['2025-02-29T00:00:00.000Z', /not a real date/], // not a leap year
+    ['2100-02-29T00:00:00.000Z', /not a real date/], // century, not a leap year
+    ['2026-04-31T00:00:00.000Z', /not a real date/],
+    ['2026-11-20T24:00:00.000Z', /not a real date/],
+    ['2026-11-20T23:60:00.000Z', /not a real date/],
+    ['2026-13-01T00:00:00.000Z', /not a real date/],
+    ['2019-12-31T23:59:59.999Z', /before 2020/],
+    ['2026-11-21T12:00:00.001Z', /more than a day in the future/],
+  ])('%s is refused (%s)', (text, why) => {
+    expect(problem(text)).toMatch(why);
+  });
+
+  it('agrees with Date for every day of a leap and a common year', () => {
+    for (const year of [2024, 2025]) {
+      for (let t = Date.UTC(year, 0, 1); t < Date.UTC(year + 1, 0, 1); t += 86_400_000 + 3_723_456) {
+        const text = new Date(t).toISOString();
+        if (t - NOW.getTime() > 86_400_000) continue;
+        expect(iso(text)).toBe(text);
+      }
+    }
+  });
+});
