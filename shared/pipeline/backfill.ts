@@ -1,6 +1,7 @@
 import type { Container } from '@azure/cosmos';
 
 import type { Services } from '../app/services.js';
+import { CosmosRollups, type RefreshResult } from '../store/cosmosRollups.js';
 import { ensureError } from '../errors.js';
 import { completeIdentities, type IdentityBackfill } from './backfill/identities.js';
 import { repriceRecords, type PriceBackfill } from './backfill/prices.js';
@@ -13,6 +14,8 @@ export interface BackfillDeps {
   readonly spill: SpillStore;
   readonly ingest: IngestPorts;
   readonly pricing: PricingPort & { invalidate(): void };
+  /** Recomputes dirty rollups, so reports find little left to do (docs/rollups.md). */
+  readonly rollups: { refreshDirty(): Promise<RefreshResult> };
 }
 
 export interface BackfillOptions {
@@ -24,6 +27,7 @@ export interface BackfillResult {
   readonly spills: StepResult<SpillReplay>;
   readonly identities: StepResult<IdentityBackfill>;
   readonly prices: StepResult<PriceBackfill>;
+  readonly rollups: StepResult<RefreshResult>;
 }
 
 export const DEFAULT_BACKFILL_LIMIT = 5_000;
@@ -34,6 +38,7 @@ export function backfillDeps(services: Services): BackfillDeps {
     spill: services.spill,
     ingest: services.ingest,
     pricing: services.pricing,
+    rollups: new CosmosRollups(services.database),
   };
 }
 
@@ -54,7 +59,9 @@ export async function runBackfill(
     completeIdentities(deps.usage, deps.ingest.identities, deps.ingest.store, limit),
   );
   const prices = await step(() => repriceRecords(deps.usage, deps.pricing, deps.ingest.store, limit));
-  return { spills, identities, prices };
+  // Last, so it covers what the steps above marked; a report then only refreshes what came since.
+  const rollups = await step(() => deps.rollups.refreshDirty());
+  return { spills, identities, prices, rollups };
 }
 
 /** A step's result, or why it could not run (it is simply tried again next run). */
@@ -70,7 +77,7 @@ async function step<T>(run: () => Promise<T>): Promise<StepResult<T>> {
 
 /** Lines for the CLI and the function log. */
 export function formatBackfill(result: BackfillResult): string[] {
-  const { spills, identities, prices } = result;
+  const { spills, identities, prices, rollups } = result;
   const lines = [
     spills.ok
       ? `spills: replayed ${spills.batches} batches (${spills.events} events: recorded ${spills.totals.recorded}, ` +
@@ -85,6 +92,10 @@ export function formatBackfill(result: BackfillResult): string[] {
       ? `prices: re-priced ${prices.repriced} of ${prices.examined} unpriced records; ` +
         `still unpriced ${prices.stillUnpriced}${prices.more ? ' (more next run)' : ''}`
       : `prices: not re-priced: ${prices.error}`,
+    rollups.ok
+      ? `rollups: recomputed ${rollups.groups} app-days (${rollups.slices} slices); ` +
+        `${rollups.markersLeft} markers left for later (deferred, or ${rollups.contended} app-days written meanwhile)`
+      : `rollups: not refreshed: ${rollups.error}`,
   ];
   if (spills.ok) for (const f of spills.failed) lines.push(`spill ${f.name} kept: ${f.reason}`);
   for (const [name, r] of [
@@ -102,8 +113,10 @@ export function formatBackfill(result: BackfillResult): string[] {
 
 /** True when a step could not run or a spill could not be replayed: a dependency is still failing. */
 export function backfillFailed(result: BackfillResult): boolean {
-  const { spills, identities, prices } = result;
-  return !spills.ok || !identities.ok || !prices.ok || spills.failed.length + spills.skipped > 0;
+  const { spills, identities, prices, rollups } = result;
+  return (
+    !spills.ok || !identities.ok || !prices.ok || !rollups.ok || spills.failed.length + spills.skipped > 0
+  );
 }
 
 /** True when this run left nothing behind that a later run must finish. */

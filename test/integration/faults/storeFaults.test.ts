@@ -4,6 +4,7 @@ import { startLocalStack, type LocalStack } from '../../../local/stack.js';
 import type { Services } from '../../../shared/app/services.js';
 import { backfillDeps, runBackfill } from '../../../shared/pipeline/backfill.js';
 import { ingestBatch } from '../../../shared/pipeline/ingestBatch.js';
+import { CosmosRollups } from '../../../shared/store/cosmosRollups.js';
 import { ALL_FAULTS, startFaultProxy, type FaultProxy } from '../../helpers/faultProxy.js';
 import {
   entries,
@@ -121,6 +122,13 @@ describe('Cosmos faults on document requests', () => {
       failed: [],
     });
     expect(await services.spill.list()).toEqual([]);
+    // Backfill refreshed the rollups the replay marked: a report finds no due marker left.
+    expect(replayed.rollups).toMatchObject({ ok: true, contended: 0 });
+    expect(replayed.rollups.ok && replayed.rollups.groups).toBeGreaterThan(0);
+    const due = (await new CosmosRollups(services.database).pendingMarkers()).filter(
+      (m) => m.notBefore === undefined || Date.parse(m.notBefore) <= Date.now(),
+    );
+    expect(due).toEqual([]);
     expectSameAsClean(await snapshot(services));
   });
 
