@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 
+import { PRICE_SET_ID } from '../../shared/cost/priceSet.js';
+import { UserError } from '../../shared/errors.js';
 import { refreshPriceBook } from '../../shared/pricing/refreshPriceBook.js';
+import { priceSetTable } from '../../shared/report/priceSetTable.js';
+import { CosmosPriceSets } from '../../shared/store/cosmosPriceSets.js';
 import { withServices } from '../context.js';
 
 export function registerPrices(program: Command): void {
@@ -26,6 +30,35 @@ export function registerPrices(program: Command): void {
             `${result.tokenMeters} token meters (${result.created} new price windows, ${result.unchanged} known)\n` +
             `not priced for standard requests: ${skipped || 'none'}\n`,
         );
+      });
+    });
+  prices
+    .command('show')
+    .description("the meters and unit prices behind records' priceSetId (exit 1 if one is not stored)")
+    .argument('<priceSetId...>', 'one or more priceSetId values from usage records')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (ids: string[], options: { format: string }) => {
+      if (options.format !== 'table' && options.format !== 'json') {
+        throw new UserError(`--format: must be table or json, got "${options.format}"`);
+      }
+      for (const id of ids) {
+        if (!PRICE_SET_ID.test(id))
+          throw new UserError(`priceSetId: "${id}" is not 16 lower-case hex digits`);
+      }
+      await withServices(async (services) => {
+        const found = await new CosmosPriceSets(services.database.container('prices')).read(ids);
+        const sets = ids.flatMap((id) => {
+          const set = found.get(id);
+          return set ? [set] : [];
+        });
+        process.stdout.write(
+          options.format === 'json' ? `${JSON.stringify(sets, null, 2)}\n` : priceSetTable(sets),
+        );
+        const missing = ids.filter((id) => !found.has(id));
+        if (missing.length > 0) {
+          process.stderr.write(`not stored: ${missing.join(', ')}\n`);
+          process.exitCode = 1;
+        }
       });
     });
 }

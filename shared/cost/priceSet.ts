@@ -15,6 +15,7 @@ export interface PriceSet {
 
 /** 64 bits of SHA-256: a collision needs ~4 billion distinct sets, and a book makes thousands at most. */
 const ID_HEX_CHARS = 16;
+export const PRICE_SET_ID = /^[0-9a-f]{16}$/;
 
 export function priceSetOf(currency: string, prices: readonly AppliedPrice[]): PriceSet {
   return { id: sha256(canonicalJson({ currency, prices })).slice(0, ID_HEX_CHARS), currency, prices };

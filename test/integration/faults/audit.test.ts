@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { registerAudit } from '../../../cli/commands/audit.js';
 import { registerBackfill } from '../../../cli/commands/backfill.js';
+import { registerPrices } from '../../../cli/commands/prices.js';
 import { startLocalStack, type LocalStack } from '../../../local/stack.js';
 import type { Services } from '../../../shared/app/services.js';
 import { DependencyError } from '../../../shared/errors.js';
@@ -47,6 +48,7 @@ async function cli(...args: string[]): Promise<{ code: number; out: string }> {
   const program = new Command('chargeback').exitOverride();
   registerAudit(program);
   registerBackfill(program);
+  registerPrices(program);
   const out: string[] = [];
   const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     out.push(String(chunk));
@@ -205,5 +207,33 @@ describe('chargeback audit', () => {
 
   it('rejects a bad range with a clear error', async () => {
     await expect(cli('audit', '--from', '2025-02-30', '--to', today)).rejects.toThrow(/from: must be a date/);
+  });
+});
+
+describe('chargeback prices show', () => {
+  it("prints the meters and unit prices behind a record's priceSetId, and exits 1 for one not stored", async () => {
+    const { resources } = await services.database
+      .container('usage')
+      .items.query<{ priceSetId: string | null }>('SELECT c.priceSetId FROM c')
+      .fetchAll();
+    const id = resources.find((r) => r.priceSetId !== null)?.priceSetId;
+    if (id === undefined || id === null) throw new Error('no priced records');
+    const { resource: stored } = await services.database
+      .container('prices')
+      .item(id, 'priceSet')
+      .read<{ prices: { meterId: string; unitPrice: string }[] }>();
+    if (stored === undefined) throw new Error(`price set ${id} is not stored`);
+
+    const table = await cli('prices', 'show', id);
+    expect(table.code).toBe(0);
+    for (const p of stored.prices) {
+      expect(table.out).toContain(p.meterId);
+      expect(table.out).toContain(`${p.unitPrice} USD`);
+    }
+    const json = await cli('prices', 'show', id, '--format', 'json');
+    expect(JSON.parse(json.out)).toEqual([expect.objectContaining({ id, prices: stored.prices })]);
+
+    expect((await cli('prices', 'show', id, '0123456789abcdef')).code).toBe(1);
+    await expect(cli('prices', 'show', 'not-an-id')).rejects.toThrow(/priceSetId: "not-an-id" is not 16/);
   });
 });
