@@ -8,12 +8,14 @@ export const MAX_EVENT_DEPTH = 32;
 
 export function nestedDeeperThan(value: unknown, limit: number): boolean {
   if (typeof value !== 'object' || value === null) return false;
-  // Only objects and arrays are pushed: an event's many scalars cost no allocation.
+  // Only objects and arrays are pushed, and keys are walked in place: an event's many scalars cost no allocation.
   const stack: { value: object; depth: number }[] = [{ value, depth: 0 }];
   for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
     if (next.depth >= limit) return true;
-    const children: unknown[] = Array.isArray(next.value) ? next.value : Object.values(next.value);
-    for (const child of children) {
+    const node = next.value as Record<string, unknown>;
+    for (const key in node) {
+      if (!Object.hasOwn(node, key)) continue;
+      const child = node[key];
       if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: next.depth + 1 });
     }
   }

@@ -26,7 +26,8 @@ export function createPricer(book: PriceBook | null, settings: PricerSettings): 
   const prices = new Map<PriceRow, PricedRow>();
   const sets = new Map<AppliedPrice | undefined, SetsBySecond>();
   const keyOf = (usage: NormalizedUsage): ResolvedPriceKey => {
-    const memo = [usage.model, usage.deployment, usage.deploymentType, usage.region].join('\u0000');
+    // \u0001 for null: a deployment may well be named "null", and `${null}` would say the same.
+    const memo = `${usage.model}\u0000${usage.deployment ?? '\u0001'}\u0000${usage.deploymentType ?? '\u0001'}\u0000${usage.region ?? '\u0001'}`;
     let key = keys.get(memo);
     if (key === undefined) {
       key = resolvePriceKey(usage, settings);

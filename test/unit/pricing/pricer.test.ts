@@ -203,6 +203,14 @@ describe('createPricer over the real snapshot', () => {
 });
 
 describe('price key resolution, in order', () => {
+  it('keeps a deployment literally named "null" apart from an event with no deployment (memo keys)', () => {
+    const pricer = createPricer(book, { ...SETTINGS, deployments: { null: { deploymentType: 'datazone' } } });
+    const named = pricer.price(usage({ deployment: 'null', promptTokens: 10 }));
+    const none = pricer.price(usage({ deployment: null, promptTokens: 10 }));
+    expect(named.key.deploymentType).toBe('datazone');
+    expect(none.key.deploymentType).toBe(SETTINGS.defaultDeploymentType);
+  });
+
   it('1. the event’s own fields win over DEPLOYMENTS and the defaults', () => {
     const pricer = createPricer(book, {
       ...SETTINGS,
