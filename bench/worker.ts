@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
+import pMap from 'p-map';
 
 import { createServices, type Services } from '../shared/app/services.js';
 import { loadSettings } from '../shared/config.js';
@@ -173,11 +174,13 @@ const FLOOR_PARALLEL_BULKS = 8;
 
 /** `items.bulk` in chunks of 100, 8 in flight; returns how many documents were created (201). */
 async function sdkBulkCreate(container: Container, docs: readonly UsageRecord[]): Promise<number> {
-  let next = 0;
-  let created = 0;
-  const worker = async () => {
-    for (let start = next; start < docs.length; start = next) {
-      next += FLOOR_OPS_PER_BULK;
+  const starts = Array.from(
+    { length: Math.ceil(docs.length / FLOOR_OPS_PER_BULK) },
+    (_, i) => i * FLOOR_OPS_PER_BULK,
+  );
+  const created = await pMap(
+    starts,
+    async (start) => {
       const ops = docs.slice(start, start + FLOOR_OPS_PER_BULK).map((doc): OperationInput => {
         // Typed as shared/store/bulkCreate.ts types its documents: the SDK serializes the whole object.
         const body: { readonly id: string; readonly pk: string } = doc;
@@ -185,16 +188,11 @@ async function sdkBulkCreate(container: Container, docs: readonly UsageRecord[])
       });
       // eslint-disable-next-line @typescript-eslint/no-deprecated -- its replacement sleeps 1 s per call
       const results = await container.items.bulk(ops, { continueOnError: true });
-      created += results.filter((r) => r.statusCode === 201).length;
-    }
-  };
-  await Promise.all(
-    Array.from(
-      { length: Math.min(FLOOR_PARALLEL_BULKS, Math.ceil(docs.length / FLOOR_OPS_PER_BULK)) },
-      worker,
-    ),
+      return results.filter((r) => r.statusCode === 201).length;
+    },
+    { concurrency: FLOOR_PARALLEL_BULKS },
   );
-  return created;
+  return sum(created);
 }
 
 /** Accepts everything, keeps nothing: the store's cost is measured end to end, not here. */

@@ -1,4 +1,5 @@
 import type { Container, OperationInput } from '@azure/cosmos';
+import pMap from 'p-map';
 import pRetry, { AbortError } from 'p-retry';
 
 import { DependencyError } from '../errors.js';
@@ -113,12 +114,12 @@ async function bulkWrites(
   operationType: 'Create' | 'Upsert',
   docs: readonly Doc[],
 ): Promise<Code[]> {
-  const codes: Code[] = new Array<Code>(docs.length);
-  let next = 0;
-  const worker = async () => {
-    for (let start = next; start < docs.length; start = next) {
-      next += OPS_PER_BULK;
-      const chunk = docs.slice(start, start + OPS_PER_BULK);
+  const chunks: (readonly Doc[])[] = [];
+  for (let start = 0; start < docs.length; start += OPS_PER_BULK)
+    chunks.push(docs.slice(start, start + OPS_PER_BULK));
+  const perChunk = await pMap(
+    chunks,
+    async (chunk): Promise<Code[]> => {
       const ops: OperationInput[] = chunk.map((doc) => ({
         operationType,
         partitionKey: doc.pk,
@@ -127,18 +128,16 @@ async function bulkWrites(
       try {
         // eslint-disable-next-line @typescript-eslint/no-deprecated -- see above: its replacement sleeps 1 s per call
         const results = await container.items.bulk(ops, { continueOnError: true });
-        chunk.forEach((_, i) => (codes[start + i] = results[i]?.statusCode));
+        return chunk.map((_, i) => results[i]?.statusCode);
       } catch (error) {
         // The whole request failed (transport, throttled request): every document in it is retryable.
         const { code } = error as { code?: unknown };
-        chunk.forEach((_, i) => (codes[start + i] = typeof code === 'number' ? code : 'transport error'));
+        return chunk.map(() => (typeof code === 'number' ? code : 'transport error'));
       }
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(PARALLEL_BULKS, Math.ceil(docs.length / OPS_PER_BULK)) }, worker),
+    },
+    { concurrency: PARALLEL_BULKS },
   );
-  return codes;
+  return perChunk.flat();
 }
 
 function pointWrites(

@@ -1,4 +1,5 @@
 import type { Container, Database } from '@azure/cosmos';
+import pMap from 'p-map';
 import { z } from 'zod';
 
 import { rollUp, type RecordAmounts } from '../report/rollupMath.js';
@@ -101,19 +102,14 @@ export class CosmosRollups {
       const round = due.slice(i, i + MARKERS_PER_ROUND);
       const todo = [...new Set(round.flatMap((m) => m.groups))].filter((g) => !clean.has(g));
       // Groups are independent partitions: a few at a time.
-      for (let j = 0; j < todo.length; j += REFRESH_CONCURRENCY) {
-        const chunk = todo.slice(j, j + REFRESH_CONCURRENCY);
-        const results = await Promise.all(chunk.map((pk) => this.recompute(pk)));
-        results.forEach((result, k) => {
-          clean.set(chunk[k] ?? '', result.clean);
-          slices += result.slices;
-        });
-      }
+      const results = await pMap(todo, (pk) => this.recompute(pk), { concurrency: REFRESH_CONCURRENCY });
+      results.forEach((result, k) => {
+        clean.set(todo[k] ?? '', result.clean);
+        slices += result.slices;
+      });
       const settled = round.filter((m) => m.groups.every((g) => clean.get(g) === true));
       left += round.length - settled.length;
-      for (let j = 0; j < settled.length; j += REFRESH_CONCURRENCY) {
-        await Promise.all(settled.slice(j, j + REFRESH_CONCURRENCY).map((m) => this.deleteMarker(m)));
-      }
+      await pMap(settled, (m) => this.deleteMarker(m), { concurrency: REFRESH_CONCURRENCY });
     }
     const contended = [...clean.values()].filter((ok) => !ok).length;
     return { groups: clean.size, slices, contended, markersLeft: left };

@@ -1,4 +1,5 @@
 import type { Container } from '@azure/cosmos';
+import pMap from 'p-map';
 
 import type { IngestStore } from '../ports.js';
 import type { UsageRecord } from '../record.js';
@@ -44,11 +45,9 @@ export async function applyUpdates(
   let conflicts = 0;
   let failed = 0;
   let firstError: string | undefined;
-  let cursor = 0;
-  const worker = async () => {
-    while (cursor < updates.length) {
-      const update = updates[cursor++];
-      if (update === undefined) return;
+  await pMap(
+    updates,
+    async (update) => {
       try {
         const outcome = await replaceIfUnchanged(usage, update.next, update.etag);
         if (outcome === 'replaced') replaced++;
@@ -57,9 +56,9 @@ export async function applyUpdates(
         failed++;
         firstError ??= (error as Error).message;
       }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, updates.length) }, worker));
+    },
+    { concurrency: CONCURRENCY },
+  );
 
   await store.markRollupsDirty(groups);
   return { replaced, conflicts, failed, firstError };
