@@ -11,7 +11,7 @@ import { ingestStream } from '../shared/pipeline/ingestStream.js';
 import type { IngestPorts, IngestStore, WriteStatus } from '../shared/pipeline/ports.js';
 import { processBatch } from '../shared/pipeline/processBatch.js';
 import { readEvents } from '../shared/pipeline/readEvents.js';
-import { usagePartitionKey, type UsageRecord } from '../shared/pipeline/record.js';
+import type { UsageRecord } from '../shared/pipeline/record.js';
 import { addCounts, ZERO_TOTALS, type Totals } from '../shared/pipeline/summary.js';
 import { toPriceDocs } from '../shared/pricing/priceRows.js';
 import { refreshPriceBook } from '../shared/pricing/refreshPriceBook.js';
@@ -307,10 +307,7 @@ async function core(
       return Promise.resolve();
     },
     markRollupsDirty: (groups) => {
-      for (const doc of buildMarkers(
-        groups.map(({ appId, day }) => usagePartitionKey(appId, day)),
-        new Date(),
-      )) {
+      for (const doc of buildMarkers(groups, new Date())) {
         markers.docs++;
         markers.bytes += Buffer.byteLength(JSON.stringify(doc));
       }

@@ -57,14 +57,13 @@ export async function processBatch(
   const identities = await ports.identities.resolve([...new Set(usages.map(({ usage }) => usage.appId))]);
   const pricer = await ports.pricing.current();
   const records: { index: number; record: UsageRecord }[] = [];
-  const recordDocs: UsageRecord[] = [];
   const priceSets = new Set<PriceSet>();
   for (const { index, usage } of usages) {
     const { record, priceSet } = buildRecord(usage, identities.get(usage.appId) ?? PENDING_IDENTITY, pricer);
     records.push({ index, record });
-    recordDocs.push(record);
     if (priceSet !== null) priceSets.add(priceSet);
   }
+  const recordDocs = records.map(({ record }) => record);
   // The ledger (what this batch saw, for `audit`) is written alongside: the batch succeeds only if all three do.
   const ledger = buildLedger(
     recordDocs,

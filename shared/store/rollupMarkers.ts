@@ -49,8 +49,12 @@ export function parseMarker(raw: unknown): DirtyMarker {
 /** Groups per marker: 1,000 keys are ~50 KB, far below Cosmos's 2 MB item limit. */
 const GROUPS_PER_MARKER = 1_000;
 
-export function buildMarkers(groups: readonly string[], at: Date, notBefore?: Date): DirtyMarker[] {
-  const distinct = [...new Set(groups)].sort();
+export function buildMarkers(
+  groups: readonly { day: string; appId: string }[],
+  at: Date,
+  notBefore?: Date,
+): DirtyMarker[] {
+  const distinct = [...new Set(groups.map(({ appId, day }) => usagePartitionKey(appId, day)))].sort();
   const markers: DirtyMarker[] = [];
   for (let start = 0; start < distinct.length; start += GROUPS_PER_MARKER) {
     // Random, never derived from content: a create that met an older, unread marker of the same
@@ -77,10 +81,5 @@ export async function markDirty(
   notBefore?: Date,
 ): Promise<void> {
   if (groups.length === 0) return;
-  const markers = buildMarkers(
-    groups.map(({ appId, day }) => usagePartitionKey(appId, day)),
-    new Date(),
-    notBefore,
-  );
-  await bulkCreate(container, markers, retry);
+  await bulkCreate(container, buildMarkers(groups, new Date(), notBefore), retry);
 }
