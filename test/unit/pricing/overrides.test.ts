@@ -12,6 +12,7 @@ import { PriceBook } from '../../../shared/pricing/priceBook.js';
 import { toPriceDocs, toPriceRows } from '../../../shared/pricing/priceRows.js';
 import { createPricer } from '../../../shared/pricing/pricer.js';
 import type { RetailPriceItem } from '../../../shared/pricing/types.js';
+import { testUsage } from '../../helpers/usage.js';
 
 const snapshot = JSON.parse(
   readFileSync(new URL('../../../samples/retail-prices-snapshot.json', import.meta.url), 'utf8'),
@@ -114,28 +115,7 @@ describe('PRICE_OVERRIDES setting', () => {
 
     const pricer = createPricer(book, pricerSettings(settings));
     const price = (model: string, promptTokens: number, completionTokens: number) =>
-      pricer.price({
-        id: 'x',
-        requestId: null,
-        schema: 'v2',
-        eventTime: '2025-09-15T00:00:00.000Z',
-        appId: '5f8d2c1a-9b3e-4d7f-a6c2-1e0b9d8f7a65',
-        tenantId: null,
-        subscriptionId: null,
-        model,
-        deployment: null,
-        deploymentType: null,
-        region: null,
-        operation: 'chat.completion',
-        stream: null,
-        statusCode: null,
-        modelTimeMs: null,
-        promptTokens,
-        cachedTokens: 0,
-        completionTokens,
-        reasoningTokens: 0,
-        totalTokens: promptTokens + completionTokens,
-      }).cost;
+      pricer.price(testUsage({ model, promptTokens, completionTokens })).cost;
     // gpt-4o 0806: input replaced by 0.002/1K, output 0.01 × 0.9 = 0.009/1K.
     // 1000 × 0.002/1K + 1000 × 0.009/1K = 0.002 + 0.009 = 0.011
     expect(price('gpt-4o-2024-08-06', 1000, 1000)).toMatchObject({

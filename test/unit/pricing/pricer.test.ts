@@ -13,6 +13,7 @@ import { toPriceDocs, toPriceRows } from '../../../shared/pricing/priceRows.js';
 import { createPricer, type PricerSettings } from '../../../shared/pricing/pricer.js';
 import type { RetailPriceItem } from '../../../shared/pricing/types.js';
 import { API_SHAPES_DIR } from '../../helpers/apiShapes.js';
+import { testUsage as usage } from '../../helpers/usage.js';
 
 // Every price below is a real Azure Retail Prices item (samples/retail-prices-snapshot.json, or the 512-meter
 // eastus catalog of 2025-08); expected costs are worked out from the decimal prices written in this file.
@@ -50,33 +51,6 @@ const SETTINGS: PricerSettings = {
   defaultDeploymentType: 'global',
   overrides: undefined,
 };
-
-function usage(fields: Partial<NormalizedUsage>): NormalizedUsage {
-  const base: NormalizedUsage = {
-    id: 'test',
-    requestId: null,
-    schema: 'v2',
-    eventTime: '2025-09-15T12:00:00.000Z',
-    appId: '5f8d2c1a-9b3e-4d7f-a6c2-1e0b9d8f7a65',
-    tenantId: null,
-    subscriptionId: null,
-    model: 'gpt-4o-2024-08-06',
-    deployment: null,
-    deploymentType: null,
-    region: null,
-    operation: 'chat.completion',
-    stream: null,
-    statusCode: 200,
-    modelTimeMs: null,
-    promptTokens: 0,
-    cachedTokens: 0,
-    completionTokens: 0,
-    reasoningTokens: 0,
-    totalTokens: 0,
-  };
-  const merged = { ...base, ...fields };
-  return { ...merged, totalTokens: merged.promptTokens + merged.completionTokens };
-}
 
 /**
  * The reference: Σ tokens × price ÷ unit, in nano-units, from decimal text, exactly. Throws unless the

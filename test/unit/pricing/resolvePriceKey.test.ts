@@ -1,34 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import type { DeploymentEntry } from '../../../shared/config.js';
-import type { NormalizedUsage } from '../../../shared/events/types.js';
 import { resolvePriceKey, type PriceKeySettings } from '../../../shared/pricing/resolvePriceKey.js';
-
-function usage(fields: Partial<NormalizedUsage>): NormalizedUsage {
-  return {
-    id: 'test',
-    requestId: null,
-    schema: 'v2',
-    eventTime: '2025-09-15T12:00:00.000Z',
-    appId: '5f8d2c1a-9b3e-4d7f-a6c2-1e0b9d8f7a65',
-    tenantId: null,
-    subscriptionId: null,
-    model: 'gpt-4o-2024-08-06',
-    deployment: null,
-    deploymentType: null,
-    region: null,
-    operation: 'chat.completion',
-    stream: null,
-    statusCode: null,
-    modelTimeMs: null,
-    promptTokens: 1,
-    cachedTokens: 0,
-    completionTokens: 0,
-    reasoningTokens: 0,
-    totalTokens: 1,
-    ...fields,
-  };
-}
+import { testUsage as usage } from '../../helpers/usage.js';
 
 const settings = (deployments: Record<string, DeploymentEntry> = {}): PriceKeySettings => ({
   deployments,
