@@ -4,6 +4,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 
 import { v2EventSchema } from '../../../shared/events/v2Schema.js';
+import { policyExpressions, scanExpression } from './policyExpressionScanner.js';
 
 const ROOT = new URL('../../../', import.meta.url);
 const read = (path: string): string => readFileSync(new URL(path, ROOT), 'utf8');
@@ -70,6 +71,56 @@ describe('APIM policies', () => {
     const deployed = text.slice(text.indexOf(`<${root}>`));
     expect(wellFormed(deployed)).toBe(true);
     expect(Object.keys(parser.parse(deployed) as XmlNode)).toEqual([root]);
+  });
+
+  describe("expressions use only what APIM allows (apimAllowList.ts, from Microsoft's policy-expressions page)", () => {
+    it.each(POLICY_FILES)('%s: every @(…) and @{…} names allowed types and members only', (name) => {
+      const expressions = policyExpressions(read(`infra/apim/${name}`));
+      expect(expressions.length).toBeGreaterThan(0);
+      const problems = expressions.flatMap((expression) =>
+        scanExpression(expression).map((problem) => `${problem} in ${expression.slice(0, 60)}…`),
+      );
+      expect(problems).toEqual([]);
+    });
+
+    it('the scanner catches what APIM would reject and passes what it accepts', () => {
+      expect(scanExpression('@(e.GetType().Name)')).toEqual([
+        'GetType(): its result System.Type is not an allowed type',
+      ]);
+      expect(scanExpression('@(typeof(string).Name)')).toEqual([
+        'typeof: System.Type is not an allowed type',
+      ]);
+      expect(scanExpression('@(new System.Net.Http.HttpClient())')).toHaveLength(1);
+      expect(scanExpression('@(Environment.MachineName)')).toEqual(['Environment is not an allowed type']);
+      expect(scanExpression('@(DateTime.FromBinary(1))')).toEqual([
+        'System.DateTime.FromBinary is not an allowed member',
+      ]);
+      expect(scanExpression('@(Regex.Escape("a"))')).toHaveLength(1);
+      expect(
+        scanExpression('@{ var m = Regex.Match("a", "b"); return m.NextMatch().Success; }'),
+      ).toHaveLength(1);
+      expect(scanExpression('@(context.Request.Url.Bogus)')).toHaveLength(1);
+      expect(
+        scanExpression('@{ var jwt = context.Variables["jwt"] as Jwt; return jwt.Secret; }'),
+      ).toHaveLength(1);
+      // The page's own examples pass.
+      expect(scanExpression('@((1+1).ToString())')).toEqual([]);
+      expect(
+        scanExpression(
+          '@(Regex.Match(context.Response.Headers.GetValueOrDefault("Cache-Control",""), @"max-age=(?<maxAge>\\d+)").Groups["maxAge"]?.Value)',
+        ),
+      ).toEqual([]);
+      expect(
+        scanExpression(
+          '@(context.Variables.ContainsKey("maxAge") ? int.Parse((string)context.Variables["maxAge"]) : 3600)',
+        ),
+      ).toEqual([]);
+      expect(
+        scanExpression(
+          '@{ string[] value; if (context.Request.Headers.TryGetValue("Authorization", out value)) { return Encoding.UTF8.GetString(Convert.FromBase64String(value[0])); } return null; }',
+        ),
+      ).toEqual([]);
+    });
   });
 
   describe('chargeback-logging.xml', () => {
