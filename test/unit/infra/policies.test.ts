@@ -171,6 +171,73 @@ describe('APIM policies', () => {
   describe('stream-include-usage.xml', () => {
     const { text, doc } = policy('stream-include-usage.xml');
 
+    /**
+     * The policy's decision, evaluated. The C# expression must have exactly this shape (whitespace aside);
+     * its three literals (the v1 marker, the version pattern, the first accepting date) are taken from the
+     * XML and run here, so the table below exercises the deployed values. What this does not prove: that
+     * APIM's C# gives the same answer as this JavaScript mirror. The pattern is plain ASCII classes and
+     * CompareOrdinal on ASCII digits orders as JavaScript's < does, so the mirror is exact for them.
+     */
+    const SHAPE =
+      '@{ var paths = context.Request.OriginalUrl.Path + " " + context.Request.Url.Path; ' +
+      'if (paths.IndexOf(«», StringComparison.OrdinalIgnoreCase) >= 0) { return true; } ' +
+      'var version = context.Request.Url.Query.GetValueOrDefault("api-version", ""); ' +
+      'var match = Regex.Match(version, «»); ' +
+      'return match.Success && string.CompareOrdinal(match.Groups[1].Value, «») >= 0; }';
+    const decision = elements(doc, 'set-variable').find(
+      (node) => attr(node, 'name') === 'chargeback-stream-options-accepted',
+    );
+    const expression = attr(decision, 'value').replace(/\s+/g, ' ').trim();
+    const shape = new RegExp(
+      `^${SHAPE.split('«»')
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('"([^"]*)"')}$`,
+    );
+    const [, v1Marker = '', pattern = '', firstDate = ''] = shape.exec(expression) ?? [];
+    const accepts = (path: string, apiVersion: string): boolean => {
+      if (path.toLowerCase().includes(v1Marker.toLowerCase())) return true;
+      const match = new RegExp(pattern).exec(apiVersion);
+      return match !== null && (match[1] ?? '') >= firstDate;
+    };
+
+    it('decides in one expression of the expected shape', () => {
+      expect(expression).toMatch(shape);
+      expect([v1Marker, pattern, firstDate]).toEqual([
+        '/openai/v1/',
+        '^([0-9]{4}-[0-9]{2}-[0-9]{2})(-preview)?$',
+        '2024-09-01',
+      ]);
+      // The body rewrite asks that decision first.
+      expect(text).toMatch(
+        /name="chargeback-stream-body" value='@\{\s*if \(!\(bool\)context\.Variables\["chargeback-stream-options-accepted"\]\) \{ return ""; \}/,
+      );
+    });
+
+    const deployments = '/openai/deployments/gpt4o/chat/completions';
+    it.each([
+      ['2024-02-01', false],
+      ['2024-06-01', false],
+      ['2024-08-01-preview', false],
+      ['2023-12-01-preview', false],
+      ['2024-09-01-preview', true],
+      ['2024-09-01', true],
+      ['2024-10-21', true],
+      ['2025-04-01-preview', true],
+      ['2024-10-21-beta', false],
+      ['2024-9-01', false],
+      ['', false],
+    ])('api-version %j on a deployments route: inject = %s', (apiVersion, expected) => {
+      expect(accepts(deployments, apiVersion)).toBe(expected);
+    });
+
+    it.each(['preview', 'latest', '', '2024-06-01'])(
+      'the /openai/v1/ route always accepts it (api-version %j)',
+      (v) => {
+        expect(accepts('/openai/v1/chat/completions /openai/v1/chat/completions', v)).toBe(true);
+        expect(accepts('/OpenAI/V1/chat/completions', v)).toBe(true);
+      },
+    );
+
     it('sets stream_options.include_usage on streaming chat-completions requests only', () => {
       expect(Object.keys(doc)).toContain('fragment');
       expect(attr(elements(doc, 'when')[0], 'condition')).toContain('/chat/completions');
@@ -194,6 +261,22 @@ describe('APIM policies', () => {
         'chargeback-logging',
       ]);
     });
+
+    it.each(['load-balancing.xml', 'load-balancing-random.xml'])(
+      '%s removes Accept-Encoding inbound, so the outbound logging reads an uncompressed body',
+      (name) => {
+        const { doc } = policy(name);
+        const inbound = elements(doc, 'inbound')[0];
+        const removed = elements(inbound, 'set-header').filter(
+          (node) => attr(node, 'name').toLowerCase() === 'accept-encoding',
+        );
+        expect(removed.map((node) => attr(node, 'exists-action'))).toEqual(['delete']);
+        expect(elements(elements(doc, 'outbound')[0], 'set-header')).toEqual([]);
+        expect(read('docs/gateway.md')).toContain(
+          '<set-header name="Accept-Encoding" exists-action="delete" />',
+        );
+      },
+    );
 
     it('load-balancing-random.xml is the seed pattern: a random single backend per try', () => {
       const { doc } = policy('load-balancing-random.xml');
