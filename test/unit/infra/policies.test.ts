@@ -288,6 +288,23 @@ describe('APIM policies', () => {
   describe('the Bicep that deploys them', () => {
     const bicep = read('infra/modules/apim.bicep');
 
+    it('gives backends circuit breakers, so infra/README.md rules out the Consumption tier and names the tiers that work', () => {
+      expect(bicep).toContain('circuitBreaker');
+      const readme = read('infra/README.md');
+      expect(readme).toMatch(/\*\*Not Consumption\*\*/);
+      for (const tier of [
+        'Developer',
+        'Basic',
+        'Standard',
+        'Premium',
+        'Basic v2',
+        'Standard v2',
+        'Premium v2',
+      ]) {
+        expect(readme).toContain(tier);
+      }
+    });
+
     it('loads every policy file that exists, and names the logger the fragment uses', () => {
       for (const [, file] of bicep.matchAll(/loadTextContent\('\.\.\/apim\/([\w.-]+)'\)/g)) {
         expect(POLICY_FILES).toContain(file);
