@@ -72,7 +72,6 @@ export function tokenize(code: string): Token[] {
 const SIMPLE = new Map(
   Object.keys(ALLOWED_TYPES).map((full) => [full.slice(full.lastIndexOf('.') + 1), full]),
 );
-SIMPLE.set('TimeZoneInfo', 'System.TimeZoneInfo');
 
 /** Base classes whose members a derived type has (Match.Success comes from Group). */
 const BASE: Readonly<Record<string, string>> = {
