@@ -4,7 +4,7 @@ import { sharedServices } from '../shared/app/lazyServices.js';
 import { backfillDeps, backfillFailed, formatBackfill, runBackfill } from '../shared/pipeline/backfill.js';
 
 /**
- * Every 15 minutes. A constant rather than a setting: settings are public API (DESIGN.md), and
+ * Every 15 minutes. A constant rather than a setting: settings are public API (README, "Settings"), and
  * nothing here needs tuning per deployment; the work per run is bounded by the backfill's limit.
  */
 export const BACKFILL_SCHEDULE = '0 */15 * * * *';

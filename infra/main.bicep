@@ -31,7 +31,7 @@ param eventHubPartitionCount int = 4
 param consumerGroupName string = 'chargeback'
 param cosmosServerless bool = true
 
-// Pipeline settings (DESIGN.md, "Settings").
+// Pipeline settings (README.md, "Settings").
 param priceCurrency string = 'USD'
 param priceRegion string = 'eastus'
 @allowed(['global', 'datazone', 'regional'])

@@ -1,4 +1,4 @@
-// Cosmos DB for NoSQL: database "chargeback" with the five containers of DESIGN.md, all partitioned on
+// Cosmos DB for NoSQL: database "chargeback" with its five containers (README.md, "Records out"), all partitioned on
 // the synthetic /pk path (its meaning per container is documented in shared/store/containers.ts).
 // Keys are disabled: the Function uses its identity and the Built-in Data Contributor role.
 // Containers are created here because data-plane RBAC cannot create them; the code's

@@ -7,7 +7,7 @@ param planName string
 param location string
 param storageAccountName string
 param deploymentContainerName string
-@description('App settings as name -> value; main.bicep builds them from DESIGN.md\'s settings table.')
+@description('App settings as name -> value; main.bicep builds them from the README\'s settings table.')
 param appSettings object
 param maximumInstanceCount int = 40
 param instanceMemoryMB int = 2048

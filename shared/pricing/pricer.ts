@@ -112,7 +112,7 @@ function priceUsage(
     return priced.price;
   };
   const inputPrice = use(input.row);
-  // Without a cached-input meter, cached tokens are billed at the input price (DESIGN.md).
+  // Without a cached-input meter, cached tokens are billed at the input price (README, "Pricing").
   const cachedPrice = cached?.ok === true ? use(cached.row) : undefined;
   const outputPrice = output?.ok === true ? use(output.row) : undefined;
   const nanos = computeCostNanos(usage, inputPrice, cachedPrice, outputPrice);

@@ -11,7 +11,7 @@ export interface PriceKeySettings {
 
 /**
  * Each part of the key comes from, in order: the event's own fields, DEPLOYMENTS by deployment
- * name, DEPLOYMENTS by logged model name, then the defaults (DESIGN.md, "Pricing semantics").
+ * name, DEPLOYMENTS by logged model name, then the defaults (README, "Pricing").
  */
 export function resolvePriceKey(usage: NormalizedUsage, settings: PriceKeySettings): ResolvedPriceKey {
   const byDeployment = usage.deployment === null ? undefined : own(settings.deployments, usage.deployment);

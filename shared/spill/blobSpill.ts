@@ -20,7 +20,7 @@ export async function openSpillContainer(settings: StorageSettings): Promise<Con
   const identityBased =
     settings.AzureWebJobsStorage__accountName !== undefined ||
     settings.AzureWebJobsStorage__blobServiceUri !== undefined;
-  // DESIGN.md: locally the default is Azurite; constructing the client does no I/O.
+  // Locally the default is Azurite (README, "Settings"); constructing the client does no I/O.
   const connection =
     settings.AzureWebJobsStorage ?? (identityBased ? undefined : 'UseDevelopmentStorage=true');
   let service: BlobServiceClient;

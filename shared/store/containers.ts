@@ -42,7 +42,7 @@ export const CONTAINERS = {
     partitionKey: { paths: ['/pk'] },
     indexingPolicy: indexOnly(['docType', 'family']),
   },
-  /** pk = appId. */
+  /** pk = appId; ids `<appId>` (cache) and `<appId>|override`, so ingest reads them by point reads. */
   apps: { id: 'apps', partitionKey: { paths: ['/pk'] }, indexingPolicy: indexOnly(['docType', 'lastSeen']) },
   /** pk = `<appId>|<day>` for rollups; dirty markers live beside them. */
   rollups: {

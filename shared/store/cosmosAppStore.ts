@@ -1,4 +1,5 @@
 import type { Container } from '@azure/cosmos';
+import pMap from 'p-map';
 
 import {
   appCacheDocSchema,
@@ -9,21 +10,30 @@ import {
 import type { AppStore } from '../identity/identityResolver.js';
 import { bulkUpsert } from './bulkCreate.js';
 
+/** Point reads in flight at once: a cold batch may name a few hundred apps. */
+const READ_CONCURRENCY = 32;
+
 /** Container `apps`: the identity cache shared by all instances, and finance's overrides. */
 export class CosmosAppStore implements AppStore {
   constructor(private readonly container: Container) {}
 
+  /**
+   * Point reads by id and partition (both docs of an app live in partition appId): two 1-RU reads per
+   * app, whatever the number of apps stored, where a cross-partition query would touch every partition.
+   */
   async read(appIds: readonly string[]) {
     const cache = new Map<string, AppCacheDoc>();
     const overrides = new Map<string, string>();
-    if (appIds.length === 0) return { cache, overrides };
-    const { resources } = await this.container.items
-      .query<unknown>({
-        query: 'SELECT * FROM c WHERE ARRAY_CONTAINS(@appIds, c.appId)',
-        parameters: [{ name: '@appIds', value: [...appIds] }],
-      })
-      .fetchAll();
-    for (const doc of resources) {
+    const docs = await pMap(
+      [...new Set(appIds)].flatMap((appId) => [
+        { id: appId, pk: appId },
+        { id: overrideDocId(appId), pk: appId },
+      ]),
+      async ({ id, pk }) => (await this.container.item(id, pk).read()).resource as unknown,
+      { concurrency: READ_CONCURRENCY },
+    );
+    for (const doc of docs) {
+      if (doc === undefined) continue;
       const app = appCacheDocSchema.safeParse(doc);
       if (app.success) cache.set(app.data.appId, app.data);
       const override = appOverrideDocSchema.safeParse(doc);

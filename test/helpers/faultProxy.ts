@@ -42,6 +42,8 @@ export interface FaultProxyOptions {
 export interface FaultProxyStats {
   requests: number;
   documentRequests: number;
+  /** Every document request as `METHOD /path`, queries marked ` (query)`: what a test can count by kind. */
+  readonly documentLog: string[];
   readonly injected: Record<FaultKind, number>;
 }
 
@@ -72,6 +74,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const stats: FaultProxyStats = {
     requests: 0,
     documentRequests: 0,
+    documentLog: [],
     injected: { throttle: 0, unavailable: 0, timeout: 0, reset: 0, lostResponse: 0 },
   };
   const timers = new Set<NodeJS.Timeout>();
@@ -106,6 +109,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
   const handle = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
     stats.requests++;
+    if (isDocumentPath(req.url ?? '/')) {
+      const query = req.headers['x-ms-documentdb-isquery'] === undefined ? '' : ' (query)';
+      stats.documentLog.push(`${req.method ?? ''} ${(req.url ?? '/').split('?')[0] ?? ''}${query}`);
+    }
     const fault = pickFault(req.url ?? '/');
     if (fault !== undefined) stats.injected[fault]++;
     switch (fault) {

@@ -1,4 +1,4 @@
-/** The seed policy's v1 event as DESIGN.md shows it (every value a string), with overrides. */
+/** The seed policy's v1 event (README, "Events in": every value a string), with overrides. */
 export function seedV1Event(appid: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     'event-time': '6/7/2023 3:45:12 PM',

@@ -172,7 +172,7 @@ describe('v2 events carrying real AOAI usage objects verbatim', () => {
 });
 
 describe('v1 events from the seed policy', () => {
-  it('normalizes the DESIGN.md seed event (all strings, en-US time)', () => {
+  it("normalizes the seed policy's v1 event (all strings, en-US time)", () => {
     const usage = ok(v1());
     expect(usage).toMatchObject({
       schema: 'v1',

@@ -4,6 +4,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 
 import { v2EventSchema } from '../../../shared/events/v2Schema.js';
+import { policyExpressions, scanExpression } from './policyExpressionScanner.js';
 
 const ROOT = new URL('../../../', import.meta.url);
 const read = (path: string): string => readFileSync(new URL(path, ROOT), 'utf8');
@@ -72,6 +73,56 @@ describe('APIM policies', () => {
     expect(Object.keys(parser.parse(deployed) as XmlNode)).toEqual([root]);
   });
 
+  describe("expressions use only what APIM allows (apimAllowList.ts, from Microsoft's policy-expressions page)", () => {
+    it.each(POLICY_FILES)('%s: every @(…) and @{…} names allowed types and members only', (name) => {
+      const expressions = policyExpressions(read(`infra/apim/${name}`));
+      expect(expressions.length).toBeGreaterThan(0);
+      const problems = expressions.flatMap((expression) =>
+        scanExpression(expression).map((problem) => `${problem} in ${expression.slice(0, 60)}…`),
+      );
+      expect(problems).toEqual([]);
+    });
+
+    it('the scanner catches what APIM would reject and passes what it accepts', () => {
+      expect(scanExpression('@(e.GetType().Name)')).toEqual([
+        'GetType(): its result System.Type is not an allowed type',
+      ]);
+      expect(scanExpression('@(typeof(string).Name)')).toEqual([
+        'typeof: System.Type is not an allowed type',
+      ]);
+      expect(scanExpression('@(new System.Net.Http.HttpClient())')).toHaveLength(1);
+      expect(scanExpression('@(Environment.MachineName)')).toEqual(['Environment is not an allowed type']);
+      expect(scanExpression('@(DateTime.FromBinary(1))')).toEqual([
+        'System.DateTime.FromBinary is not an allowed member',
+      ]);
+      expect(scanExpression('@(Regex.Escape("a"))')).toHaveLength(1);
+      expect(
+        scanExpression('@{ var m = Regex.Match("a", "b"); return m.NextMatch().Success; }'),
+      ).toHaveLength(1);
+      expect(scanExpression('@(context.Request.Url.Bogus)')).toHaveLength(1);
+      expect(
+        scanExpression('@{ var jwt = context.Variables["jwt"] as Jwt; return jwt.Secret; }'),
+      ).toHaveLength(1);
+      // The page's own examples pass.
+      expect(scanExpression('@((1+1).ToString())')).toEqual([]);
+      expect(
+        scanExpression(
+          '@(Regex.Match(context.Response.Headers.GetValueOrDefault("Cache-Control",""), @"max-age=(?<maxAge>\\d+)").Groups["maxAge"]?.Value)',
+        ),
+      ).toEqual([]);
+      expect(
+        scanExpression(
+          '@(context.Variables.ContainsKey("maxAge") ? int.Parse((string)context.Variables["maxAge"]) : 3600)',
+        ),
+      ).toEqual([]);
+      expect(
+        scanExpression(
+          '@{ string[] value; if (context.Request.Headers.TryGetValue("Authorization", out value)) { return Encoding.UTF8.GetString(Convert.FromBase64String(value[0])); } return null; }',
+        ),
+      ).toEqual([]);
+    });
+  });
+
   describe('chargeback-logging.xml', () => {
     const { text, doc } = policy('chargeback-logging.xml');
     const log = elements(doc, 'log-to-eventhub')[0];
@@ -120,6 +171,73 @@ describe('APIM policies', () => {
   describe('stream-include-usage.xml', () => {
     const { text, doc } = policy('stream-include-usage.xml');
 
+    /**
+     * The policy's decision, evaluated. The C# expression must have exactly this shape (whitespace aside);
+     * its three literals (the v1 marker, the version pattern, the first accepting date) are taken from the
+     * XML and run here, so the table below exercises the deployed values. What this does not prove: that
+     * APIM's C# gives the same answer as this JavaScript mirror. The pattern is plain ASCII classes and
+     * CompareOrdinal on ASCII digits orders as JavaScript's < does, so the mirror is exact for them.
+     */
+    const SHAPE =
+      '@{ var paths = context.Request.OriginalUrl.Path + " " + context.Request.Url.Path; ' +
+      'if (paths.IndexOf(«», StringComparison.OrdinalIgnoreCase) >= 0) { return true; } ' +
+      'var version = context.Request.Url.Query.GetValueOrDefault("api-version", ""); ' +
+      'var match = Regex.Match(version, «»); ' +
+      'return match.Success && string.CompareOrdinal(match.Groups[1].Value, «») >= 0; }';
+    const decision = elements(doc, 'set-variable').find(
+      (node) => attr(node, 'name') === 'chargeback-stream-options-accepted',
+    );
+    const expression = attr(decision, 'value').replace(/\s+/g, ' ').trim();
+    const shape = new RegExp(
+      `^${SHAPE.split('«»')
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('"([^"]*)"')}$`,
+    );
+    const [, v1Marker = '', pattern = '', firstDate = ''] = shape.exec(expression) ?? [];
+    const accepts = (path: string, apiVersion: string): boolean => {
+      if (path.toLowerCase().includes(v1Marker.toLowerCase())) return true;
+      const match = new RegExp(pattern).exec(apiVersion);
+      return match !== null && (match[1] ?? '') >= firstDate;
+    };
+
+    it('decides in one expression of the expected shape', () => {
+      expect(expression).toMatch(shape);
+      expect([v1Marker, pattern, firstDate]).toEqual([
+        '/openai/v1/',
+        '^([0-9]{4}-[0-9]{2}-[0-9]{2})(-preview)?$',
+        '2024-09-01',
+      ]);
+      // The body rewrite asks that decision first.
+      expect(text).toMatch(
+        /name="chargeback-stream-body" value='@\{\s*if \(!\(bool\)context\.Variables\["chargeback-stream-options-accepted"\]\) \{ return ""; \}/,
+      );
+    });
+
+    const deployments = '/openai/deployments/gpt4o/chat/completions';
+    it.each([
+      ['2024-02-01', false],
+      ['2024-06-01', false],
+      ['2024-08-01-preview', false],
+      ['2023-12-01-preview', false],
+      ['2024-09-01-preview', true],
+      ['2024-09-01', true],
+      ['2024-10-21', true],
+      ['2025-04-01-preview', true],
+      ['2024-10-21-beta', false],
+      ['2024-9-01', false],
+      ['', false],
+    ])('api-version %j on a deployments route: inject = %s', (apiVersion, expected) => {
+      expect(accepts(deployments, apiVersion)).toBe(expected);
+    });
+
+    it.each(['preview', 'latest', '', '2024-06-01'])(
+      'the /openai/v1/ route always accepts it (api-version %j)',
+      (v) => {
+        expect(accepts('/openai/v1/chat/completions /openai/v1/chat/completions', v)).toBe(true);
+        expect(accepts('/OpenAI/V1/chat/completions', v)).toBe(true);
+      },
+    );
+
     it('sets stream_options.include_usage on streaming chat-completions requests only', () => {
       expect(Object.keys(doc)).toContain('fragment');
       expect(attr(elements(doc, 'when')[0], 'condition')).toContain('/chat/completions');
@@ -144,6 +262,22 @@ describe('APIM policies', () => {
       ]);
     });
 
+    it.each(['load-balancing.xml', 'load-balancing-random.xml'])(
+      '%s removes Accept-Encoding inbound, so the outbound logging reads an uncompressed body',
+      (name) => {
+        const { doc } = policy(name);
+        const inbound = elements(doc, 'inbound')[0];
+        const removed = elements(inbound, 'set-header').filter(
+          (node) => attr(node, 'name').toLowerCase() === 'accept-encoding',
+        );
+        expect(removed.map((node) => attr(node, 'exists-action'))).toEqual(['delete']);
+        expect(elements(elements(doc, 'outbound')[0], 'set-header')).toEqual([]);
+        expect(read('docs/gateway.md')).toContain(
+          '<set-header name="Accept-Encoding" exists-action="delete" />',
+        );
+      },
+    );
+
     it('load-balancing-random.xml is the seed pattern: a random single backend per try', () => {
       const { doc } = policy('load-balancing-random.xml');
       expect(attr(elements(doc, 'set-backend-service')[0], 'backend-id')).toContain('new Random().Next(');
@@ -153,6 +287,23 @@ describe('APIM policies', () => {
 
   describe('the Bicep that deploys them', () => {
     const bicep = read('infra/modules/apim.bicep');
+
+    it('gives backends circuit breakers, so infra/README.md rules out the Consumption tier and names the tiers that work', () => {
+      expect(bicep).toContain('circuitBreaker');
+      const readme = read('infra/README.md');
+      expect(readme).toMatch(/\*\*Not Consumption\*\*/);
+      for (const tier of [
+        'Developer',
+        'Basic',
+        'Standard',
+        'Premium',
+        'Basic v2',
+        'Standard v2',
+        'Premium v2',
+      ]) {
+        expect(readme).toContain(tier);
+      }
+    });
 
     it('loads every policy file that exists, and names the logger the fragment uses', () => {
       for (const [, file] of bicep.matchAll(/loadTextContent\('\.\.\/apim\/([\w.-]+)'\)/g)) {
