@@ -123,3 +123,83 @@ describe('axis and defaults', () => {
     expect(defaultPeriod(new Date('2026-11-25T13:00:00Z'))).toEqual({ from: '2026-11-01', to: '2026-11-25' });
   });
 });
+
+describe('cost by model and what changed', () => {
+  const at = (day: string, appId: string, model: string, costNanos: bigint, unpriced = 0): UsageSlice => ({
+    ...slice(day, appId, 'HR', costNanos, `App ${appId}`),
+    model,
+    requests: Math.max(1, unpriced),
+    unpricedRequests: unpriced,
+  });
+  const now = [
+    at('2026-11-02', 'a', 'gpt-4o', 5_000_000_000n),
+    at('2026-11-02', 'b', 'gpt-4o-mini', 1_000_000_000n),
+    at('2026-11-03', 'c', 'gpt-9-ultra', 0n, 3),
+    at('2026-11-03', 'd', 'o3', 250_000_000n),
+  ];
+  const before = [
+    at('2026-10-20', 'a', 'gpt-4o', 4_000_000_000n),
+    at('2026-10-20', 'b', 'gpt-4o-mini', 3_000_000_000n),
+    at('2026-10-20', 'e', 'o1', 700_000_000n),
+  ];
+  const previous = { from: '2026-10-02', to: '2026-10-31', slices: before };
+  const report = buildReport(now, {
+    by: 'app',
+    from: '2026-11-01',
+    to: '2026-11-30',
+    currency: 'USD',
+    previous,
+  });
+  const model = pageModel(report, now, previous);
+  const html = renderPage(model, { generatedAt: '2026-11-30T00:00:00.000Z' });
+
+  it('ranks models by cost and shows an unpriced one as n/a, not 0.00', () => {
+    expect(model.models.map((r) => [r.key, r.pricing])).toEqual([
+      ['gpt-4o', 'priced'],
+      ['gpt-4o-mini', 'priced'],
+      ['o3', 'priced'],
+      ['gpt-9-ultra', 'unpriced'],
+    ]);
+    const bars = html.slice(html.indexOf('id="by-model"'), html.indexOf('id="changes"'));
+    expect(bars.match(/class="model-bar"/g)).toHaveLength(4);
+    expect(bars).toContain('n/a (3 unpriced)');
+    expect(bars).not.toContain('>0.00<');
+  });
+
+  it('lists the top movers up and down with exact changes, the disappeared included', () => {
+    expect(model.movers.up.map((m) => [m.appId, m.model, m.changeNanos, m.percent])).toEqual([
+      ['a', 'gpt-4o', 1_000_000_000n, '25.0'],
+      ['d', 'o3', 250_000_000n, null],
+    ]);
+    expect(model.movers.down.map((m) => [m.appId, m.changeNanos, m.percent])).toEqual([
+      ['b', -2_000_000_000n, '-66.7'],
+      ['e', -700_000_000n, '-100.0'],
+    ]);
+    const changes = html.slice(html.indexOf('id="changes"'), html.indexOf('id="by-app"'));
+    expect(changes.match(/class="mover up"/g)).toHaveLength(2);
+    expect(changes.match(/class="mover down"/g)).toHaveLength(2);
+    expect(changes).toContain('+1.00 (+25.0%)');
+    expect(changes).toContain('+0.25 (new)');
+    expect(changes).toContain('-2.00 (-66.7%)');
+    expect(html).toContain('What changed against 2026-10-02 to 2026-10-31');
+  });
+
+  it('keeps at most five each way', () => {
+    const many = Array.from({ length: 8 }, (_, i) => at('2026-11-02', `x${i}`, 'gpt-4o', BigInt(i + 1)));
+    const m = pageModel(
+      buildReport(many, { by: 'app', from: '2026-11-01', to: '2026-11-30', currency: 'USD' }),
+      many,
+      {
+        from: '2026-10-02',
+        to: '2026-10-31',
+        slices: [],
+      },
+    );
+    expect(m.movers.up.map((x) => x.appId)).toEqual(['x7', 'x6', 'x5', 'x4', 'x3']);
+  });
+
+  it('shows an app with nothing priced as n/a in the ranking', () => {
+    const row = html.slice(html.indexOf('App c'));
+    expect(row.slice(0, row.indexOf('</tr>'))).toMatch(/>n\/a<\/td>/);
+  });
+});
