@@ -204,6 +204,28 @@ describe('the report over HTTP and the CLI, on the local stack', () => {
         return resource;
       }),
     );
+    // A row with nothing priced has no cost, and carries the records' reasons.
+    const { resources: unpriced } = await world.db
+      .container('usage')
+      .items.query<{ appId: string; day: string; model: string; unpricedReason: string }>({
+        query:
+          'SELECT c.appId, c.day, c.model, c.unpricedReason FROM c WHERE c.day >= @from AND c.day <= @to AND c.costStatus = @u',
+        parameters: [
+          { name: '@from', value: PERIOD.from },
+          { name: '@to', value: PERIOD.to },
+          { name: '@u', value: 'unpriced' },
+        ],
+      })
+      .fetchAll();
+    expect(unpriced.length).toBeGreaterThan(0);
+    for (const r of unpriced) {
+      const row = rows.find((f) => {
+        const tags = JSON.parse(f.Tags ?? '{}') as { appId?: string; model?: string };
+        return tags.appId === r.appId && tags.model === r.model && f.ChargePeriodStart?.startsWith(r.day);
+      });
+      expect(row?.x_UnpricedReason?.split('; ')).toContain(r.unpricedReason);
+      if (row?.x_Pricing === 'unpriced') expect(row.BilledCost).toBe('');
+    }
     const recordMeters = new Set(sets.flatMap((set) => set.prices.map((p) => p.meterId)));
     const focusMeters = new Set(rows.flatMap((r) => (r.SkuId ?? '').split(' ').filter((id) => id !== '')));
     expect(recordMeters.size).toBeGreaterThan(0);
