@@ -12,12 +12,15 @@ const VALUE_W = 190;
 const UP = '#e15759';
 const DOWN = '#59a14f';
 
-/** `+1.25 (+12.5%)`, `-0.40 (-100.0%)`, `+3.00 (new)`: the change in cents and percent. */
+/** `+1.25 (+12.5%)`, `-0.40 (-100.0%)`, `+3.00 (new)`, `under +0.01 (new)`: the change in cents and percent. */
 export function changeLabel(m: Mover): string {
   const abs = m.changeNanos < 0n ? -m.changeNanos : m.changeNanos;
   const sign = m.changeNanos < 0n ? '-' : '+';
   const percent = m.percent === null ? 'new' : `${m.percent.startsWith('-') ? '' : '+'}${m.percent}%`;
-  return `${sign}${centsLabel(abs)} (${percent})`;
+  const cents = centsLabel(abs);
+  // Under a cent: "under +0.01", never the confusing "+< 0.01"; the tooltip has the exact amount.
+  const amount = cents.startsWith('<') ? `under ${sign}0.01` : `${sign}${cents}`;
+  return `${amount} (${percent})`;
 }
 
 const who = (m: Mover) => `${m.appName ?? m.appId} · ${m.model}`;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../../shared/report/buildReport.js';
 import { escapeHtml } from '../../../shared/report/page/escape.js';
 import { OTHER_UNITS, pageModel } from '../../../shared/report/page/pageModel.js';
+import { changeLabel } from '../../../shared/report/page/changeBars.js';
 import { downloadHref, renderPage } from '../../../shared/report/page/renderPage.js';
 import { centsLabel, niceAxis } from '../../../shared/report/page/scale.js';
 import { defaultPeriod } from '../../../shared/report/page/servePage.js';
@@ -181,6 +182,13 @@ describe('cost by model and what changed', () => {
     expect(changes).toContain('+1.00 (+25.0%)');
     expect(changes).toContain('+0.25 (new)');
     expect(changes).toContain('-2.00 (-66.7%)');
+    expect(
+      changeLabel({
+        ...(model.movers.up[0] ?? model.movers.down[0] ?? expect.fail('no mover')),
+        changeNanos: -4_000_000n,
+        percent: '-50.0',
+      }),
+    ).toBe('under -0.01 (-50.0%)');
     expect(html).toContain('What changed against 2026-10-02 to 2026-10-31');
   });
 
