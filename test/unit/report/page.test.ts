@@ -80,15 +80,20 @@ describe('page rendering', () => {
   const slices = [
     slice('2026-11-02', 'evil', hostile, 2_000_000_000n, hostile),
     slice('2026-11-03', 'hr', null, 1n, 'HR'),
+    // Model names come from events: the model panel and the movers must escape them too.
+    { ...slice('2026-11-04', 'evil', hostile, 5n, hostile), model: `"><svg onload=alert(1)>${hostile}` },
   ];
-  const html = renderPage(modelFor(slices, '2026-11-01', '2026-11-30'), {
+  const report = buildReport(slices, { by: 'app', from: '2026-11-01', to: '2026-11-30', currency: 'USD' });
+  const html = renderPage(pageModel(report, slices, { from: '2026-10-02', to: '2026-10-31', slices: [] }), {
     code: 'k"ey&<',
     generatedAt: '2026-11-30T00:00:00.000Z',
   });
 
   it('escapes every name, in text and attributes, and has no script or external resource', () => {
     expect(html).not.toContain('<img');
+    expect(html).not.toMatch(/<svg onload/);
     expect(html).toContain(escapeHtml(hostile));
+    expect(html).toMatch(/class="mover up" data-app="evil" data-model="&quot;&gt;&lt;svg onload/);
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
     expect(html).toContain('value="k&quot;ey&amp;&lt;"');
   });
@@ -106,7 +111,7 @@ describe('page rendering', () => {
   });
 
   it('draws one segment per (day, unit) with a cost, and never shows a real cost as 0.00', () => {
-    expect(html.match(/<rect class="bar"/g)).toHaveLength(2);
+    expect(html.match(/<rect class="bar"/g)).toHaveLength(3);
     expect(centsLabel(1n)).toBe('< 0.01');
     expect(centsLabel(0n)).toBe('0.00');
     expect(centsLabel(2_005_000_000n)).toBe('2.00');
