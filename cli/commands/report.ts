@@ -10,6 +10,7 @@ export interface ReportOptions {
   readonly to?: string;
   readonly by?: string;
   readonly format?: string;
+  readonly compare?: string;
 }
 
 /** Validates before any connection is made, so a typo fails fast with the parameter's name. */
@@ -24,13 +25,14 @@ export function registerReport(program: Command): void {
     .command('report')
     .description('cost per app, business unit or model over a period of days (UTC), from the rollups')
     .option('--from <YYYY-MM-DD>', 'first day, inclusive')
-    .option('--to <YYYY-MM-DD>', 'last day, inclusive')
-    .option('--by <grouping>', 'app | businessUnit | model', 'app')
+    .option('--to <YYYY-MM-DD>', 'last day, inclusive (at most 366 days from --from)')
+    .option('--by <grouping>', 'app | businessUnit | model, or two of them: app,model', 'app')
     .option(
       '--format <format>',
       'table | csv | json | focus (FOCUS 1.x CSV, one row per day × app × model)',
       'table',
     )
+    .option('--compare <period>', 'previous: the change against the same number of days just before')
     .action(async (options: ReportOptions) => {
       const query = reportQueryFromOptions(options);
       await withServices(async (services) => {

@@ -1,5 +1,13 @@
 import { nanosToCents, nanosToDecimal } from '../cost/money.js';
-import type { Report, ReportGrouping, ReportRow, UsageAmounts, UsageSlice } from './types.js';
+import type {
+  Pricing,
+  Report,
+  ReportGrouping,
+  ReportRow,
+  RowChange,
+  UsageAmounts,
+  UsageSlice,
+} from './types.js';
 
 export const NO_BUSINESS_UNIT = '(none)';
 
@@ -27,55 +35,136 @@ export function addAmounts(a: UsageAmounts, b: UsageAmounts): UsageAmounts {
   };
 }
 
+/** No request unpriced: priced (an empty group costs a true 0). All unpriced: the cost is unknown. */
+export function pricingOf(amounts: UsageAmounts): Pricing {
+  if (amounts.unpricedRequests === 0) return 'priced';
+  return amounts.unpricedRequests >= amounts.requests ? 'unpriced' : 'partial';
+}
+
+/** The exact cost, or null when nothing in the group was priced: unknown is never 0. */
+export function knownCost(amounts: UsageAmounts): bigint | null {
+  return pricingOf(amounts) === 'unpriced' ? null : amounts.costNanos;
+}
+
+/** (current − previous) / previous in percent, one decimal, rounded half away from zero. */
+export function changePercent(changeNanos: bigint, previousNanos: bigint): string | null {
+  if (previousNanos <= 0n) return null;
+  const tenths =
+    (changeNanos * 2000n + (changeNanos < 0n ? -previousNanos : previousNanos)) / (2n * previousNanos);
+  const abs = tenths < 0n ? -tenths : tenths;
+  // The sign follows the change, so a drop that rounds to nothing still reads as a drop (-0.0).
+  return `${changeNanos < 0n ? '-' : ''}${abs / 10n}.${abs % 10n}`;
+}
+
+export function rowChange(current: UsageAmounts, previous: UsageAmounts): RowChange {
+  const now = knownCost(current);
+  const before = knownCost(previous);
+  const changeNanos = now === null || before === null ? null : now - before;
+  return {
+    previousCostNanos: previous.costNanos,
+    previousCost: before === null ? null : nanosToDecimal(before),
+    previousPricing: pricingOf(previous),
+    previousRequests: previous.requests,
+    changeNanos,
+    change: changeNanos === null ? null : nanosToDecimal(changeNanos),
+    changePercent: changeNanos === null || before === null ? null : changePercent(changeNanos, before),
+  };
+}
+
+export interface ReportOptions {
+  readonly by: ReportGrouping | readonly ReportGrouping[];
+  readonly from: string;
+  readonly to: string;
+  readonly currency: string;
+  readonly overrides?: ReadonlyMap<string, string>;
+  /** The period just before and its slices: each row then carries its change. */
+  readonly previous?: { readonly from: string; readonly to: string; readonly slices: readonly UsageSlice[] };
+}
+
+interface Group {
+  readonly keys: readonly string[];
+  amounts: UsageAmounts;
+  previous: UsageAmounts;
+  name: string | null;
+  unit: string | null;
+}
+
 /**
- * Pure: slices → one row per group, most expensive first, plus the total. Sums stay in integer
- * nano-units; only the displayed cost is rounded, once, to the cent. Business units come from
- * finance's current overrides first, so a re-mapped app moves in every report at once.
+ * Pure: slices → one row per group (one or two groupings), most expensive first, plus the total.
+ * Sums stay in integer nano-units; only the displayed cost is rounded, once, to the cent. Business
+ * units come from finance's current overrides first, so a re-mapped app moves in every report at once.
  */
-export function buildReport(
-  slices: readonly UsageSlice[],
-  options: {
-    by: ReportGrouping;
-    from: string;
-    to: string;
-    currency: string;
-    overrides?: ReadonlyMap<string, string>;
-  },
-): Report {
-  const groups = new Map<string, { amounts: UsageAmounts; name: string | null; unit: string | null }>();
-  for (const slice of slices) {
+export function buildReport(slices: readonly UsageSlice[], options: ReportOptions): Report {
+  const by: readonly ReportGrouping[] = typeof options.by === 'string' ? [options.by] : options.by;
+  const groups = new Map<string, Group>();
+  const add = (slice: UsageSlice, side: 'amounts' | 'previous') => {
     const unit = options.overrides?.get(slice.appId) ?? slice.businessUnit;
-    const key =
-      options.by === 'app' ? slice.appId : options.by === 'model' ? slice.model : (unit ?? NO_BUSINESS_UNIT);
-    const group = groups.get(key) ?? { amounts: ZERO, name: null, unit: null };
-    groups.set(key, {
-      amounts: addAmounts(group.amounts, slice),
-      name: slice.appDisplayName ?? group.name,
-      unit: unit ?? group.unit,
-    });
-  }
-  const row = (key: string, amounts: UsageAmounts, extra: Partial<ReportRow>): ReportRow => ({
-    key,
-    ...extra,
-    ...amounts,
-    cost: nanosToDecimal(amounts.costNanos),
-    costRounded: nanosToCents(amounts.costNanos),
-    currency: options.currency,
-  });
-  const rows = [...groups.entries()]
-    .map(([key, g]) =>
-      row(key, g.amounts, options.by === 'app' ? { appDisplayName: g.name, businessUnit: g.unit } : {}),
-    )
-    .sort((a, b) =>
-      b.costNanos > a.costNanos ? 1 : b.costNanos < a.costNanos ? -1 : a.key.localeCompare(b.key),
+    const keys = by.map((d) =>
+      d === 'app' ? slice.appId : d === 'model' ? slice.model : (unit ?? NO_BUSINESS_UNIT),
     );
-  const total = rows.reduce<UsageAmounts>((sum, r) => addAmounts(sum, r), ZERO);
+    const id = JSON.stringify(keys);
+    const group = groups.get(id) ?? { keys, amounts: ZERO, previous: ZERO, name: null, unit: null };
+    group[side] = addAmounts(group[side], slice);
+    // The current period's name and unit win over the previous one's.
+    if (side === 'amounts' || group.name === null) group.name = slice.appDisplayName ?? group.name;
+    if (side === 'amounts' || group.unit === null) group.unit = unit ?? group.unit;
+    groups.set(id, group);
+  };
+  for (const slice of slices) add(slice, 'amounts');
+  for (const slice of options.previous?.slices ?? []) add(slice, 'previous');
+
+  const compare = options.previous !== undefined;
+  const row = (
+    keys: readonly string[],
+    amounts: UsageAmounts,
+    previous: UsageAmounts,
+    extra: Partial<ReportRow>,
+  ): ReportRow => {
+    const cost = knownCost(amounts);
+    return {
+      key: keys[0] ?? '',
+      keys,
+      ...extra,
+      ...amounts,
+      cost: cost === null ? null : nanosToDecimal(cost),
+      costRounded: cost === null ? null : nanosToCents(cost),
+      pricing: pricingOf(amounts),
+      currency: options.currency,
+      ...(compare ? { previous: rowChange(amounts, previous) } : {}),
+    };
+  };
+  const appColumns = by.includes('app');
+  const rows = [...groups.values()]
+    .map((g) =>
+      row(
+        g.keys,
+        g.amounts,
+        g.previous,
+        appColumns
+          ? { appDisplayName: g.name, ...(by.includes('businessUnit') ? {} : { businessUnit: g.unit }) }
+          : {},
+      ),
+    )
+    .sort(
+      (a, b) =>
+        (b.costNanos > a.costNanos ? 1 : b.costNanos < a.costNanos ? -1 : 0) ||
+        b.requests - a.requests ||
+        a.keys.join('\u0000').localeCompare(b.keys.join('\u0000')),
+    );
+  const sum = (pick: (g: Group) => UsageAmounts) =>
+    [...groups.values()].reduce<UsageAmounts>((total, g) => addAmounts(total, pick(g)), ZERO);
   return {
     from: options.from,
     to: options.to,
-    by: options.by,
+    by,
     currency: options.currency,
     rows,
-    total: row('total', total, {}),
+    total: row(
+      ['total'],
+      sum((g) => g.amounts),
+      sum((g) => g.previous),
+      {},
+    ),
+    ...(options.previous ? { compared: { from: options.previous.from, to: options.previous.to } } : {}),
   };
 }

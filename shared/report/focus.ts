@@ -1,7 +1,6 @@
-import { stringify } from 'csv-stringify/sync';
-
 import { nanosToDecimal } from '../cost/money.js';
-import { NO_BUSINESS_UNIT } from './buildReport.js';
+import { NO_BUSINESS_UNIT, pricingOf } from './buildReport.js';
+import { csvDocument, csvNumber, type CsvCell } from './csv.js';
 import type { UsageSlice } from './types.js';
 
 /**
@@ -38,6 +37,8 @@ export const FOCUS_COLUMNS = [
   'Tags',
   'x_Requests',
   'x_UnpricedRequests',
+  'x_Pricing',
+  'x_UnpricedReason',
   'x_PromptTokens',
   'x_CachedTokens',
   'x_CompletionTokens',
@@ -89,6 +90,15 @@ function description(s: FocusSlice, appName: string): string {
   );
 }
 
+/** Rollups written before they kept reasons only know that the requests are unpriced. */
+export const UNKNOWN_REASON = 'no price for these requests yet; `chargeback backfill` prices them';
+
+function unpricedReason(s: FocusSlice): string {
+  return s.unpricedReasons !== undefined && s.unpricedReasons.length > 0
+    ? s.unpricedReasons.join('; ')
+    : UNKNOWN_REASON;
+}
+
 /** Pure: one FOCUS row per rollup slice (day × app × model × deployment type), sorted stably. */
 export function focusRows(slices: readonly FocusSlice[], options: FocusOptions): FocusRow[] {
   const sorted = [...slices].sort(
@@ -99,7 +109,9 @@ export function focusRows(slices: readonly FocusSlice[], options: FocusOptions):
       a.deploymentType.localeCompare(b.deploymentType),
   );
   return sorted.map((s) => {
-    const cost = plainDecimal(s.costNanos);
+    const pricing = pricingOf(s);
+    // Nothing priced: the cost is unknown, so the cost columns stay empty (never 0) and x_ says why.
+    const cost = pricing === 'unpriced' ? '' : plainDecimal(s.costNanos);
     const unit = options.units?.has(s.appId) === true ? (options.units.get(s.appId) ?? null) : s.businessUnit;
     const month = monthBounds(s.day);
     const meters = [...new Set(s.meterIds ?? [])].sort().join(' ');
@@ -140,6 +152,8 @@ export function focusRows(slices: readonly FocusSlice[], options: FocusOptions):
       Tags: JSON.stringify(tags),
       x_Requests: String(s.requests),
       x_UnpricedRequests: String(s.unpricedRequests),
+      x_Pricing: pricing,
+      x_UnpricedReason: pricing === 'priced' ? '' : unpricedReason(s),
       x_PromptTokens: String(s.promptTokens),
       x_CachedTokens: String(s.cachedTokens),
       x_CompletionTokens: String(s.completionTokens),
@@ -148,7 +162,29 @@ export function focusRows(slices: readonly FocusSlice[], options: FocusOptions):
   });
 }
 
+/** Columns we fill with numbers: written as numbers, every other column as (neutralised) text. */
+const NUMERIC = new Set<FocusColumn>([
+  'BilledCost',
+  'ContractedCost',
+  'EffectiveCost',
+  'ListCost',
+  'ConsumedQuantity',
+  'PricingQuantity',
+  'x_Requests',
+  'x_UnpricedRequests',
+  'x_PromptTokens',
+  'x_CachedTokens',
+  'x_CompletionTokens',
+  'x_ReasoningTokens',
+]);
+
+const focusCell = (column: FocusColumn, value: string): CsvCell =>
+  NUMERIC.has(column) && value !== '' ? csvNumber(value) : value;
+
 export function focusCsv(slices: readonly FocusSlice[], options: FocusOptions): string {
   const rows = focusRows(slices, options);
-  return stringify([[...FOCUS_COLUMNS], ...rows.map((row) => FOCUS_COLUMNS.map((c) => row[c]))]);
+  return csvDocument(
+    FOCUS_COLUMNS,
+    rows.map((row) => FOCUS_COLUMNS.map((c) => focusCell(c, row[c]))),
+  );
 }

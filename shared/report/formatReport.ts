@@ -1,50 +1,87 @@
 import Table from 'cli-table3';
-import { stringify } from 'csv-stringify/sync';
 
-import type { Report, ReportRow } from './types.js';
+import { csvDocument, csvNumber, type CsvCell } from './csv.js';
+import type { Report, ReportGrouping, ReportRow } from './types.js';
 
-const COLUMNS = [
-  'key',
-  'appDisplayName',
-  'businessUnit',
-  'requests',
-  'promptTokens',
-  'cachedTokens',
-  'completionTokens',
-  'reasoningTokens',
-  'totalTokens',
-  'cost',
-  'costRounded',
-  'currency',
-  'unpricedRequests',
-] as const;
+const HEADS: Record<ReportGrouping, string> = { app: 'appId', businessUnit: 'businessUnit', model: 'model' };
+const WORDS: Record<ReportGrouping, string> = { app: 'app', businessUnit: 'business unit', model: 'model' };
 
-function columnsFor(report: Report): readonly (typeof COLUMNS)[number][] {
-  return report.by === 'app'
-    ? COLUMNS
-    : COLUMNS.filter((c) => c !== 'appDisplayName' && c !== 'businessUnit');
-}
+/** Business unit and name beside an app: only when the app is a grouping and the unit is not. */
+const nameColumns = (report: Report) => report.by.includes('app');
+const unitColumn = (report: Report) => report.by.includes('app') && !report.by.includes('businessUnit');
 
-function cell(row: ReportRow, column: (typeof COLUMNS)[number]): string {
-  const value = row[column];
-  return value === null || value === undefined ? '' : String(value);
-}
+const decimal = (text: string | null): CsvCell => (text === null ? null : csvNumber(text));
 
+/**
+ * One line per group and no total line: a total among the data rows would be summed again by
+ * Excel or Power BI. Unknown costs are empty cells, with `pricing` saying why.
+ */
 export function reportCsv(report: Report): string {
-  const columns = columnsFor(report);
-  const header = columns.map((c) => (c === 'key' ? keyName(report) : c));
-  return stringify([
-    header,
-    ...[...report.rows, report.total].map((row) => columns.map((c) => cell(row, c))),
+  const compare = report.compared !== undefined;
+  const header = [
+    ...report.by.map((d) => HEADS[d]),
+    ...(nameColumns(report) ? ['appDisplayName'] : []),
+    ...(unitColumn(report) ? ['businessUnit'] : []),
+    'requests',
+    'promptTokens',
+    'cachedTokens',
+    'completionTokens',
+    'reasoningTokens',
+    'totalTokens',
+    'cost',
+    'costRounded',
+    'currency',
+    'unpricedRequests',
+    'pricing',
+    ...(compare ? ['previousCost', 'change', 'changePercent'] : []),
+  ];
+  const rows = report.rows.map((row): CsvCell[] => [
+    ...row.keys,
+    ...(nameColumns(report) ? [row.appDisplayName ?? null] : []),
+    ...(unitColumn(report) ? [row.businessUnit ?? null] : []),
+    row.requests,
+    row.promptTokens,
+    row.cachedTokens,
+    row.completionTokens,
+    row.reasoningTokens,
+    row.totalTokens,
+    decimal(row.cost),
+    decimal(row.costRounded),
+    row.currency,
+    row.unpricedRequests,
+    row.pricing,
+    ...(row.previous
+      ? [
+          decimal(row.previous.previousCost),
+          decimal(row.previous.change),
+          decimal(row.previous.changePercent),
+        ]
+      : []),
   ]);
+  return csvDocument(header, rows);
 }
 
 /**
  * JSON for programs: `cost` is a number (nano-units / 1e9, which prints the exact nine-decimal value),
- * `costExact` the same as a decimal string, `costNanos` the integer ledger amount as a string.
+ * `costExact` the same as a decimal string, `costNanos` the integer ledger amount as a string. All
+ * three are null when nothing in the row was priced.
  */
 export function reportJson(report: Report): string {
-  const forJson = (row: ReportRow) => ({ ...row, cost: Number(row.costNanos) / 1e9, costExact: row.cost });
+  const forJson = (row: ReportRow) => ({
+    ...row,
+    cost: row.cost === null ? null : Number(row.costNanos) / 1e9,
+    costExact: row.cost,
+    costNanos: row.cost === null ? null : row.costNanos,
+    ...(row.previous
+      ? {
+          previous: {
+            ...row.previous,
+            previousCostNanos: row.previous.previousCost === null ? null : row.previous.previousCostNanos,
+            changePercent: row.previous.changePercent === null ? null : Number(row.previous.changePercent),
+          },
+        }
+      : {}),
+  });
   return JSON.stringify(
     { ...report, rows: report.rows.map(forJson), total: forJson(report.total) },
     (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value),
@@ -52,39 +89,63 @@ export function reportJson(report: Report): string {
   );
 }
 
+const NA = 'n/a';
+const signed = (text: string) => (text.startsWith('-') ? text : `+${text}`);
+
 export function reportTable(report: Report): string {
-  const app = report.by === 'app';
+  const compare = report.compared !== undefined;
+  const names = nameColumns(report);
+  const unit = unitColumn(report);
+  const head = [
+    ...report.by.map((d) => HEADS[d]),
+    ...(names ? ['name'] : []),
+    ...(unit ? ['business unit'] : []),
+    'requests',
+    'tokens',
+    `cost (${report.currency})`,
+    'rounded',
+    'unpriced',
+    ...(compare ? ['previous', 'change', '%'] : []),
+  ];
+  const left = report.by.length + (names ? 1 : 0) + (unit ? 1 : 0);
   const table = new Table({
     style: { head: [], border: [] },
-    head: [
-      keyName(report),
-      ...(app ? ['name', 'business unit'] : []),
-      'requests',
-      'tokens',
-      `cost (${report.currency})`,
-      'rounded',
-      'unpriced',
-    ],
-    colAligns: [...(app ? ['left', 'left', 'left'] : ['left']), 'right', 'right', 'right', 'right'] as (
-      'left' | 'right'
-    )[],
+    head,
+    colAligns: head.map((_, i) => (i < left ? 'left' : 'right')),
   });
   for (const row of [...report.rows, report.total]) {
+    const total = row === report.total;
+    const keys = total ? ['total', ...report.by.slice(1).map(() => '')] : row.keys;
+    const change = row.previous;
     table.push([
-      row.key,
-      ...(app
-        ? [row.appDisplayName ?? (row === report.total ? '' : '(unknown)'), row.businessUnit ?? '']
-        : []),
+      ...keys,
+      ...(names ? [row.appDisplayName ?? (total ? '' : '(unknown)')] : []),
+      ...(unit ? [row.businessUnit ?? ''] : []),
       row.requests,
       row.totalTokens,
-      row.cost,
-      row.costRounded,
-      row.unpricedRequests,
+      row.cost ?? NA,
+      row.costRounded ?? NA,
+      row.pricing === 'priced' ? '' : `${row.unpricedRequests}${row.pricing === 'partial' ? ' partial' : ''}`,
+      ...(change
+        ? [
+            change.previousCost ?? NA,
+            change.change === null ? NA : signed(change.change),
+            change.changePercent === null ? NA : `${signed(change.changePercent)}%`,
+          ]
+        : []),
     ]);
   }
-  return `${report.by === 'app' ? 'Cost by app' : report.by === 'model' ? 'Cost by model' : 'Cost by business unit'}, ${report.from} to ${report.to}\n${table.toString()}\n`;
-}
-
-function keyName(report: Report): string {
-  return report.by === 'app' ? 'appId' : report.by;
+  const title = `Cost by ${report.by.map((d) => WORDS[d]).join(' and ')}, ${report.from} to ${report.to}`;
+  const against = report.compared ? `, compared with ${report.compared.from} to ${report.compared.to}` : '';
+  const rows = [...report.rows, report.total];
+  const notes = [
+    ...(rows.some((r) => r.pricing === 'partial')
+      ? ['partial: some requests are unpriced; the cost covers the priced ones only.']
+      : []),
+    ...(rows.some((r) => r.pricing === 'unpriced' || r.previous?.previousPricing === 'unpriced')
+      ? ['n/a: no request was priced, so the cost is unknown (not 0); `chargeback backfill` prices them.']
+      : []),
+    ...(compare ? ['%: n/a when the previous cost is 0 or unknown.'] : []),
+  ];
+  return `${title}${against}\n${table.toString()}\n${notes.map((n) => `${n}\n`).join('')}`;
 }

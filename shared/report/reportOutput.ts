@@ -26,12 +26,14 @@ export function parseReportQuery(input: {
   readonly to?: string | null;
   readonly by?: string | null;
   readonly format?: string | null;
+  readonly compare?: string | null;
 }): ParsedQuery {
   const parsed = reportQuerySchema.safeParse({
     from: input.from ?? undefined,
     to: input.to ?? undefined,
     by: input.by ?? undefined,
     format: input.format ?? undefined,
+    compare: input.compare ?? undefined,
   });
   if (parsed.success) return { ok: true, query: parsed.data };
   // zod still runs the range checks when a date is malformed ("to: must not be before from
@@ -56,6 +58,7 @@ export async function produceReport(
     from: query.from,
     to: query.to,
     by: focus ? 'app' : query.by,
+    compare: focus ? undefined : query.compare,
   });
   const period = `${query.from}-to-${query.to}`;
   switch (query.format) {
@@ -73,7 +76,7 @@ export async function produceReport(
       return {
         body: reportCsv(report),
         contentType: 'text/csv; charset=utf-8',
-        filename: `chargeback-by-${query.by}-${period}.csv`,
+        filename: `chargeback-by-${query.by.join('-')}-${period}${query.compare ? '-vs-previous' : ''}.csv`,
       };
     case 'json':
       return { body: reportJson(report), contentType: 'application/json; charset=utf-8' };

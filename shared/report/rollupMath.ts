@@ -14,6 +14,8 @@ export interface RecordAmounts {
   readonly reasoningTokens: number;
   readonly totalTokens: number;
   readonly costNanos: number | null;
+  /** Why an unpriced record has no cost (absent from projections that do not read it). */
+  readonly unpricedReason?: string | null;
   readonly region?: string;
   readonly priceSetId?: string | null;
   /** Records written before price sets named their meters inline. */
@@ -57,6 +59,10 @@ export function rollUp(
       unpricedRequests: (s?.unpricedRequests ?? 0) + (r.costNanos === null ? 1 : 0),
       meterIds: [...new Set([...(s?.meterIds ?? []), ...meterIdsOfRecord(r, meterIdsOf)])].sort(),
       region: s === undefined ? (r.region ?? null) : s.region === r.region ? s.region : null,
+      unpricedReasons:
+        r.costNanos === null && r.unpricedReason
+          ? [...new Set([...(s?.unpricedReasons ?? []), r.unpricedReason])].sort()
+          : (s?.unpricedReasons ?? []),
     });
   }
   return [...slices.values()];

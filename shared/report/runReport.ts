@@ -1,19 +1,48 @@
 import type { Services } from '../app/services.js';
 import { CosmosRollups } from '../store/cosmosRollups.js';
 import { buildReport } from './buildReport.js';
+import { previousPeriod } from './period.js';
 import type { Report, ReportGrouping, UsageSlice } from './types.js';
+
+export interface RunReportQuery {
+  readonly from: string;
+  readonly to: string;
+  readonly by: ReportGrouping | readonly ReportGrouping[];
+  /** `previous`: also read the period of the same length just before, and give each row its change. */
+  readonly compare?: 'previous' | undefined;
+}
+
+export interface ReportRun {
+  readonly report: Report;
+  /** The period's slices. */
+  readonly slices: UsageSlice[];
+  /** The previous period's slices, when compared; empty otherwise. */
+  readonly previousSlices: UsageSlice[];
+  readonly overrides: ReadonlyMap<string, string>;
+}
 
 /** Brings rollups up to date, then reports from them: the one path behind CLI, HTTP and page. */
 export async function runReport(
   services: Pick<Services, 'database' | 'apps' | 'settings'>,
-  query: { from: string; to: string; by: ReportGrouping },
-): Promise<{ report: Report; slices: UsageSlice[] }> {
+  query: RunReportQuery,
+): Promise<ReportRun> {
   const rollups = new CosmosRollups(services.database);
   await rollups.refreshDirty();
-  const [slices, overrides] = await Promise.all([
-    rollups.read(query.from, query.to),
+  const before = query.compare === 'previous' ? previousPeriod(query.from, query.to) : undefined;
+  // One read covers both periods: they are adjacent.
+  const [read, overrides] = await Promise.all([
+    rollups.read(before?.from ?? query.from, query.to),
     services.apps.allOverrides(),
   ]);
-  const report = buildReport(slices, { ...query, currency: services.settings.PRICE_CURRENCY, overrides });
-  return { report, slices };
+  const slices = read.filter((s) => s.day >= query.from);
+  const previousSlices = read.filter((s) => s.day < query.from);
+  const report = buildReport(slices, {
+    by: query.by,
+    from: query.from,
+    to: query.to,
+    currency: services.settings.PRICE_CURRENCY,
+    overrides,
+    ...(before ? { previous: { ...before, slices: previousSlices } } : {}),
+  });
+  return { report, slices, previousSlices, overrides };
 }

@@ -25,25 +25,55 @@ export interface UsageSlice extends UsageAmounts {
   readonly meterIds?: readonly string[];
   /** The region, or null when the slice's requests ran in more than one. */
   readonly region?: string | null;
+  /** Why its unpriced requests have no cost (distinct reasons, sorted); absent on older rollups. */
+  readonly unpricedReasons?: readonly string[];
+}
+
+/**
+ * Whether a row's cost is complete: every request priced, some (the cost is a lower bound), or none
+ * (the cost is unknown, never 0).
+ */
+export type Pricing = 'priced' | 'partial' | 'unpriced';
+
+/** The same group in the period just before, and the change in money (exact) and percent. */
+export interface RowChange {
+  readonly previousCostNanos: bigint;
+  /** Null when no request of the previous period's group was priced. */
+  readonly previousCost: string | null;
+  readonly previousPricing: Pricing;
+  readonly previousRequests: number;
+  /** Current minus previous, exact nano-units; null when either side's cost is unknown. */
+  readonly changeNanos: bigint | null;
+  readonly change: string | null;
+  /** Percent of the previous cost, one decimal (`12.5`, `-100.0`); null when the previous is 0 or unknown. */
+  readonly changePercent: string | null;
 }
 
 export interface ReportRow extends UsageAmounts {
-  /** appId, business unit or model. `(none)` for apps without a business unit. */
+  /** The first grouping's value: appId, business unit or model. `(none)` for apps without a business unit. */
   readonly key: string;
+  /** One value per grouping of `Report.by`, in that order. */
+  readonly keys: readonly string[];
   readonly appDisplayName?: string | null;
   readonly businessUnit?: string | null;
-  /** Exact cost in currency units, nine decimals (the nano-unit sum). */
-  readonly cost: string;
-  /** The same rounded to the cent, half-even: what an invoice line shows. */
-  readonly costRounded: string;
+  /** Exact cost in currency units, nine decimals (the nano-unit sum); null when nothing was priced. */
+  readonly cost: string | null;
+  /** The same rounded to the cent, half-even: what an invoice line shows. Null when nothing was priced. */
+  readonly costRounded: string | null;
+  readonly pricing: Pricing;
   readonly currency: string;
+  /** Present when the report compares with the previous period. */
+  readonly previous?: RowChange;
 }
 
 export interface Report {
   readonly from: string;
   readonly to: string;
-  readonly by: ReportGrouping;
+  /** One or two groupings, the outer first. */
+  readonly by: readonly ReportGrouping[];
   readonly currency: string;
   readonly rows: readonly ReportRow[];
   readonly total: ReportRow;
+  /** The period compared with (same length, just before), when asked. */
+  readonly compared?: { readonly from: string; readonly to: string };
 }

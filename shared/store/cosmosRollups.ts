@@ -28,6 +28,7 @@ const rollupDocSchema = z.object({
   unpricedRequests: z.number(),
   meterIds: z.array(z.string()).default([]),
   region: z.string().nullable().default(null),
+  unpricedReasons: z.array(z.string()).default([]),
   computedAt: z.string(),
 });
 
@@ -39,7 +40,7 @@ const MARKERS_PER_ROUND = 50;
 const RECORD_PROJECTION =
   'SELECT c.day, c.appId, c.appDisplayName, c.businessUnit, c.model, c.deploymentType, c.promptTokens, ' +
   'c.cachedTokens, c.completionTokens, c.reasoningTokens, c.totalTokens, c.costNanos, c.region, c.priceSetId, ' +
-  'c.prices FROM c WHERE c.pk = @pk';
+  'c.prices, c.unpricedReason FROM c WHERE c.pk = @pk';
 
 const sliceEtagSchema = z.object({ id: z.string(), _etag: z.string() });
 

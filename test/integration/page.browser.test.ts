@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { HttpRequest, HttpResponse, InvocationContext, type HttpHandler } from '@azure/functions';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { chargebackPage } from '../../functions/chargebackPage.js';
 import { chargebackReport } from '../../functions/chargebackReport.js';
 import { DEMO_SERVICE_PRINCIPALS } from '../../local/demoDirectory.js';
 import { ingestBatch } from '../../shared/pipeline/ingestBatch.js';
+import { nanosToDecimal } from '../../shared/cost/money.js';
 import { FOCUS_COLUMNS } from '../../shared/report/focus.js';
 import {
   allRecords,
@@ -18,14 +19,21 @@ import {
   hostileEvent,
   sampleBatch,
   startChargebackStack,
+  sumNanos,
   type ChargebackStack,
+  type RecordRow,
 } from '../helpers/chargebackStack.js';
+import { browserForTests } from '../helpers/findBrowser.js';
 import { closeServer } from '../../local/closeServer.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+// CHROME_PATH, /usr/bin/chromium, chromium-browser, google-chrome, then Playwright's browser. None:
+// skipped with one loud line, but failed when CI is set (CI must never go green without them).
+const BROWSER = browserForTests();
 const PERIOD = { from: '2026-11-01', to: '2026-11-30' } as const;
+/** The 30 days before PERIOD: what the page compares with. */
+const BEFORE = { from: '2026-10-02', to: '2026-10-31' } as const;
 const KEY = 'test-function-key';
-const MISSING = `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` (CI does, in .ci/run)`;
+const MISSING = BROWSER.kind === 'found' ? 'the local stack did not start' : BROWSER.message;
 
 // Undefined until beforeAll succeeds: afterAll must clean up whatever did start.
 let world: ChargebackStack | undefined;
@@ -34,8 +42,7 @@ let base = '';
 let browser: Browser | undefined;
 
 function ready(): { world: ChargebackStack; browser: Browser } {
-  if (world === undefined || browser === undefined)
-    throw new Error(`${MISSING} (or the local stack did not start)`);
+  if (world === undefined || browser === undefined) throw new Error(MISSING);
   return { world, browser };
 }
 
@@ -46,12 +53,18 @@ const ROUTES: Record<string, HttpHandler> = {
 };
 
 beforeAll(async () => {
-  // Nothing to start without the browser: the tests below then fail (never skip) with the reason.
-  if (!existsSync(CHROMIUM)) return;
+  // Nothing to start without a browser: in CI the tests below then fail with the reason.
+  if (BROWSER.kind !== 'found') return;
   const started = await startChargebackStack([HOSTILE_APP]);
   world = started;
   const { bodies, sources } = await sampleBatch();
-  const hostile = ['2026-11-17T09:00:00Z', '2026-11-19T09:00:00Z', '2026-11-19T10:00:00Z'].map(hostileEvent);
+  // The hostile app spent more in October than in November: a fall among the movers, next to the rises.
+  const hostile = [
+    '2026-11-17T09:00:00Z',
+    '2026-11-19T09:00:00Z',
+    '2026-11-19T10:00:00Z',
+    ...['02', '10', '15', '20', '25', '31'].map((d) => `2026-10-${d}T09:00:00Z`),
+  ].map(hostileEvent);
   const result = await ingestBatch(
     [...bodies, ...hostile],
     [...sources, ...hostile.map(() => ({ kind: 'file' as const, file: 'hostile', line: 1 }))],
@@ -84,7 +97,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: BROWSER.path,
     args: [
       '--headless',
       '--no-sandbox',
@@ -104,10 +117,9 @@ afterAll(async () => {
   await world?.close();
 });
 
-describe('the chargeback page in a real browser', () => {
-  // A missing browser is a broken machine, not a reason to skip.
-  it('has Chromium', () => {
-    expect(existsSync(CHROMIUM), MISSING).toBe(true);
+describe.skipIf(BROWSER.kind === 'skip')('the chargeback page in a real browser', () => {
+  it('has a browser', () => {
+    expect(BROWSER.kind, MISSING).toBe('found');
   });
 
   it('draws the demo data as SVG, escapes Graph names, and links to the downloads', async () => {
@@ -170,6 +182,78 @@ describe('the chargeback page in a real browser', () => {
     mkdirSync('test-output', { recursive: true });
     await page.screenshot({ path: 'test-output/chargeback-page.png', fullPage: true });
     expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('shows cost by model and what changed against the previous 30 days, straight from the records', async () => {
+    const { world, browser } = ready();
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const response = await page.goto(`${base}/api/chargeback/page?${new URLSearchParams(PERIOD).toString()}`);
+    expect(response?.status()).toBe(200);
+    const records = await allRecords(world.db);
+    const within = (p: { from: string; to: string }) =>
+      records.filter((r) => r.day >= p.from && r.day <= p.to);
+
+    // One bar per model; a model with nothing priced says n/a, never 0.00.
+    const now = within(PERIOD);
+    const models = [...new Set(now.map((r) => r.model))].sort();
+    const bars = page.locator('#by-model g.model-bar');
+    const attributes = async (locator: Locator, names: string[]) =>
+      Promise.all(
+        (await locator.all()).map(async (g) =>
+          JSON.stringify(await Promise.all(names.map(async (n) => g.getAttribute(n)))),
+        ),
+      );
+    expect((await attributes(bars, ['data-model'])).sort()).toEqual(models.map((m) => JSON.stringify([m])));
+    for (const model of models) {
+      const mine = now.filter((r) => r.model === model);
+      const bar = page.locator(`#by-model g.model-bar[data-model="${model}"]`);
+      const text = (await bar.locator('text').allTextContents()).join(' ');
+      if (mine.every((r) => r.costNanos === null)) {
+        expect(await bar.getAttribute('data-pricing')).toBe('unpriced');
+        expect(text).toContain('n/a');
+      } else
+        expect(await bar.locator('title').textContent()).toContain(
+          `exactly ${nanosToDecimal(sumNanos(mine))}`,
+        );
+    }
+
+    // Movers: (app, model) pairs whose known cost changed, largest rise and largest fall first.
+    const changes = new Map<string, bigint>();
+    const known = (rows: RecordRow[]) => rows.length === 0 || rows.some((r) => r.costNanos !== null);
+    const pairs = new Set([...now, ...within(BEFORE)].map((r) => JSON.stringify([r.appId, r.model])));
+    for (const pair of pairs) {
+      const [appId, model] = JSON.parse(pair) as [string, string];
+      const of = (rows: RecordRow[]) => rows.filter((r) => r.appId === appId && r.model === model);
+      if (!known(of(now)) || !known(of(within(BEFORE)))) continue;
+      const change = sumNanos(of(now)) - sumNanos(of(within(BEFORE)));
+      if (change !== 0n) changes.set(pair, change);
+    }
+    const keysOf = (pair: string) => JSON.parse(pair) as [string, string];
+    const ranked = [...changes.entries()].sort(
+      (a, b) =>
+        (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : 0) ||
+        keysOf(a[0])[0].localeCompare(keysOf(b[0])[0]) ||
+        keysOf(a[0])[1].localeCompare(keysOf(b[0])[1]),
+    );
+    const up = ranked.filter(([, c]) => c > 0n);
+    const down = ranked.filter(([, c]) => c < 0n).reverse();
+    expect(up.length).toBeGreaterThan(0);
+    expect(down.length).toBeGreaterThan(0);
+    const shown = async (direction: string) =>
+      attributes(page.locator(`#changes g.mover.${direction}`), ['data-app', 'data-model']);
+    expect(await shown('up')).toEqual(up.slice(0, 5).map(([pair]) => pair));
+    expect(await shown('down')).toEqual(down.slice(0, 5).map(([pair]) => pair));
+    const hostilePair = JSON.stringify([HOSTILE_APP.appId, 'gpt-4o-mini-2024-07-18']);
+    expect(await shown('down')).toContain(hostilePair);
+    const fall = page.locator(`#changes g.mover.down[data-app="${HOSTILE_APP.appId}"]`);
+    expect(await fall.locator('title').textContent()).toContain(
+      `change ${nanosToDecimal(changes.get(hostilePair) ?? 0n)}`,
+    );
+    expect(await page.locator('#changes h2').textContent()).toBe(
+      'What changed against 2026-10-02 to 2026-10-31',
+    );
+    expect(await page.locator('script, #changes b').count()).toBe(0);
     await page.close();
   }, 120_000);
 

@@ -37,6 +37,7 @@ function toNanos(decimal: string): bigint {
   return BigInt(whole) * 1_000_000_000n + BigInt(fraction.padEnd(9, '0'));
 }
 
+const BY = 'must be app, businessUnit or model, or two of them separated by a comma (app,model)';
 const BAD: [string, Record<string, string>, string][] = [
   ['from after to', { from: '2026-11-30', to: '2026-11-01' }, 'to: must not be before from (2026-11-30)'],
   ['a month 13', { from: '2026-13-01', to: '2026-12-01' }, 'from: must be a date as YYYY-MM-DD'],
@@ -44,11 +45,19 @@ const BAD: [string, Record<string, string>, string][] = [
   ['a missing from', { to: '2026-12-01' }, 'from: must be a date as YYYY-MM-DD'],
   ['a word', { from: 'yesterday', to: '2026-12-01' }, 'from: must be a date as YYYY-MM-DD'],
   [
-    'over ten years',
-    { from: '2015-01-01', to: '2026-01-03' },
-    'to: the range may span at most 3660 days (ten years)',
+    '367 days',
+    { from: '2024-01-01', to: '2025-01-01' },
+    'to: the period may span at most 366 days (from and to inclusive); split longer ones',
   ],
-  ['a bad by', { ...PERIOD, by: 'team' }, 'by: must be app, businessUnit or model'],
+  ['a bad by', { ...PERIOD, by: 'team' }, `by: ${BY}`],
+  ['a grouping twice', { ...PERIOD, by: 'model,model' }, `by: ${BY}`],
+  ['three groupings', { ...PERIOD, by: 'app,model,businessUnit' }, `by: ${BY}`],
+  ['a bad compare', { ...PERIOD, compare: 'last-year' }, 'compare: must be previous'],
+  [
+    'compare on FOCUS',
+    { ...PERIOD, format: 'focus', compare: 'previous' },
+    'compare: FOCUS rows are single days; compare with table, csv or json',
+  ],
   ['a bad format', { ...PERIOD, format: 'xlsx' }, 'format: must be table, csv, json or focus'],
 ];
 
@@ -72,10 +81,16 @@ describe('bad report parameters', () => {
     ).rejects.toThrow(new UserError('from: must be a date as YYYY-MM-DD'));
   });
 
-  it('a multi-year range is allowed', () => {
-    expect(reportQueryFromOptions({ from: '2025-06-01', to: '2027-12-31' })).toMatchObject({
-      by: 'app',
+  it('a leap year (366 days) is allowed, and two groupings', () => {
+    expect(reportQueryFromOptions({ from: '2024-01-01', to: '2024-12-31' })).toMatchObject({
+      by: ['app'],
       format: 'table',
+    });
+    expect(
+      reportQueryFromOptions({ ...PERIOD, by: 'businessUnit, model', compare: 'previous' }),
+    ).toMatchObject({
+      by: ['businessUnit', 'model'],
+      compare: 'previous',
     });
   });
 });
@@ -105,24 +120,51 @@ describe('the report over HTTP and the CLI, on the local stack', () => {
     expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
     const body = (await response.json()) as {
       total: { costNanos: string; cost: number; costExact: string };
-      rows: { key: string; costNanos: string }[];
+      rows: { key: string; costNanos: string | null }[];
     };
     expect(body.total.costNanos).toBe(recordNanos.toString());
     // `cost` is a JSON number for programs; its printed form is the exact nine-decimal value.
     expect(body.total.costExact).toBe(nanosToDecimal(recordNanos));
     expect(body.total.cost).toBe(Number(nanosToDecimal(recordNanos)));
-    expect(body.rows.reduce((sum, r) => sum + BigInt(r.costNanos), 0n)).toBe(recordNanos);
+    expect(body.rows.reduce((sum, r) => sum + BigInt(r.costNanos ?? 0), 0n)).toBe(recordNanos);
     expect(body.rows.map((r) => r.key)).toContain('People');
   });
 
-  it('csv: a download named after the period, total row exact', async () => {
+  it('csv: a download named after the period, data rows only, summing to the records', async () => {
     const response = await get({ ...PERIOD, format: 'csv' });
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(response.headers.get('content-disposition')).toBe(
       'attachment; filename="chargeback-by-app-2026-11-01-to-2026-11-30.csv"',
     );
     const rows = parse<Record<string, string>>(await response.text(), { columns: true });
-    expect(rows.at(-1)).toMatchObject({ appId: 'total', cost: nanosToDecimal(recordNanos) });
+    expect(rows.map((r) => r.appId)).not.toContain('total');
+    expect(rows.reduce((sum, r) => sum + toNanos(r.cost || '0'), 0n)).toBe(recordNanos);
+  });
+
+  it('by app,model with compare previous: one row per pair, changes exact against the records', async () => {
+    const response = await get({ ...PERIOD, by: 'app,model', format: 'json', compare: 'previous' });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      by: string[];
+      compared: { from: string; to: string };
+      rows: { keys: string[]; costNanos: string | null; previous: { change: string | null } }[];
+      total: { costNanos: string; previous: { previousCostNanos: string | null; changeNanos: string } };
+    };
+    expect(body.by).toEqual(['app', 'model']);
+    expect(body.compared).toEqual({ from: '2026-10-02', to: '2026-10-31' });
+    const records = await allRecords(world.db);
+    const inPeriod = records.filter((r) => r.day >= PERIOD.from && r.day <= PERIOD.to);
+    const pairs = new Set(inPeriod.map((r) => JSON.stringify([r.appId, r.model])));
+    for (const pair of pairs) expect(body.rows.map((r) => JSON.stringify(r.keys))).toContain(pair);
+    for (const row of body.rows) {
+      const [appId, model] = row.keys;
+      const mine = inPeriod.filter((r) => r.appId === appId && r.model === model);
+      if (mine.length > 0 && mine.every((r) => r.costNanos === null)) expect(row.costNanos).toBeNull();
+      else expect(BigInt(row.costNanos ?? 'x')).toBe(sumNanos(mine));
+    }
+    const previous = sumNanos(records.filter((r) => r.day >= '2026-10-02' && r.day <= '2026-10-31'));
+    expect(BigInt(body.total.previous.previousCostNanos ?? '0')).toBe(previous);
+    expect(BigInt(body.total.previous.changeNanos)).toBe(recordNanos - previous);
   });
 
   it('focus: FOCUS columns, BilledCost sums to the records, overridden unit in Tags', async () => {
@@ -162,6 +204,28 @@ describe('the report over HTTP and the CLI, on the local stack', () => {
         return resource;
       }),
     );
+    // A row with nothing priced has no cost, and carries the records' reasons.
+    const { resources: unpriced } = await world.db
+      .container('usage')
+      .items.query<{ appId: string; day: string; model: string; unpricedReason: string }>({
+        query:
+          'SELECT c.appId, c.day, c.model, c.unpricedReason FROM c WHERE c.day >= @from AND c.day <= @to AND c.costStatus = @u',
+        parameters: [
+          { name: '@from', value: PERIOD.from },
+          { name: '@to', value: PERIOD.to },
+          { name: '@u', value: 'unpriced' },
+        ],
+      })
+      .fetchAll();
+    expect(unpriced.length).toBeGreaterThan(0);
+    for (const r of unpriced) {
+      const row = rows.find((f) => {
+        const tags = JSON.parse(f.Tags ?? '{}') as { appId?: string; model?: string };
+        return tags.appId === r.appId && tags.model === r.model && f.ChargePeriodStart?.startsWith(r.day);
+      });
+      expect(row?.x_UnpricedReason?.split('; ')).toContain(r.unpricedReason);
+      if (row?.x_Pricing === 'unpriced') expect(row.BilledCost).toBe('');
+    }
     const recordMeters = new Set(sets.flatMap((set) => set.prices.map((p) => p.meterId)));
     const focusMeters = new Set(rows.flatMap((r) => (r.SkuId ?? '').split(' ').filter((id) => id !== '')));
     expect(recordMeters.size).toBeGreaterThan(0);
@@ -179,7 +243,12 @@ describe('the report over HTTP and the CLI, on the local stack', () => {
     const dir = mkdtempSync(join(tmpdir(), 'chargeback-ca-'));
     writeFileSync(join(dir, 'ca.pem'), world.stack.trustedCa);
     process.env.CHARGEBACK_TRUSTED_CA_FILE = join(dir, 'ca.pem');
-    for (const format of ['focus', 'csv', 'json'] as const) {
+    for (const [format, by] of [
+      ['focus', 'app'],
+      ['csv', 'app'],
+      ['json', 'app'],
+      ['table', 'app,model'],
+    ] as const) {
       let printed = '';
       const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
         printed += String(chunk);
@@ -188,13 +257,14 @@ describe('the report over HTTP and the CLI, on the local stack', () => {
       try {
         const program = new Command('chargeback').exitOverride();
         registerReport(program);
-        await program.parseAsync(['report', '--from', PERIOD.from, '--to', PERIOD.to, '--format', format], {
-          from: 'user',
-        });
+        const args = ['report', '--from', PERIOD.from, '--to', PERIOD.to, '--format', format, '--by', by];
+        if (format !== 'focus') args.push('--compare', 'previous');
+        await program.parseAsync(args, { from: 'user' });
       } finally {
         spy.mockRestore();
       }
-      expect(printed, format).toBe(await (await get({ ...PERIOD, format })).text());
+      const compare: Record<string, string> = format === 'focus' ? {} : { compare: 'previous' };
+      expect(printed, format).toBe(await (await get({ ...PERIOD, format, by, ...compare })).text());
     }
   });
 });

@@ -25,6 +25,8 @@ section { margin-bottom: 16px; }
 .card .label { color: #57606a; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
 .card .value { font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .warn { border-color: #d4a72c; background: #fff8e1; }
+.partial { color: #9a6700; font-size: 11px; }
+.card small { font-size: 13px; font-weight: 400; color: #57606a; }
 ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 6px 18px; padding: 0; margin: 8px 0 0; }
 ul.legend li { display: flex; align-items: center; gap: 6px; }
 .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; }

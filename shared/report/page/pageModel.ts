@@ -1,4 +1,4 @@
-import { NO_BUSINESS_UNIT } from '../buildReport.js';
+import { buildReport, NO_BUSINESS_UNIT } from '../buildReport.js';
 import type { Report, ReportRow, UsageSlice } from '../types.js';
 import { MAX_SERIES, NEUTRAL, OTHER_COLOUR, seriesColour } from './palette.js';
 
@@ -33,6 +33,52 @@ export interface PageModel {
   /** Apps ranked by cost (the by-app report's rows) and the total. */
   readonly apps: readonly ReportRow[];
   readonly total: ReportRow;
+  /** Models ranked by cost over the period (a by-model report's rows). */
+  readonly models: readonly ReportRow[];
+  /** The previous period of the same length, when the page compares (it always does when served). */
+  readonly compared?: { readonly from: string; readonly to: string };
+  /** (app, model) pairs whose cost grew most, and fell most, against the previous period. */
+  readonly movers: { readonly up: readonly Mover[]; readonly down: readonly Mover[] };
+}
+
+export interface Mover {
+  readonly appId: string;
+  readonly appName: string | null;
+  readonly model: string;
+  readonly changeNanos: bigint;
+  readonly currentNanos: bigint;
+  readonly previousNanos: bigint;
+  /** Percent of the previous cost, or null when it was 0. */
+  readonly percent: string | null;
+}
+
+/** At most this many movers each way: the page answers "what changed", a table lists everything. */
+export const MAX_MOVERS = 5;
+
+/** Pure: the (app, model) pairs with the largest rise and the largest fall, exact. */
+export function topMovers(pairs: readonly ReportRow[]): PageModel['movers'] {
+  const movers = pairs.flatMap((row): Mover[] => {
+    const change = row.previous?.changeNanos ?? null;
+    if (row.previous === undefined || change === null || change === 0n) return [];
+    return [
+      {
+        appId: row.keys[0] ?? '',
+        appName: row.appDisplayName ?? null,
+        model: row.keys[1] ?? '',
+        changeNanos: change,
+        currentNanos: row.costNanos,
+        previousNanos: row.previous.previousCostNanos,
+        percent: row.previous.changePercent,
+      },
+    ];
+  });
+  const byChange = (a: Mover, b: Mover) =>
+    (b.changeNanos > a.changeNanos ? 1 : b.changeNanos < a.changeNanos ? -1 : 0) ||
+    a.appId.localeCompare(b.appId) ||
+    a.model.localeCompare(b.model);
+  const up = movers.filter((m) => m.changeNanos > 0n).sort(byChange);
+  const down = movers.filter((m) => m.changeNanos < 0n).sort((a, b) => byChange(b, a));
+  return { up: up.slice(0, MAX_MOVERS), down: down.slice(0, MAX_MOVERS) };
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -62,8 +108,15 @@ function emptyBuckets(from: string, to: string): { granularity: 'day' | 'week'; 
   return { granularity, ranges };
 }
 
-/** Pure: a by-app report and its slices → what the page draws. Units follow finance's overrides. */
-export function pageModel(report: Report, slices: readonly UsageSlice[]): PageModel {
+/**
+ * Pure: a by-app report and its slices → what the page draws. Units follow finance's overrides.
+ * With the previous period's slices, the page also says what changed.
+ */
+export function pageModel(
+  report: Report,
+  slices: readonly UsageSlice[],
+  previous?: { readonly from: string; readonly to: string; readonly slices: readonly UsageSlice[] },
+): PageModel {
   const unitOfApp = new Map(report.rows.map((row) => [row.key, row.businessUnit ?? null]));
   const unitOf = (s: UsageSlice) =>
     (unitOfApp.has(s.appId) ? unitOfApp.get(s.appId) : s.businessUnit) ?? NO_BUSINESS_UNIT;
@@ -118,5 +171,19 @@ export function pageModel(report: Report, slices: readonly UsageSlice[]): PageMo
     buckets,
     apps: report.rows,
     total: report.total,
+    models: buildReport(slices, { by: 'model', from: report.from, to: report.to, currency: report.currency })
+      .rows,
+    ...(previous ? { compared: { from: previous.from, to: previous.to } } : {}),
+    movers: previous
+      ? topMovers(
+          buildReport(slices, {
+            by: ['app', 'model'],
+            from: report.from,
+            to: report.to,
+            currency: report.currency,
+            previous,
+          }).rows,
+        )
+      : { up: [], down: [] },
   };
 }

@@ -1,6 +1,10 @@
 import { nanosToDecimal } from '../../cost/money.js';
+import { periodDays } from '../period.js';
+import type { ReportRow } from '../types.js';
+import { changeBarsSvg } from './changeBars.js';
 import { escapeHtml } from './escape.js';
 import { htmlPage } from './htmlShell.js';
+import { modelBarsSvg } from './modelBars.js';
 import type { PageModel } from './pageModel.js';
 import { centsLabel } from './scale.js';
 import { stackedBarsSvg } from './stackedBars.js';
@@ -30,6 +34,17 @@ export function downloadHref(
 
 const int = (n: number) => n.toLocaleString('en-US');
 
+/** A cost cell: `n/a` when nothing was priced (never 0.00), marked when only part was. */
+function costCell(row: ReportRow): string {
+  if (row.pricing === 'unpriced')
+    return '<td class="num" title="no request was priced: the cost is unknown">n/a</td>';
+  const partial =
+    row.pricing === 'partial'
+      ? ' <span class="partial" title="some requests are unpriced; this covers the priced ones">partial</span>'
+      : '';
+  return `<td class="num" title="${nanosToDecimal(row.costNanos)}">${escapeHtml(centsLabel(row.costNanos))}${partial}</td>`;
+}
+
 function appTable(model: PageModel): string {
   const top = model.apps[0]?.costNanos ?? 0n;
   const rows = model.apps.map((row, i) => {
@@ -40,7 +55,7 @@ function appTable(model: PageModel): string {
       `<td>${escapeHtml(row.businessUnit ?? '(none)')}</td>` +
       `<td class="num">${int(row.requests)}</td><td class="num">${int(row.totalTokens)}</td>` +
       `<td class="num">${row.unpricedRequests > 0 ? int(row.unpricedRequests) : ''}</td>` +
-      `<td class="num" title="${nanosToDecimal(row.costNanos)}">${escapeHtml(centsLabel(row.costNanos))}</td><td class="share"><span style="width:${share}%"></span></td></tr>`
+      `${costCell(row)}<td class="share"><span style="width:${share}%"></span></td></tr>`
     );
   });
   const t = model.total;
@@ -49,7 +64,7 @@ function appTable(model: PageModel): string {
     `<th class="num">Tokens</th><th class="num">Unpriced</th><th class="num">Cost (${escapeHtml(model.currency)})</th><th></th></tr></thead>` +
     `<tbody>${rows.join('')}</tbody><tfoot><tr><td></td><td>Total</td><td></td><td class="num">${int(t.requests)}</td>` +
     `<td class="num">${int(t.totalTokens)}</td><td class="num">${t.unpricedRequests > 0 ? int(t.unpricedRequests) : ''}</td>` +
-    `<td class="num" title="${nanosToDecimal(t.costNanos)}">${escapeHtml(centsLabel(t.costNanos))}</td><td></td></tr></tfoot></table>`
+    `${costCell(t)}<td></td></tr></tfoot></table>`
   );
 }
 
@@ -59,11 +74,46 @@ function cards(model: PageModel): string {
     `<div class="card${extra}"><div class="label">${label}</div><div class="value">${value}</div></div>`;
   return (
     '<div class="cards">' +
-    card('Total cost', `${escapeHtml(centsLabel(t.costNanos))} ${escapeHtml(model.currency)}`) +
+    card(
+      'Total cost',
+      t.cost === null ? 'n/a' : `${escapeHtml(centsLabel(t.costNanos))} ${escapeHtml(model.currency)}`,
+    ) +
+    changeCard(model) +
     card('Requests', int(t.requests)) +
     card('Apps', int(model.apps.length)) +
     card('Unpriced requests', int(t.unpricedRequests), t.unpricedRequests > 0 ? ' warn' : '') +
     '</div>'
+  );
+}
+
+function changeCard(model: PageModel): string {
+  const change = model.total.previous;
+  if (model.compared === undefined || change === undefined) return '';
+  const value =
+    change.changeNanos === null
+      ? 'n/a'
+      : `${change.changeNanos < 0n ? '-' : '+'}${escapeHtml(centsLabel(change.changeNanos < 0n ? -change.changeNanos : change.changeNanos))}` +
+        (change.changePercent === null
+          ? ''
+          : ` <small>(${change.changePercent.startsWith('-') ? '' : '+'}${change.changePercent}%)</small>`);
+  return `<div class="card" id="change-card"><div class="label">vs previous ${int(periodDays(model.compared.from, model.compared.to))} days</div><div class="value">${value}</div></div>`;
+}
+
+function changesSection(model: PageModel): string {
+  if (model.compared === undefined) return '';
+  const { from, to } = model.compared;
+  const previous = model.total.previous;
+  const summary =
+    previous === undefined
+      ? ''
+      : `<p class="note">Total ${previous.previousCost === null ? 'n/a' : escapeHtml(centsLabel(previous.previousCostNanos))} → ` +
+        `${model.total.cost === null ? 'n/a' : escapeHtml(centsLabel(model.total.costNanos))} ${escapeHtml(model.currency)}. ` +
+        'Pairs of app and model, exact amounts in the tooltips; a pair with unpriced requests on either side is left out.</p>';
+  const empty = model.movers.up.length === 0 && model.movers.down.length === 0;
+  return (
+    `<section id="changes"><h2>What changed against ${escapeHtml(from)} to ${escapeHtml(to)}</h2>` +
+    (empty ? '<p class="note">No change against the previous period.</p>' : changeBarsSvg(model)) +
+    `${summary}</section>`
   );
 }
 
@@ -87,6 +137,8 @@ export function renderPage(model: PageModel, links: PageLinks): string {
     `<section id="by-day"><h2>Cost per ${model.granularity} by business unit</h2>${stackedBarsSvg(model)}` +
     `<ul class="legend">${legend}</ul></section>` +
     `<section id="by-unit"><h2>Cost by business unit</h2>${model.series.length > 0 ? unitBarsSvg(model.series, model.currency) : '<p class="note">No usage in this period.</p>'}</section>` +
+    `<section id="by-model"><h2>Cost by model</h2>${model.models.length > 0 ? modelBarsSvg(model.models, model.currency) : '<p class="note">No usage in this period.</p>'}</section>` +
+    changesSection(model) +
     `<section id="by-app"><h2>Apps ranked by cost</h2>${appTable(model)}${unpricedNote}</section>` +
     '<section class="downloads"><h2>Downloads</h2>' +
     `<a href="${escapeHtml(downloadHref(from, to, 'csv', links.code))}" download>CSV by app</a>` +

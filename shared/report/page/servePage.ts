@@ -1,4 +1,5 @@
 import type { Services } from '../../app/services.js';
+import { previousPeriod } from '../period.js';
 import { parseReportQuery } from '../reportOutput.js';
 import { runReport } from '../runReport.js';
 import { errorPage } from './htmlShell.js';
@@ -26,12 +27,14 @@ export async function chargebackPageHtml(
   const fallback = !params.from && !params.to ? defaultPeriod(now) : {};
   const parsed = parseReportQuery({ from: params.from, to: params.to, ...fallback });
   if (!parsed.ok) return { status: 400, html: errorPage(parsed.error) };
-  const { report, slices } = await runReport(services, {
+  const { report, slices, previousSlices } = await runReport(services, {
     from: parsed.query.from,
     to: parsed.query.to,
     by: 'app',
+    compare: 'previous',
   });
-  const html = renderPage(pageModel(report, slices), {
+  const previous = { ...(report.compared ?? previousPeriod(report.from, report.to)), slices: previousSlices };
+  const html = renderPage(pageModel(report, slices, previous), {
     code: params.code ?? null,
     generatedAt: now.toISOString(),
   });

@@ -1,7 +1,13 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 
-import { FOCUS_COLUMNS, focusCsv, plainDecimal, type FocusSlice } from '../../../shared/report/focus.js';
+import {
+  FOCUS_COLUMNS,
+  focusCsv,
+  plainDecimal,
+  UNKNOWN_REASON,
+  type FocusSlice,
+} from '../../../shared/report/focus.js';
 
 const slice = (over: Partial<FocusSlice>): FocusSlice => ({
   day: '2026-11-30',
@@ -55,8 +61,9 @@ describe('FOCUS export', () => {
 
   it('types every value: decimals with at most 9 places, ISO UTC day boundaries, integer quantities', () => {
     for (const row of rows) {
+      // Nothing priced: the cost is unknown, so the cost columns are empty, never 0.
       for (const c of ['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost'] as const)
-        expect(row[c]).toMatch(DECIMAL);
+        expect(row[c]).toMatch(row.x_Pricing === 'unpriced' ? /^$/ : DECIMAL);
       for (const c of ['ConsumedQuantity', 'PricingQuantity', 'x_Requests', 'x_UnpricedRequests'] as const) {
         expect(row[c]).toMatch(/^\d+$/);
       }
@@ -93,7 +100,7 @@ describe('FOCUS export', () => {
       '2026-11-30',
       '2026-12-31',
     ]);
-    expect(rows.map((r) => r.BilledCost)).toEqual(['0.000000001', '12.345678901', '0']);
+    expect(rows.map((r) => r.BilledCost)).toEqual(['0.000000001', '12.345678901', '']);
     expect(rows[2]).toMatchObject({
       ChargePeriodEnd: '2027-01-01T00:00:00Z',
       BillingPeriodEnd: '2027-01-01T00:00:00Z',
@@ -117,6 +124,51 @@ describe('FOCUS export', () => {
     });
     expect(tags[2]).toMatchObject({ appName: NASTY, businessUnit: '(none)' });
     expect(rows[2]?.ChargeDescription).toContain('2 unpriced, not in the cost');
+  });
+
+  it('leaves unknown costs empty, says why in x_UnpricedReason, and marks partly priced rows', () => {
+    const mixed = rowsOf(
+      focusCsv(
+        [
+          slice({ requests: 3, unpricedRequests: 1, unpricedReasons: ['no meter for gpt-4o 0806 datazone'] }),
+          slice({ day: '2026-11-29', requests: 2, unpricedRequests: 2, costNanos: 0n }),
+          slice({ day: '2026-11-28' }),
+        ],
+        { currency: 'USD', listCostKnown: true },
+      ),
+    );
+    expect(
+      mixed.map((r) => [r.x_Pricing, r.BilledCost, r.EffectiveCost, r.ListCost, r.ContractedCost]),
+    ).toEqual([
+      ['priced', '12.345678901', '12.345678901', '12.345678901', '12.345678901'],
+      ['unpriced', '', '', '', ''],
+      ['partial', '12.345678901', '12.345678901', '12.345678901', '12.345678901'],
+    ]);
+    expect(mixed.map((r) => r.x_UnpricedReason)).toEqual([
+      '',
+      UNKNOWN_REASON,
+      'no meter for gpt-4o 0806 datazone',
+    ]);
+  });
+
+  it('neutralises text cells a spreadsheet would run, and keeps numbers as numbers', () => {
+    const hostile = rowsOf(
+      focusCsv(
+        [
+          slice({ model: '=HYPERLINK("http://x","y")', region: '@SUM(1+1)', meterIds: ['-2+3'] }),
+          slice({ day: '2026-11-29', model: "+cmd|' /C calc'!A0", region: '\tx', meterIds: ['\rx'] }),
+        ],
+        { currency: 'USD', listCostKnown: true },
+      ),
+    );
+    for (const row of hostile)
+      for (const [column, value] of Object.entries(row)) expect(value, column).not.toMatch(/^[=+\-@\t\r]/);
+    expect(hostile.map((r) => [r.RegionId, r.SkuId])).toEqual([
+      ["'\tx", "'\rx"],
+      ["'@SUM(1+1)", "'-2+3"],
+    ]);
+    // Tags and the description start with text of ours, so names inside them are inert.
+    expect(JSON.parse(hostile[1]?.Tags ?? '{}')).toMatchObject({ model: '=HYPERLINK("http://x","y")' });
   });
 
   it('fills SkuId/SkuPriceId and RegionId only when the slice carries them', () => {
