@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 
 import azureFunctions, { type HttpHandler } from '@azure/functions';
 
-import { chargebackPage } from '../functions/chargebackPage.js';
-import { chargebackReport } from '../functions/chargebackReport.js';
+import { chargebackPage } from '../functions/handlers/chargebackPage.js';
+import { chargebackReport } from '../functions/handlers/chargebackReport.js';
 import { sharedServices } from '../shared/app/lazyServices.js';
 import { closeServer } from './closeServer.js';
 
