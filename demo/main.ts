@@ -10,8 +10,9 @@ import type { RetailPriceItem } from '../shared/pricing/types.js';
 import { reportTable } from '../shared/report/formatReport.js';
 import { runReport } from '../shared/report/runReport.js';
 import { DEMO_DEPLOYMENTS, DEMO_SERVICE_PRINCIPALS } from '../local/demoDirectory.js';
-import { startChargebackFront, untilInterrupted } from '../local/chargebackFront.js';
+import { startChargebackFront } from '../local/chargebackFront.js';
 import { startLocalStack } from '../local/stack.js';
+import { untilStopped } from '../local/untilStopped.js';
 
 const samples = (name: string) => fileURLToPath(new URL(`../../samples/${name}`, import.meta.url));
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -67,7 +68,8 @@ async function main(): Promise<void> {
       say(`FOCUS CSV:       ${front.url}/api/chargeback?from=2026-11-01&to=2026-11-30&format=focus`);
       if (process.argv.includes('--serve')) {
         say('Serving until Ctrl-C.');
-        await untilInterrupted();
+        // Stops on Ctrl-C, SIGTERM, or when `npm run`'s shell is killed (see untilStopped).
+        await untilStopped();
       } else {
         say('(the demo stops its services now; `npm run demo -- --serve` keeps the page up until Ctrl-C)');
       }

@@ -86,15 +86,3 @@ export async function startChargebackFront(
     },
   };
 }
-
-/** Resolves on Ctrl-C (or SIGTERM), for `npm run demo -- --serve`. */
-export function untilInterrupted(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => {
-      resolve();
-    });
-    process.once('SIGTERM', () => {
-      resolve();
-    });
-  });
-}
