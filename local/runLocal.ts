@@ -1,13 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { Command, CommanderError } from 'commander';
 
 import { EXIT } from '../cli/exitCodes.js';
 import type { RetailPriceItem } from '../shared/pricing/types.js';
-import { DEMO_DEPLOYMENTS, DEMO_SERVICE_PRINCIPALS } from './demoDirectory.js';
+import { DEMO_SERVICE_PRINCIPALS } from './demoDirectory.js';
 import { DEFAULT_CERT_FILE, DEFAULT_PORTS } from './localDefaults.js';
+import { exportLines, sampleFile, settingsForStack } from './localSettings.js';
 import { startLocalStack, type LocalPorts } from './stack.js';
 import { untilStopped } from './untilStopped.js';
 
@@ -16,13 +16,6 @@ import { untilStopped } from './untilStopped.js';
  * 127.0.0.1 (see localDefaults.ts), until Ctrl-C or SIGTERM.
  */
 const say = (line = '') => process.stdout.write(`${line}\n`);
-/** From dist/local/ (npm run local) or local/ (the tests run the source): the repository's samples/. */
-function snapshotFile(): string {
-  const name = 'samples/retail-prices-snapshot.json';
-  const candidates = ['../', '../../'].map((up) => fileURLToPath(new URL(up + name, import.meta.url)));
-  return candidates.find((file) => existsSync(file)) ?? (candidates[1] as string);
-}
-
 interface Options {
   readonly portBase?: string;
   readonly certFile: string;
@@ -48,7 +41,9 @@ async function run(options: Options): Promise<void> {
   }
   const stack = await startLocalStack({
     servicePrincipals: DEMO_SERVICE_PRINCIPALS,
-    priceItems: JSON.parse(readFileSync(snapshotFile(), 'utf8')) as RetailPriceItem[],
+    priceItems: JSON.parse(
+      readFileSync(sampleFile('retail-prices-snapshot.json'), 'utf8'),
+    ) as RetailPriceItem[],
     serveAsServiceName: 'Foundry Models',
     azurite: true,
     ports,
@@ -61,14 +56,8 @@ async function run(options: Options): Promise<void> {
     );
   });
   try {
-    const certFile = path.resolve(options.certFile);
-    mkdirSync(path.dirname(certFile), { recursive: true });
-    writeFileSync(certFile, stack.trustedCa);
-    const settings: Record<string, string> = {
-      ...stack.env,
-      DEPLOYMENTS: JSON.stringify(DEMO_DEPLOYMENTS),
-      CHARGEBACK_TRUSTED_CA_FILE: certFile,
-    };
+    const settings = settingsForStack(stack, options.certFile);
+    const certFile = settings.CHARGEBACK_TRUSTED_CA_FILE ?? '';
     say('Local services on 127.0.0.1 (in memory; stop with Ctrl-C):');
     say(`  Cosmos stand-in         ${stack.cosmos.endpoint}`);
     say(`  Graph stand-in          ${stack.graph.url}`);
@@ -83,7 +72,7 @@ async function run(options: Options): Promise<void> {
       say(`\nWrote ${path.resolve(settingsFile)}; the CLI reads it from this folder.`);
     }
     say('\nSettings for another shell (the CLI reads these, or local.settings.json):');
-    for (const [name, value] of Object.entries(settings)) say(`export ${name}=${shellQuote(value)}`);
+    for (const line of exportLines(settings)) say(line);
     say('\nThen, for example:');
     say('  npm exec --no -- chargeback prices refresh');
     say('  npm exec --no -- chargeback ingest samples/events.jsonl');
@@ -96,10 +85,6 @@ async function run(options: Options): Promise<void> {
 }
 
 class PortError extends Error {}
-
-function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
-}
 
 const program = new Command('local')
   .description('start the local stand-ins for Cosmos, Graph, Retail Prices and Azurite until Ctrl-C')

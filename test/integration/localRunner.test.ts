@@ -1,17 +1,20 @@
-import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { freePort } from '../../local/freePort.js';
+import {
+  alive,
+  descendants,
+  listening,
+  printedSettings,
+  spawnThroughShell,
+  until,
+} from '../helpers/processTree.js';
 import { runCli, spawnTs } from '../helpers/spawnTs.js';
-
-const REGISTER = fileURLToPath(new URL('../helpers/tsNode/register.mjs', import.meta.url));
-const RUNNER = fileURLToPath(new URL('../../local/runLocal.ts', import.meta.url));
 
 let dir: string;
 
@@ -23,18 +26,6 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const listening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => {
-      resolve(false);
-    });
-  });
-
 /** Four consecutive free ports, for `--port-base` (the fixed defaults may be in use on a developer's machine). */
 async function freeBase(): Promise<number> {
   for (;;) {
@@ -45,57 +36,16 @@ async function freeBase(): Promise<number> {
   }
 }
 
-function descendants(root: number): number[] {
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
-  const found: number[] = [];
-  const queue = [root];
-  for (let pid = queue.pop(); pid !== undefined; pid = queue.pop()) {
-    for (const [child, parent] of rows) {
-      if (parent !== pid) continue;
-      queue.push(child);
-      found.push(child);
-    }
-  }
-  return found;
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-async function until(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`gave up waiting: ${what}`);
-}
-
 describe('npm run local', () => {
   it('prints settings a CLI command works with, and SIGTERM to npm’s shell stops every process and port', async () => {
     const base = await freeBase();
     const cert = path.join(dir, 'cert.pem');
     // As `npm run local` starts it: through `sh -c`, which does not pass a SIGTERM on to its child.
-    const command = [
-      process.execPath,
-      '--experimental-transform-types',
-      '--no-warnings',
-      '--import',
-      REGISTER,
-      RUNNER,
-    ]
-      .concat(['--port-base', String(base), '--cert-file', cert])
-      .map((arg) => `'${arg}'`)
-      .join(' ');
-    const shell = spawn('sh', ['-c', command], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const shell = spawnThroughShell(
+      'local/runLocal.ts',
+      ['--port-base', String(base), '--cert-file', cert],
+      dir,
+    );
     let stdout = '';
     let stderr = '';
     shell.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -104,12 +54,7 @@ describe('npm run local', () => {
     try {
       await until(() => stdout.includes('Then, for example:') || shell.exitCode !== null, 'the settings');
       expect(stderr).toBe('');
-      const settings = Object.fromEntries(
-        [...stdout.matchAll(/^export (\w+)='([^']*)'$/gm)].map(([, name, value]) => [
-          name ?? '',
-          value ?? '',
-        ]),
-      );
+      const settings = printedSettings(stdout);
       expect(settings).toMatchObject({
         COSMOS_ENDPOINT: `https://127.0.0.1:${base}/`,
         GRAPH_BASE_URL: `https://127.0.0.1:${base + 1}`,
