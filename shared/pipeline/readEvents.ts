@@ -113,7 +113,7 @@ function* documentEvents(text: string, file: string, known?: unknown): Generator
     if (!parsed.ok) {
       throw new UserError(
         `${file}: line 1 opens a JSON document, but the file is not one (${parsed.problem}), ` +
-          `and it is not JSON Lines either; ${FORMATS}`,
+          `and it is not JSON Lines either (line 1 alone is not JSON); nothing was ingested. ${FORMATS}`,
       );
     }
     value = parsed.value;
