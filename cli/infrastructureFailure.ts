@@ -24,6 +24,15 @@ const UNREACHABLE = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** The endpoint answered with a certificate Node does not trust: a local stand-in or emulator. */
+const UNTRUSTED = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
+const TRUST_HINT =
+  '; for a local stand-in, trust its certificate with CHARGEBACK_TRUSTED_CA_FILE (npm run local prints it)';
+
 const SETTING_OF: Record<DependencyError['dependency'], string> = {
   cosmos: 'COSMOS_ENDPOINT',
   blob: 'AzureWebJobsStorage',
@@ -110,7 +119,8 @@ function settingFor(error: unknown, settings: Settings): Endpoint | undefined {
         .filter((v) => typeof v === 'string' || typeof v === 'number')
         .join(' ');
     })
-    .join(' ');
+    .join(' ')
+    .concat(' ');
   return endpoints(settings).find(
     ({ url }) => text.includes(`${url.hostname}:${port(url)}`) || text.includes(url.hostname + ' '),
   );
@@ -126,12 +136,13 @@ export class InfrastructureFailure extends Error {
  * check, so it exits 4 rather than 1 (a finding). Anything else is returned unchanged.
  */
 export function asInfrastructureFailure(error: unknown, settings: Settings): unknown {
+  const code = unreachableCode(error);
+  const trust = code !== undefined && UNTRUSTED.has(code) ? TRUST_HINT : '';
   if (error instanceof DependencyError) {
     const setting = SETTING_OF[error.dependency];
     const hint = error.message.includes(setting) ? '' : ` (check ${setting})`;
-    return new InfrastructureFailure(`${error.message}${hint}`, { cause: error });
+    return new InfrastructureFailure(`${error.message}${hint}${trust}`, { cause: error });
   }
-  const code = unreachableCode(error);
   if (code === undefined) return error;
   const message = error instanceof Error ? error.message : String(error);
   const endpoint = settingFor(error, settings);
@@ -141,7 +152,7 @@ export function asInfrastructureFailure(error: unknown, settings: Settings): unk
     });
   }
   return new InfrastructureFailure(
-    `cannot reach ${endpoint.url.origin} (${message}); check ${endpoint.setting}`,
+    `cannot reach ${endpoint.url.origin} (${message}); check ${endpoint.setting}${trust}`,
     { cause: error },
   );
 }

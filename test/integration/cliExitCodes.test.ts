@@ -133,6 +133,15 @@ describe('infrastructure failures exit 4 and name the setting', () => {
     expect(run.code).toBe(4);
   });
 
+  it('report against a stand-in whose certificate is not trusted says how to trust it', async () => {
+    const untrusted: Record<string, string> = { ...env };
+    delete untrusted.CHARGEBACK_TRUSTED_CA_FILE;
+    const run = await runCli(['report', '--from', '2025-06-01', '--to', '2025-06-30'], untrusted, dir);
+    expect(run.stderr).toContain('COSMOS_ENDPOINT');
+    expect(run.stderr).toContain('CHARGEBACK_TRUSTED_CA_FILE');
+    expect(run.code).toBe(4);
+  });
+
   it('report with nothing listening at COSMOS_ENDPOINT', async () => {
     const port = await freePort();
     const run = await runCli(
