@@ -94,6 +94,16 @@ export const settingsSchema = z.object({
   AzureWebJobsStorage: z.preprocess(blankToUndefined, z.string().min(1).optional()),
   AzureWebJobsStorage__accountName: z.preprocess(blankToUndefined, z.string().min(1).optional()),
   AzureWebJobsStorage__blobServiceUri: z.preprocess(blankToUndefined, httpsUrl.optional()),
+  /** CLI only: fail fast on an endpoint that accepts connections but never answers. */
+  CHARGEBACK_REQUEST_TIMEOUT_MS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a whole number of milliseconds' })
+      .int('must be a whole number of milliseconds')
+      .min(100, 'must be at least 100 (ms)')
+      .max(600_000, 'must be at most 600000 (ms)')
+      .default(5_000),
+  ),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

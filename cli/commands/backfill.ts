@@ -10,6 +10,7 @@ import {
   runBackfill,
 } from '../../shared/pipeline/backfill.js';
 import { withServices } from '../context.js';
+import { EXIT } from '../exitCodes.js';
 
 export function registerBackfill(program: Command): void {
   program
@@ -24,8 +25,9 @@ export function registerBackfill(program: Command): void {
         const result = await runBackfill(backfillDeps(services), { limit });
         process.stdout.write(`${formatBackfill(result).join('\n')}\n`);
         // Records still pending or unpriced are normal (Graph down, meter not in the book yet); a spill
-        // or a step that could not run means a dependency is still failing, as `ingest` reports it (3).
-        if (backfillFailed(result)) process.exitCode = 3;
+        // or a step that could not run means a dependency is still failing: what waits is safe in the
+        // spill store and the ledger, so it is `ingest`'s "spilled, run backfill (again) later" (3).
+        if (backfillFailed(result)) process.exitCode = EXIT.spilled;
         else if (!backfillComplete(result)) process.stderr.write('some records wait for the next backfill\n');
       });
     });
