@@ -1,4 +1,4 @@
-import { app, type InvocationContext } from '@azure/functions';
+import { app, type InvocationContext, type RetryOptions } from '@azure/functions';
 
 import { sharedServices } from '../shared/app/lazyServices.js';
 import { sourcesFromTrigger } from '../shared/events/triggerSources.js';
@@ -25,17 +25,23 @@ export async function ingestUsage(messages: unknown, context: InvocationContext)
   }
 }
 
+/**
+ * Only a failed spill throws (NothingSavedError: neither Cosmos nor blob storage took the batch). A
+ * finite count would let the host checkpoint past that batch once the retries run out, losing it; -1
+ * retries indefinitely, so a long storage outage pauses this partition instead (docs/reliability.md).
+ */
+export const INGEST_RETRY: RetryOptions = {
+  strategy: 'exponentialBackoff',
+  maxRetryCount: -1,
+  minimumInterval: { seconds: 5 },
+  maximumInterval: { minutes: 5 },
+};
+
 app.eventHub('ingestUsage', {
   connection: 'EventHubConnection',
   eventHubName: '%USAGE_EVENTHUB_NAME%',
   consumerGroup: '%USAGE_CONSUMER_GROUP%',
   cardinality: 'many',
-  // Only a failed spill throws; the host then retries the batch before it checkpoints past it.
-  retry: {
-    strategy: 'exponentialBackoff',
-    maxRetryCount: 8,
-    minimumInterval: { seconds: 5 },
-    maximumInterval: { minutes: 5 },
-  },
+  retry: INGEST_RETRY,
   handler: ingestUsage,
 });
