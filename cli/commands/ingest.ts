@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 
+import { NothingSavedError } from '../../shared/errors.js';
 import { ingestStream } from '../../shared/pipeline/ingestStream.js';
 import { readEvents } from '../../shared/pipeline/readEvents.js';
 import { withServices } from '../context.js';
@@ -12,9 +13,22 @@ export function registerIngest(program: Command): void {
     .option('--batch-size <n>', 'events per batch', '500')
     .action(async (file: string, options: { batchSize: string }) => {
       await withServices(async (services) => {
-        const result = await ingestStream(readEvents(file), services.ingest, services.spill, {
-          batchSize: Math.max(1, Number(options.batchSize) || 500),
-        });
+        let result;
+        try {
+          result = await ingestStream(readEvents(file), services.ingest, services.spill, {
+            batchSize: Math.max(1, Number(options.batchSize) || 500),
+          });
+        } catch (error) {
+          if (!(error instanceof NothingSavedError)) throw error;
+          process.stderr.write(
+            `chargeback: ${error.message}\n` +
+              'the store failed and the spill failed too: that batch is saved nowhere, and `backfill` cannot bring it back; ' +
+              're-run this ingest once storage is back (events already written count as duplicates)\n',
+          );
+          // TODO(lead): use exitCodes (4: an infrastructure failure with nothing saved).
+          process.exitCode = 4;
+          return;
+        }
         const t = result.totals;
         const spilledEvents = result.spilled.reduce((n, s) => n + s.events, 0);
         process.stdout.write(
