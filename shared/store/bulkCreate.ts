@@ -3,6 +3,7 @@ import pMap from 'p-map';
 import pRetry, { AbortError } from 'p-retry';
 
 import { DependencyError } from '../errors.js';
+import { canonicalJson } from '../events/idempotencyKey.js';
 import type { WriteStatus } from '../pipeline/ports.js';
 
 /** Statuses worth another try: throttled, timeout, gone (split), retry-with, unavailable, transport. */
@@ -26,6 +27,11 @@ interface Doc {
  * Creates documents in bulk. Create (not upsert) is what makes redelivery idempotent and lets
  * "first write wins": 201 → created, 409 → exists. Only the operations that failed transiently
  * are retried; anything else, or retries exhausted, throws so the batch can be spilled.
+ *
+ * A create whose outcome is unknown (timeout, 5xx, a connection lost before the answer) may have
+ * been applied, so its retry's 409 may be our own write. For those ids only, the stored document
+ * is read and compared with the one sent: equal means created by this call. Callers make that
+ * exact by putting something unique to the call in the document (records carry `writeId`).
  */
 export function bulkCreate(
   container: Container,
@@ -51,6 +57,8 @@ async function bulkWrite(
   retry: BulkRetryOptions,
 ): Promise<Map<string, WriteStatus>> {
   const statuses = new Map<string, WriteStatus>();
+  // Ids whose create may have been applied although we never heard so.
+  const unknown = new Set<string>();
   let pending: readonly Doc[] = docs;
   await pRetry(
     async () => {
@@ -60,18 +68,29 @@ async function bulkWrite(
           ? await pointWrites(container, operationType, pending)
           : await bulkWrites(container, operationType, pending);
       const failed: Doc[] = [];
+      const conflicts: Doc[] = [];
       let lastProblem = '';
       codes.forEach((code, i) => {
         const doc = pending[i];
         if (doc === undefined) return;
         if (code === 201 || code === 200) statuses.set(doc.id, 'created');
+        else if (code === 409 && unknown.has(doc.id)) conflicts.push(doc);
         else if (code === 409) statuses.set(doc.id, 'exists');
         else if (typeof code !== 'number' || RETRYABLE.has(code)) {
           failed.push(doc);
+          if (mayHaveApplied(code)) unknown.add(doc.id);
           lastProblem = `status ${String(code)}`;
         } else {
           throw new AbortError(`${operationType} ${doc.id} in ${container.id} failed with ${code}`);
         }
+      });
+      const owners = await Promise.all(conflicts.map((doc) => storedAsSent(container, doc)));
+      conflicts.forEach((doc, i) => {
+        const owner = owners[i];
+        if (owner === undefined) {
+          failed.push(doc);
+          lastProblem = 'status 409, and the stored document could not be read';
+        } else statuses.set(doc.id, owner ? 'created' : 'exists');
       });
       pending = failed;
       if (failed.length > 0)
@@ -87,6 +106,27 @@ async function bulkWrite(
     throw new DependencyError('cosmos', (error as Error).message, { cause: error });
   });
   return statuses;
+}
+
+/** 429, 449 and 410 are refused before anything is written; a timeout, a 5xx or a lost connection may not be. */
+function mayHaveApplied(code: Code): boolean {
+  return typeof code !== 'number' || code === 408 || code === 500 || code === 503;
+}
+
+/**
+ * Whether the stored document is the one we sent (every field we sent, equal as JSON); undefined
+ * when it cannot be read now (the caller retries).
+ */
+async function storedAsSent(container: Container, doc: Doc): Promise<boolean | undefined> {
+  try {
+    const { resource } = await container.item(doc.id, doc.pk).read<Record<string, unknown>>();
+    if (resource === undefined) return undefined;
+    return Object.entries(doc).every(
+      ([key, value]) => value === undefined || canonicalJson(value) === canonicalJson(resource[key]),
+    );
+  } catch {
+    return undefined;
+  }
 }
 
 /**
