@@ -52,3 +52,11 @@ export class NothingSavedError extends Error {
 export function isStoreFailure(error: unknown): boolean {
   return error instanceof DependencyError;
 }
+
+/**
+ * The store answered and refused a document (400, 413): not an outage, so waiting will not help. A
+ * batch that meets it is still spilled whole, and backfill quarantines a spill that keeps meeting it.
+ */
+export class RejectedWriteError extends Error {
+  override readonly name = 'RejectedWriteError';
+}

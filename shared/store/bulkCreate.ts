@@ -2,12 +2,14 @@ import type { Container, OperationInput } from '@azure/cosmos';
 import pMap from 'p-map';
 import pRetry, { AbortError } from 'p-retry';
 
-import { DependencyError } from '../errors.js';
+import { DependencyError, RejectedWriteError } from '../errors.js';
 import { canonicalJson } from '../events/idempotencyKey.js';
 import type { WriteStatus } from '../pipeline/ports.js';
 
 /** Statuses worth another try: throttled, timeout, gone (split), retry-with, unavailable, transport. */
 const RETRYABLE = new Set([408, 410, 429, 449, 500, 503]);
+/** The document itself is refused (bad request, too large): the same document would be refused again. */
+const REFUSED = new Set([400, 413]);
 
 export interface BulkRetryOptions {
   /** Our attempts on top of the SDK's own retries. */
@@ -81,7 +83,9 @@ async function bulkWrite(
           if (mayHaveApplied(code)) unknown.add(doc.id);
           lastProblem = `status ${String(code)}`;
         } else {
-          throw new AbortError(`${operationType} ${doc.id} in ${container.id} failed with ${code}`);
+          const problem = `${operationType} ${doc.id} in ${container.id} failed with ${code}`;
+          // A refused document is not an outage; 401, 403 or 404 (a key or container) is the store's.
+          throw new AbortError(REFUSED.has(code) ? new RejectedWriteError(problem) : problem);
         }
       });
       const owners = await Promise.all(conflicts.map((doc) => storedAsSent(container, doc)));
@@ -103,6 +107,7 @@ async function bulkWrite(
       randomize: true,
     },
   ).catch((error: unknown) => {
+    if (error instanceof RejectedWriteError) throw error;
     throw new DependencyError('cosmos', (error as Error).message, { cause: error });
   });
   return statuses;
