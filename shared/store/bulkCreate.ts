@@ -58,6 +58,15 @@ async function bulkWrite(
   docs: readonly Doc[],
   retry: BulkRetryOptions,
 ): Promise<Map<string, WriteStatus>> {
+  // The SDK refuses these ids before sending (a thrown Error without a status, which would look like
+  // a transport failure and be retried until the batch spilled as a store outage): not the store's fault.
+  for (const doc of docs) {
+    const problem = idProblem(doc.id);
+    if (problem !== undefined)
+      throw new RejectedWriteError(
+        `${operationType} in ${container.id}: id ${JSON.stringify(doc.id).slice(0, 80)} ${problem}`,
+      );
+  }
   const statuses = new Map<string, WriteStatus>();
   // Ids whose create may have been applied although we never heard so.
   const unknown = new Set<string>();
@@ -111,6 +120,18 @@ async function bulkWrite(
     throw new DependencyError('cosmos', (error as Error).message, { cause: error });
   });
   return statuses;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why Cosmos (or its SDK, or the URL it builds) cannot take this id; undefined when it can. */
+export function idProblem(id: unknown): string | undefined {
+  if (typeof id !== 'string' || id === '') return 'is not a non-empty string';
+  if (/[/\\?#]/.test(id)) return 'contains / \\ ? or #';
+  if (id.endsWith(' ')) return 'ends with a space';
+  if (LONE_SURROGATE.test(id)) return 'is not valid Unicode (a lone surrogate)';
+  if (Buffer.byteLength(id, 'utf8') > 1023) return 'is longer than 1,023 bytes';
+  return undefined;
 }
 
 /** 429, 449 and 410 are refused before anything is written; a timeout, a 5xx or a lost connection may not be. */
