@@ -43,7 +43,10 @@ export function registerIngest(program: Command): void {
         const accounted = t.recorded + t.pending + t.duplicates + t.deadLettered;
         if (spilledEvents > 0) {
           process.stderr.write(
-            'the store failed: spilled batches are safe; run `chargeback backfill` once it is back\n',
+            result.spilled.every((s) => s.storeFailure)
+              ? 'the store failed: spilled batches are safe; run `chargeback backfill` once it is back\n'
+              : 'spilled batches are safe, but not every one failed because of the store (see above): ' +
+                  'run `chargeback backfill`; one that keeps failing is quarantined and shown by `chargeback audit`\n',
           );
           process.exitCode = 3;
         } else if (accounted !== result.read) {

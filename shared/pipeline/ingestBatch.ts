@@ -16,6 +16,8 @@ export type IngestResult =
       readonly status: 'spilled';
       readonly spill: string;
       readonly reason: string;
+      /** False when the batch failed for another reason than the store: waiting alone will not fix it. */
+      readonly storeFailure: boolean;
       readonly received: number;
     };
 
@@ -45,7 +47,13 @@ export async function ingestBatch(
         cause: spillError,
       });
     }
-    return { status: 'spilled', spill: name, reason, received: bodies.length };
+    return {
+      status: 'spilled',
+      spill: name,
+      reason,
+      storeFailure: isStoreFailure(error),
+      received: bodies.length,
+    };
   }
 }
 

@@ -109,7 +109,11 @@ describe('ingestBatch tells the kinds of failure apart', () => {
     };
     const saved: string[] = [];
     const result = await ingestBatch([event('x')], sources(1), failing, spillTo(saved));
-    expect(result).toMatchObject({ status: 'spilled', reason: 'store failure: cosmos: down' });
+    expect(result).toMatchObject({
+      status: 'spilled',
+      reason: 'store failure: cosmos: down',
+      storeFailure: true,
+    });
   });
 
   it('spills anything else too (nothing lost), saying it is not a store failure', async () => {
@@ -120,7 +124,11 @@ describe('ingestBatch tells the kinds of failure apart', () => {
     };
     const saved: string[] = [];
     const result = await ingestBatch([event('x')], sources(1), failing, spillTo(saved));
-    expect(result).toMatchObject({ status: 'spilled', reason: 'not a store failure: a bug' });
+    expect(result).toMatchObject({
+      status: 'spilled',
+      reason: 'not a store failure: a bug',
+      storeFailure: false,
+    });
   });
 
   it('throws NothingSavedError, naming both failures, when the spill fails too', async () => {
