@@ -33,6 +33,7 @@ const EMBED_SMALL = item('text-embedding-3-small-glbl Tokens');
 const EMBED_LARGE = item('text-embedding-3-large-glbl Tokens');
 const GPT4O_IN = item('gpt-4o-0806-Inp-glbl Tokens');
 const GPT4O_OUT = item('gpt-4o-0806-Outp-glbl Tokens');
+const ADA = item('embedding-ada-regional Tokens');
 
 const catalog: RetailPriceItem[] = [
   // 22 decimals: rounds half-even to 0.0000007 at 18.
@@ -43,6 +44,8 @@ const catalog: RetailPriceItem[] = [
   { ...EMBED_SMALL, retailPrice: 1e300, unitPrice: 1e300 },
   // Would round to 0 at 18 decimals: refused rather than made free.
   { ...EMBED_LARGE, retailPrice: 1e-19, unitPrice: 1e-19 },
+  // Negative: refused for this row only; before, the page parser failed the whole refresh on it.
+  { ...ADA, retailPrice: -0.0001, unitPrice: -0.0001 },
 ];
 
 const APP_ID = '5f8d2c1a-9b3e-4d7f-a6c2-1e0b9d8f7a65';
@@ -121,8 +124,8 @@ describe('prices the book cannot hold exactly', () => {
       log: (m) => logged.push(m),
     });
     expect(result.tokenMeters).toBe(2);
-    expect(result.skipped).toEqual({ 'retailPrice not representable': 2 });
-    expect(result.warnings).toHaveLength(4);
+    expect(result.skipped).toEqual({ 'retailPrice not representable': 3 });
+    expect(result.warnings).toHaveLength(5);
     for (const warning of result.warnings) expect(logged).toContain(warning);
     expect(logged.join('\n')).toContain(
       `${MINI_IN.meterName} (${MINI_IN.meterId}, eastus, from ${MINI_IN.effectiveStartDate}): retailPrice ` +
@@ -131,6 +134,9 @@ describe('prices the book cannot hold exactly', () => {
     expect(logged.join('\n')).toContain(`${EMBED_SMALL.meterName} (${EMBED_SMALL.meterId}`);
     expect(logged.join('\n')).toContain('1e+300 is above 100000, not a token price; not stored');
     expect(logged.join('\n')).toContain('1e-19 rounds to 0 at 18 decimals; not stored');
+    expect(logged.join('\n')).toContain(
+      `${ADA.meterName} (${ADA.meterId}, eastus, from ${ADA.effectiveStartDate}): retailPrice -0.0001 is negative; not stored`,
+    );
 
     const { resources } = await services.database
       .container('prices')
