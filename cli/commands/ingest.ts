@@ -2,7 +2,7 @@ import { access, constants } from 'node:fs/promises';
 
 import type { Command } from 'commander';
 
-import { UserError } from '../../shared/errors.js';
+import { NothingSavedError, UserError } from '../../shared/errors.js';
 import { ingestStream } from '../../shared/pipeline/ingestStream.js';
 import { readEvents } from '../../shared/pipeline/readEvents.js';
 import { withServices } from '../context.js';
@@ -25,9 +25,21 @@ export function registerIngest(program: Command): void {
       }
       await withServices(
         async (services) => {
-          const result = await ingestStream(readEvents(file), services.ingest, services.spill, {
-            batchSize: Math.max(1, Number(options.batchSize) || 500),
-          });
+          let result;
+          try {
+            result = await ingestStream(readEvents(file), services.ingest, services.spill, {
+              batchSize: Math.max(1, Number(options.batchSize) || 500),
+            });
+          } catch (error) {
+            if (!(error instanceof NothingSavedError)) throw error;
+            process.stderr.write(
+              `chargeback: ${error.message}\n` +
+                'the store failed and the spill failed too: that batch is saved nowhere, and `backfill` cannot bring it back; ' +
+                're-run this ingest once storage is back (events already written count as duplicates)\n',
+            );
+            process.exitCode = EXIT.infrastructure;
+            return;
+          }
           const t = result.totals;
           const spilledEvents = result.spilled.reduce((n, s) => n + s.events, 0);
           process.stdout.write(
@@ -42,7 +54,10 @@ export function registerIngest(program: Command): void {
           const accounted = t.recorded + t.pending + t.duplicates + t.deadLettered;
           if (spilledEvents > 0) {
             process.stderr.write(
-              'the store failed: spilled batches are safe; run `chargeback backfill` once it is back\n',
+              result.spilled.every((s) => s.storeFailure)
+                ? 'the store failed: spilled batches are safe; run `chargeback backfill` once it is back\n'
+                : 'spilled batches are safe, but not every one failed because of the store (see above): ' +
+                    'run `chargeback backfill`; one that keeps failing is quarantined and shown by `chargeback audit`\n',
             );
             process.exitCode = EXIT.spilled;
           } else if (accounted !== result.read) {

@@ -98,6 +98,13 @@ export function formatBackfill(result: BackfillResult): string[] {
       : `rollups: not refreshed: ${rollups.error}`,
   ];
   if (spills.ok) for (const f of spills.failed) lines.push(`spill ${f.name} kept: ${f.reason}`);
+  if (spills.ok) {
+    for (const q of spills.quarantined) {
+      lines.push(
+        `spill QUARANTINED as ${q.name}, not replayed again until moved back (docs/reliability.md): ${q.reason}`,
+      );
+    }
+  }
   for (const [name, r] of [
     ['identities', identities],
     ['prices', prices],
@@ -115,7 +122,11 @@ export function formatBackfill(result: BackfillResult): string[] {
 export function backfillFailed(result: BackfillResult): boolean {
   const { spills, identities, prices, rollups } = result;
   return (
-    !spills.ok || !identities.ok || !prices.ok || !rollups.ok || spills.failed.length + spills.skipped > 0
+    !spills.ok ||
+    !identities.ok ||
+    !prices.ok ||
+    !rollups.ok ||
+    spills.failed.length + spills.skipped + spills.quarantined.length > 0
   );
 }
 

@@ -1,4 +1,5 @@
 import type { PriceOverrides } from '../config.js';
+import { ensureError } from '../errors.js';
 import { computeCostNanos, type TokenPrice } from '../cost/computeCost.js';
 import { attoToDecimal } from '../cost/money.js';
 import { priceSetOf, type PriceSet } from '../cost/priceSet.js';
@@ -72,7 +73,12 @@ export function createPricer(book: PriceBook | null, settings: PricerSettings): 
     price(usage) {
       const key = keyOf(usage);
       if (book === null) return { key, cost: { status: 'unpriced', reason: 'no price book' } };
-      return { key, cost: priceUsage(book, key, usage, priceOf, setOf) };
+      try {
+        return { key, cost: priceUsage(book, key, usage, priceOf, setOf) };
+      } catch (error) {
+        // One event's pricing failure (a price the book cannot use) is that event's, never the batch's.
+        return { key, cost: { status: 'unpriced', reason: `pricing failed: ${ensureError(error).message}` } };
+      }
     },
   };
 }
@@ -116,6 +122,9 @@ function priceUsage(
   const cachedPrice = cached?.ok === true ? use(cached.row) : undefined;
   const outputPrice = output?.ok === true ? use(output.row) : undefined;
   const nanos = computeCostNanos(usage, inputPrice, cachedPrice, outputPrice);
+  // Records and rollups carry costNanos as a JSON number: beyond 2^53 it would silently lose nano-units.
+  if (nanos > BigInt(Number.MAX_SAFE_INTEGER) || nanos < 0n)
+    return { status: 'unpriced', reason: `cost ${nanos} nano-units is out of range` };
   return { status: 'priced', costNanos: Number(nanos), priceSet: setOf(applied) };
 }
 

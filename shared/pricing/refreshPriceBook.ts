@@ -11,6 +11,8 @@ export interface RefreshResult {
   readonly created: number;
   readonly unchanged: number;
   readonly skipped: Readonly<Record<string, number>>;
+  /** One line per price rounded to 18 decimals or refused (also logged): see `checkRetailPrice`. */
+  readonly warnings: readonly string[];
   readonly requests: number;
 }
 
@@ -30,7 +32,8 @@ export async function refreshPriceBook(options: {
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
-  const { docs, skipped } = toPriceDocs(catalog.items, options.currency, now.toISOString());
+  const { docs, skipped, warnings } = toPriceDocs(catalog.items, options.currency, now.toISOString());
+  for (const warning of warnings) options.log?.(warning);
   const saved = await options.store.save(docs, {
     refreshedAt: now.toISOString(),
     currency: options.currency,
@@ -43,6 +46,7 @@ export async function refreshPriceBook(options: {
     tokenMeters: docs.length,
     ...saved,
     skipped: Object.fromEntries(skipped),
+    warnings,
     requests: catalog.requests,
   };
 }

@@ -1,7 +1,13 @@
 import type { Database } from '@azure/cosmos';
 import { z } from 'zod';
 
-import type { SpillStore } from '../pipeline/backfill/spills.js';
+import {
+  checkSpills,
+  spillsWithQuarantined,
+  withSpillHealth,
+  type SpillHealth,
+  type SpillHealthSource,
+} from './auditSpills.js';
 import { MAX_RANGE_DAYS, RANGE_TOO_LONG } from './reportQuery.js';
 import {
   findLedgeredElsewhere,
@@ -60,6 +66,8 @@ export interface Audit {
   readonly untraceablePrices: number;
   /** Up to 20 price-set ids named by records but not stored. */
   readonly missingPriceSets: readonly string[];
+  /** Spills whose replay fails for a reason other than the store, and quarantined ones (auditSpills.ts). */
+  readonly spillHealth?: SpillHealth;
   /** Every seen event is stored or waiting in a spill, nothing stored was unseen, every cost traceable. */
   readonly balanced: boolean;
 }
@@ -208,12 +216,17 @@ export function buildAudit(
 
 /** The one path behind `chargeback audit`: read, look up what is stored on other days, count. */
 export async function runAudit(
-  services: { readonly database: Database; readonly spill: Pick<SpillStore, 'list' | 'read'> },
+  services: { readonly database: Database; readonly spill: SpillHealthSource },
   query: AuditQuery,
 ): Promise<Audit> {
-  const inputs = await readAuditInputs(services.database, services.spill, query.from, query.to);
+  const spillHealth = await checkSpills(services.spill);
+  const spills = spillsWithQuarantined(services.spill);
+  const inputs = await readAuditInputs(services.database, spills, query.from, query.to);
   const storedElsewhere = await findStored(services.database, unmatchedSeenIds(inputs));
   const seenElsewhere = await findLedgeredElsewhere(services.database, unseenDeadLetterIds(inputs));
   const storedPriceSets = await findPriceSets(services.database, namedPriceSets(inputs));
-  return buildAudit(query, inputs, storedElsewhere, seenElsewhere, storedPriceSets);
+  return withSpillHealth(
+    buildAudit(query, inputs, storedElsewhere, seenElsewhere, storedPriceSets),
+    spillHealth,
+  );
 }

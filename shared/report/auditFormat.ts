@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 
 import type { Audit } from './audit.js';
+import { spillHealthLines } from './auditSpills.js';
 
 const COLUMNS = [
   ['seen', 'seen'],
@@ -34,7 +35,7 @@ export function auditTable(audit: Audit): string {
   };
   reasons('unpriced by reason:', audit.unpricedByReason);
   reasons('dead letters by field:', audit.deadLettersByReason);
-  lines.push(verdict(audit));
+  lines.push(verdict(audit), ...spillHealthLines(audit.spillHealth));
   if (audit.missingIds.length > 0) lines.push(`first missing ids: ${audit.missingIds.join(', ')}`);
   if (audit.missingPriceSets.length > 0) {
     lines.push(`price sets named but not stored: ${audit.missingPriceSets.join(', ')}`);
@@ -44,11 +45,13 @@ export function auditTable(audit: Audit): string {
 
 export function verdict(audit: Audit): string {
   const t = audit.total;
+  const quarantined = audit.spillHealth?.quarantined.length ?? 0;
   if (!audit.balanced) {
     return (
       `NOT BALANCED: ${t.missing} events seen but neither recorded, dead-lettered nor spilled; ` +
       `${t.unledgered} stored but never seen by ingest; ` +
-      `${audit.untraceablePrices} priced records whose price set is not stored`
+      `${audit.untraceablePrices} priced records whose price set is not stored` +
+      (quarantined > 0 ? `; ${quarantined} spills quarantined` : '')
     );
   }
   // A dead letter's day is when it arrived, so a redelivery after midnight may store it on a later day.

@@ -154,7 +154,7 @@ export async function snapshot(services: Services): Promise<Snapshot> {
   const byId = (docs: Doc[], drop: readonly string[]) =>
     new Map(docs.map((d) => [String(d.id), strip(d, drop)]));
   return {
-    records: byId(records, ['ingestedAt']),
+    records: byId(records, ['ingestedAt', 'writeId']),
     deadLetters: byId(deadLetters, ['receivedAt', 'day']),
     rollups: byId(rollups, ['computedAt']),
     recordCount: records.length,
