@@ -37,11 +37,11 @@ export async function processBatch(
 
   bodies.forEach((body, index) => {
     const source = sources[index] ?? { kind: 'eventhub' };
-    const result = normalizeEvent(body, source, now);
+    const result = normalizeEvent(body, source, now, ports.eventTimeCulture);
     if (!result.ok) {
       deadLetters.push({
         index,
-        deadLetter: buildDeadLetter(result.raw, result.issues, source, now),
+        deadLetter: buildDeadLetter(result, source, now),
         reasons: result.issues,
       });
       return;

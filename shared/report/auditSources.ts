@@ -168,7 +168,7 @@ async function readSpills(spill: Pick<SpillStore, 'list' | 'read'>): Promise<Spi
     const ids = batch.bodies.map((body, i) => {
       const source = batch.sources[i] ?? { kind: 'eventhub' as const };
       const result = normalizeEvent(body, source, now);
-      return result.ok ? result.usage.id : buildDeadLetter(result.raw, result.issues, source, now).id;
+      return result.ok ? result.usage.id : buildDeadLetter(result, source, now).id;
     });
     rows.push({ name, day: name.slice(0, 10), ids });
   }
