@@ -1,4 +1,5 @@
-import { TEXT_MAX, BACKEND_MAX } from './v2Schema.js';
+import { v1EventSchema } from './v1Schema.js';
+import { BACKEND_MAX, TEXT_MAX, v2EventSchema } from './v2Schema.js';
 
 /**
  * What may be kept of a body once it leaves the normalizer (dead letters, spills): the fields the
@@ -7,21 +8,16 @@ import { TEXT_MAX, BACKEND_MAX } from './v2Schema.js';
  * prompt or the key in storage (docs/security.md, "Nothing secret kept").
  */
 
-/** Top-level keys v1 or v2 normalization reads, with the longest text each accepts (after trimming). */
-const READ_TEXT: Readonly<Record<string, number>> = {
-  schema: 32,
+/** Top-level keys v1 or v2 normalization reads: the schemas' own keys, so the two cannot drift apart. */
+const READ_KEYS = new Set([...Object.keys(v1EventSchema.shape), ...Object.keys(v2EventSchema.shape)]);
+/** The longest text each read key accepts (after trimming); 64 for the rest (token strings, time, ids). */
+const TEXT_LIMIT: Readonly<Record<string, number>> = {
+  ...TEXT_MAX,
   requestId: 128,
   'message-id': 128,
-  'event-time': 64,
-  modeltime: 32,
-  prompt_tokens: 32,
-  completion_tokens: 32,
-  total_tokens: 32,
-  deploymentType: 64,
-  region: 64,
   backend: BACKEND_MAX,
-  ...TEXT_MAX,
 };
+const textLimit = (key: string) => (Object.hasOwn(TEXT_LIMIT, key) ? (TEXT_LIMIT[key] ?? 64) : 64);
 const USAGE_KEYS = new Set([
   'prompt_tokens',
   'completion_tokens',
@@ -52,11 +48,10 @@ const KEY_CHARS = 64;
 
 /** The kept view of a parsed body: read fields as they are, the rest as shapes, secrets redacted. */
 export function redactedView(value: Record<string, unknown>): Record<string, unknown> {
-  const isRead = (key: string) => key === 'usage' || Object.hasOwn(READ_TEXT, key);
+  const isRead = (key: string) => READ_KEYS.has(key);
   return keep(value, isRead, (key, child) => {
     if (key === 'usage') return isPlainObject(child) ? usageView(child) : shapeOf(child, 1);
-    const max = Object.hasOwn(READ_TEXT, key) ? READ_TEXT[key] : undefined;
-    return max === undefined ? shapeOf(child, 1) : scalar(child, max);
+    return READ_KEYS.has(key) ? scalar(child, textLimit(key)) : shapeOf(child, 1);
   });
 }
 
@@ -92,8 +87,9 @@ function usageView(usage: Record<string, unknown>): Record<string, unknown> {
  * `array:2` would otherwise be a valid model name.
  */
 function scalar(value: unknown, maxChars: number): unknown {
+  // zod counts code points, and a code point is at most two UTF-16 units: every valid value is kept.
   if (typeof value === 'string') {
-    return value.trim().length <= maxChars ? value : { $shape: shapeOf(value) };
+    return value.trim().length <= 2 * maxChars ? value : { $shape: shapeOf(value) };
   }
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
   return { $shape: shapeOf(value, 1) };
