@@ -2,6 +2,7 @@ import type { Database } from '@azure/cosmos';
 import { z } from 'zod';
 
 import type { SpillStore } from '../pipeline/backfill/spills.js';
+import type { IngestPorts } from '../pipeline/ports.js';
 import { MAX_RANGE_DAYS, RANGE_TOO_LONG } from './reportQuery.js';
 import {
   findLedgeredElsewhere,
@@ -208,10 +209,16 @@ export function buildAudit(
 
 /** The one path behind `chargeback audit`: read, look up what is stored on other days, count. */
 export async function runAudit(
-  services: { readonly database: Database; readonly spill: Pick<SpillStore, 'list' | 'read'> },
+  services: {
+    readonly database: Database;
+    readonly spill: Pick<SpillStore, 'list' | 'read'>;
+    /** For EVENT_TIME_CULTURE: a spilled event is keyed as its replay will key it. */
+    readonly ingest?: Pick<IngestPorts, 'eventTimeCulture'>;
+  },
   query: AuditQuery,
 ): Promise<Audit> {
-  const inputs = await readAuditInputs(services.database, services.spill, query.from, query.to);
+  const culture = services.ingest?.eventTimeCulture;
+  const inputs = await readAuditInputs(services.database, services.spill, query.from, query.to, culture);
   const storedElsewhere = await findStored(services.database, unmatchedSeenIds(inputs));
   const seenElsewhere = await findLedgeredElsewhere(services.database, unseenDeadLetterIds(inputs));
   const storedPriceSets = await findPriceSets(services.database, namedPriceSets(inputs));
