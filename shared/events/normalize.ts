@@ -84,6 +84,7 @@ function normalizeSpilled(
   const evidence: Evidence = {
     raw: '',
     rawBytes: body.rawBytes,
+    redacted: true,
     deadLetterId: body.deadLetterId,
     ...(body.contentId === undefined ? {} : { contentId: body.contentId }),
   };
@@ -108,6 +109,8 @@ interface Evidence {
   readonly rawBytes: number;
   readonly deadLetterId?: string;
   readonly contentId?: string;
+  /** The value is already a redacted view (a replayed spill): redacting it again would shape its shapes. */
+  readonly redacted?: boolean;
 }
 
 function normalizeValue(
@@ -253,7 +256,7 @@ function reject(value: Record<string, unknown>, evidence: Evidence, issues: read
     ok: false,
     issues,
     raw: evidence.raw,
-    view: JSON.stringify(redactedView(value)),
+    view: JSON.stringify(evidence.redacted === true ? value : redactedView(value)),
     rawBytes: evidence.rawBytes >= 0 ? evidence.rawBytes : utf8Bytes(evidence.raw),
     ...(evidence.deadLetterId === undefined ? {} : { deadLetterId: evidence.deadLetterId }),
   };

@@ -5,7 +5,7 @@ import { normalizeEvent, type NormalizeResult } from '../../../shared/events/nor
 import type { EventSource } from '../../../shared/events/types.js';
 import { buildDeadLetter } from '../../../shared/pipeline/deadLetter.js';
 import { decodeSpill, encodeSpill } from '../../../shared/spill/spillFormat.js';
-import { body, deep, NOW, source, valid } from '../fuzz/arbitraries.js';
+import { body, deep, NOW, source, v2, valid } from '../fuzz/arbitraries.js';
 
 const SEED = 0x5911_2026;
 
@@ -89,6 +89,39 @@ describe('a spill replays to exactly what the first delivery would have written'
       ),
     );
     expect(outcomes).toEqual(direct(bodies, sources));
+  });
+});
+
+describe('a replayed dead letter is the one the first delivery would have written, whole', () => {
+  const letters = (bodies: unknown[], sources: EventSource[], spilled: boolean) => {
+    const batch = spilled
+      ? decodeSpill(encodeSpill(bodies, sources, 'store down', NOW))
+      : { bodies, sources };
+    return batch.bodies.map((b, i) => {
+      const src = sources[i] ?? { kind: 'eventhub' as const };
+      const result = normalizeEvent(b, src, NOW);
+      return result.ok ? undefined : buildDeadLetter(result, src, NOW);
+    });
+  };
+
+  it('for the usual refusals: bad app id, negative tokens, bad time, unparseable, too deep, with extra fields', () => {
+    const [event] = fc.sample(v2, { seed: SEED, numRuns: 1 }) as Record<string, unknown>[];
+    const usage = { prompt_tokens: 3, completion_tokens: -1, completion_tokens_details: { audio_tokens: 0 } };
+    const bodies: unknown[] = [
+      { ...event, appId: 'not-a-guid', extra: { note: 'text', list: [1, 2] } },
+      JSON.stringify({ ...event, usage }),
+      Buffer.from(JSON.stringify({ ...event, eventTime: '31/12/2025 10:00:00' })),
+      '{"schema":"aoai-usage/2", oops',
+      { ...event, extra: deep(50) },
+    ];
+    const sources = bodies.map((_, i): EventSource => ({
+      kind: 'eventhub',
+      partitionId: '4',
+      sequenceNumber: i,
+    }));
+    const direct = letters(bodies, sources, false);
+    expect(direct.every((d) => d !== undefined)).toBe(true);
+    expect(letters(bodies, sources, true)).toEqual(direct);
   });
 });
 
