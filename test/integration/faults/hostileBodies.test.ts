@@ -18,7 +18,16 @@ import { ingestBatch } from '../../../shared/pipeline/ingestBatch.js';
 import { openSpillContainer } from '../../../shared/spill/blobSpill.js';
 import { buildSampleEvents } from '../../../shared/producer/sampleEvents.js';
 import { startFaultProxy, type FaultProxy } from '../../helpers/faultProxy.js';
-import { APPS, expectedIds, FAST_RETRY, openServices, PRINCIPALS, snapshot, type Batch } from './harness.js';
+import {
+  APPS,
+  expectedIds,
+  FAST_RETRY,
+  openServices,
+  PRINCIPALS,
+  seedPrices,
+  snapshot,
+  type Batch,
+} from './harness.js';
 
 // Hostile bodies (issue 12 §3 and §4): a body nested 20,000 levels must not take its batch down with
 // it, in or out of an outage; and nothing planted in a body (prompts, completions, keys) may be
@@ -117,6 +126,45 @@ describe('a body nested 20,000 levels deep', () => {
     const expected = expectedIds(batch);
     expect(new Set(run.records.keys())).toEqual(expected.records);
     expect(new Set(run.deadLetters.keys())).toEqual(expected.deadLetters);
+  });
+});
+
+describe('request ids that are no valid document id', () => {
+  it('a record whose request id is "." or ".." is stored under a valid id, and backfill re-prices it', async () => {
+    const services = await open('dots');
+    proxy.setFailureRate(0);
+    const [first, second, third] = buildSampleEvents(3, {
+      seed: SEED,
+      apps: [...APPS],
+      start: '2025-09-01T10:00:00Z',
+    });
+    const bodies = [
+      { ...first, requestId: '.', region: 'eastus' },
+      { ...second, requestId: '..', region: 'eastus' },
+      { ...third, requestId: '...', region: 'eastus' },
+    ];
+    const sources = bodies.map((): EventSource => ({ kind: 'file', file: 'dots.jsonl' }));
+    const result = await ingestBatch(bodies, sources, services.ingest, services.spill);
+    expect(result.status === 'processed' && result.summary.deadLettered).toBe(0);
+    const before = await snapshot(services);
+    expect(before.recordCount).toBe(3);
+    expect([...before.records.values()].map((r) => r.costStatus)).toEqual([
+      'unpriced',
+      'unpriced',
+      'unpriced',
+    ]);
+
+    // The price book arrives: backfill must be able to replace each of the three records.
+    await seedPrices(services);
+    const backfill = await runBackfill(backfillDeps(services));
+    expect(backfill.prices).toMatchObject({ ok: true });
+    const after = await snapshot(services);
+    expect(after.recordCount).toBe(3);
+    expect([...after.records.values()].map((r) => [r.requestId, r.costStatus]).sort()).toEqual([
+      ['.', 'priced'],
+      ['..', 'priced'],
+      ['...', 'priced'],
+    ]);
   });
 });
 
