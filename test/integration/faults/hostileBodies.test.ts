@@ -15,6 +15,8 @@ import type { Services } from '../../../shared/app/services.js';
 import type { EventSource } from '../../../shared/events/types.js';
 import { backfillDeps, runBackfill } from '../../../shared/pipeline/backfill.js';
 import { ingestBatch } from '../../../shared/pipeline/ingestBatch.js';
+import { ingestStream } from '../../../shared/pipeline/ingestStream.js';
+import { readEvents } from '../../../shared/pipeline/readEvents.js';
 import { openSpillContainer } from '../../../shared/spill/blobSpill.js';
 import { buildSampleEvents } from '../../../shared/producer/sampleEvents.js';
 import { startFaultProxy, type FaultProxy } from '../../helpers/faultProxy.js';
@@ -126,6 +128,35 @@ describe('a body nested 20,000 levels deep', () => {
     const expected = expectedIds(batch);
     expect(new Set(run.records.keys())).toEqual(expected.records);
     expect(new Set(run.deadLetters.keys())).toEqual(expected.deadLetters);
+  });
+});
+
+describe('a body nested 20,000 levels deep, from a file', () => {
+  it('with Cosmos down, `ingest` spills every batch of a JSON array file and backfill replays it', async () => {
+    const services = await open('deep-file');
+    const events = buildSampleEvents(4, { seed: SEED + 7, apps: [...APPS], start: '2025-09-01T10:00:00Z' });
+    const nest = `${'{"nested":'.repeat(20_000)}{"leaf":1}${'}'.repeat(20_000)}`;
+    const items = [
+      JSON.stringify(events[0]),
+      nest,
+      JSON.stringify(events[1]),
+      `[${'['.repeat(20_000)}${']'.repeat(20_000)}]`,
+    ];
+    items.push(JSON.stringify(events[2]), JSON.stringify(events[3]));
+    const file = path.join(dir, 'deep.json');
+    writeFileSync(file, `[\n${items.join(',\n')}\n]\n`);
+    proxy.setKinds([...DOWN]);
+    proxy.setFailureRate(1);
+    const result = await ingestStream(readEvents(file), services.ingest, services.spill, { batchSize: 3 });
+    proxy.setFailureRate(0);
+    expect(result.read).toBe(6);
+    expect(result.spilled.map((s) => s.events)).toEqual([3, 3]);
+
+    const replayed = await runBackfill(backfillDeps(services));
+    expect(replayed.spills).toMatchObject({ ok: true, batches: 2, events: 6, failed: [] });
+    const run = await snapshot(services);
+    expect(run.recordCount).toBe(4);
+    expect(run.deadLetterCount).toBe(2);
   });
 });
 
