@@ -271,7 +271,11 @@ function bodyShape(body: unknown): string {
   if (typeof body === 'string') return JSON.stringify(`string:${body.length}`);
   if (body instanceof Uint8Array || body instanceof ArrayBuffer)
     return JSON.stringify(`bytes:${body.byteLength}`);
-  return JSON.stringify(typeof body === 'object' && body !== null ? shapeOf(body, 2) : shapeOf(body));
+  try {
+    return JSON.stringify(typeof body === 'object' && body !== null ? shapeOf(body, 2) : shapeOf(body));
+  } catch {
+    return '"unreadable"'; // an object whose getters throw
+  }
 }
 
 function zodIssues(error: z.ZodError): FieldIssue[] {

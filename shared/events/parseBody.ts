@@ -47,7 +47,14 @@ function bodyText(body: unknown): BodyText {
   if (body === undefined) return { ok: false, problem: 'body is empty', raw: '' };
   // Bounded before it is serialized: JSON.stringify recurses, and a body 20,000 levels deep would
   // overflow the stack here, or wherever else it went whole (a spill, a dead letter).
-  const bound = exceedsBounds(body, MAX_EVENT_DEPTH, MAX_EVENT_NODES);
+  let bound: ReturnType<typeof exceedsBounds>;
+  try {
+    bound = exceedsBounds(body, MAX_EVENT_DEPTH, MAX_EVENT_NODES);
+  } catch (error) {
+    // Not from JSON (a host's object whose getter throws): this one body is refused, not its batch.
+    const problem = `body cannot be read (${error instanceof Error ? error.name : 'error'})`;
+    return { ok: false, problem, raw: Object.prototype.toString.call(body) };
+  }
   if (bound !== undefined) {
     const problem =
       bound === 'depth'

@@ -12,6 +12,17 @@ import { deadLetterId } from '../pipeline/deadLetter.js';
  */
 export function toSpilledBody(body: unknown, source: EventSource): SpilledBody {
   if (body instanceof SpilledBody) return body; // a replayed spill spilled again
+  try {
+    return keptBody(body, source);
+  } catch (error) {
+    // Not JSON's doing (a host handing over an object whose getters throw): refused, not the batch lost.
+    const problem = `body cannot be read (${error instanceof Error ? error.name : 'error'})`;
+    const dead = deadLetterId(Object.prototype.toString.call(body), source);
+    return new SpilledBody(undefined, [{ path: '(body)', problem }], undefined, dead, 0, '"unreadable"');
+  }
+}
+
+function keptBody(body: unknown, source: EventSource): SpilledBody {
   const prepared = prepareBody(body);
   const rawBytes = Buffer.byteLength(prepared.raw, 'utf8');
   const dead = deadLetterId(prepared.raw, source);

@@ -126,6 +126,30 @@ describe('a replayed dead letter is the one the first delivery would have writte
 });
 
 describe('a spill is bounded whatever the bodies', () => {
+  it('refuses a body that throws when read, and keeps the rest of its batch', () => {
+    const [event] = fc.sample(v2, { seed: SEED, numRuns: 1 });
+    const hostile = Object.defineProperty({ schema: 'aoai-usage/2' }, 'usage', {
+      enumerable: true,
+      get() {
+        throw new Error('PLANTED-getter');
+      },
+    });
+    const bodies = [event, hostile, JSON.stringify(event)];
+    const sources: EventSource[] = bodies.map((_, i) => ({
+      kind: 'eventhub',
+      partitionId: '5',
+      sequenceNumber: i,
+    }));
+    const text = encodeSpill(bodies, sources, 'store down', NOW);
+    expect(text).not.toContain('PLANTED');
+    expect(replayed(bodies, sources)).toEqual(direct(bodies, sources));
+    expect(direct(bodies, sources).map((o) => Object.keys(o as object)[0])).toEqual([
+      'record',
+      'deadLetter',
+      'record',
+    ]);
+  });
+
   const deepArray = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
   const deepObject = (n: number) => deep(n);
 
