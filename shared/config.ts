@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 import { UserError } from './errors.js';
+import { EVENT_TIME_CULTURES } from './events/eventTime.js';
 
 const deploymentTypeSchema = z.enum(['global', 'datazone', 'regional']);
 
@@ -91,6 +92,9 @@ export const settingsSchema = z.object({
     .default('0 0 2 * * *'),
   PRICE_OVERRIDES: z.preprocess(blankToUndefined, jsonSetting(priceOverridesSchema).optional()),
   BUSINESS_UNIT_TAG_PREFIX: z.string().min(1).default('businessUnit:'),
+  EVENT_TIME_CULTURE: z
+    .enum(EVENT_TIME_CULTURES, { error: `must be one of ${EVENT_TIME_CULTURES.join(', ')}` })
+    .default('en-US'),
   AzureWebJobsStorage: z.preprocess(blankToUndefined, z.string().min(1).optional()),
   AzureWebJobsStorage__accountName: z.preprocess(blankToUndefined, z.string().min(1).optional()),
   AzureWebJobsStorage__blobServiceUri: z.preprocess(blankToUndefined, httpsUrl.optional()),

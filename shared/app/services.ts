@@ -107,6 +107,7 @@ export async function createServices(settings: Settings, options: ServiceOptions
       identities,
       pricing,
       now: options.now ?? (() => new Date()),
+      eventTimeCulture: settings.EVENT_TIME_CULTURE,
     },
     async close() {
       await directory.close();

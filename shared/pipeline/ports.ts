@@ -1,5 +1,6 @@
 import type { PriceSet } from '../cost/priceSet.js';
 import type { CostResult } from '../cost/types.js';
+import type { EventTimeCulture } from '../events/eventTime.js';
 import type { DeploymentType, EventSource, FieldIssue, NormalizedUsage } from '../events/types.js';
 import type { AppIdentity } from '../identity/types.js';
 import type { LedgerDoc } from './ledger.js';
@@ -37,9 +38,11 @@ export interface DeadLetter {
   readonly receivedAt: string;
   readonly day: string;
   readonly reasons: readonly FieldIssue[];
-  /** The body as received, capped at 16 KB. */
+  /** The body's redacted view as JSON (docs/security.md): read fields kept, the rest as shapes; capped at 16 KB. */
   readonly raw: string;
+  /** The size of the body as received. */
   readonly rawBytes: number;
+  /** The view was cut at 16 KB. */
   readonly truncated: boolean;
   readonly source: EventSource;
 }
@@ -69,4 +72,6 @@ export interface IngestPorts {
   readonly identities: IdentityResolver;
   readonly pricing: PricingPort;
   readonly now: () => Date;
+  /** `EVENT_TIME_CULTURE`: how slash-separated event times are read; en-US when absent. */
+  readonly eventTimeCulture?: EventTimeCulture;
 }

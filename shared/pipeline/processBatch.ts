@@ -1,5 +1,6 @@
 import type { PriceSet } from '../cost/priceSet.js';
 import { normalizeEvent } from '../events/normalize.js';
+import { shapeOf } from '../events/redact.js';
 import type { EventSource, FieldIssue, NormalizedUsage } from '../events/types.js';
 import type { AppIdentity } from '../identity/types.js';
 import { ensureError } from '../errors.js';
@@ -38,27 +39,32 @@ export async function processBatch(
   const deadLetters: { index: number; deadLetter: DeadLetter; reasons: readonly FieldIssue[] }[] = [];
   const seenIds = new Set<string>();
 
-  const deadLetter = (index: number, raw: string, issues: readonly FieldIssue[], source: EventSource) => {
-    deadLetters.push({ index, deadLetter: buildDeadLetter(raw, issues, source, now), reasons: issues });
+  // For failures the normalizer did not foresee: the body's text is hashed into the id, and only its
+  // shape is stored, as for every dead letter (docs/security.md).
+  const deadLetter = (index: number, body: unknown, issues: readonly FieldIssue[], source: EventSource) => {
+    const raw = rawText(body);
+    const rejected = {
+      ok: false,
+      issues,
+      raw,
+      view: shapeText(body),
+      rawBytes: Buffer.byteLength(raw, 'utf8'),
+    } as const;
+    deadLetters.push({ index, deadLetter: buildDeadLetter(rejected, source, now), reasons: issues });
   };
 
   bodies.forEach((body, index) => {
     const source = sources[index] ?? { kind: 'eventhub' };
     let result: ReturnType<typeof normalizeEvent>;
     try {
-      result = normalizeEvent(body, source, now);
+      result = normalizeEvent(body, source, now, ports.eventTimeCulture);
     } catch (error) {
       // A body that breaks the normalizer is that event's problem: dead-letter it, keep the batch.
-      deadLetter(
-        index,
-        rawText(body),
-        [{ path: '(body)', problem: failedTo('be normalized', error) }],
-        source,
-      );
+      deadLetter(index, body, [{ path: '(body)', problem: failedTo('be normalized', error) }], source);
       return;
     }
     if (!result.ok) {
-      deadLetter(index, result.raw, result.issues, source);
+      deadLetters.push({ index, deadLetter: buildDeadLetter(result, source, now), reasons: result.issues });
       return;
     }
     if (seenIds.has(result.usage.id)) {
@@ -81,7 +87,7 @@ export async function processBatch(
       // The pricer answers `unpriced` for its own failures; anything left is this event's, not the store's.
       deadLetter(
         index,
-        rawText(bodies[index]),
+        bodies[index],
         [{ path: '(event)', problem: failedTo('become a record', error) }],
         source,
       );
@@ -139,6 +145,15 @@ function rawText(body: unknown): string {
     return text ?? String(body);
   } catch {
     return Object.prototype.toString.call(body);
+  }
+}
+
+/** The body's shape as JSON (never its values); never throws. */
+function shapeText(body: unknown): string {
+  try {
+    return JSON.stringify(shapeOf(body)) ?? '"undefined"';
+  } catch {
+    return '"unreadable"';
   }
 }
 

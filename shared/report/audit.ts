@@ -8,6 +8,7 @@ import {
   type SpillHealth,
   type SpillHealthSource,
 } from './auditSpills.js';
+import type { IngestPorts } from '../pipeline/ports.js';
 import { MAX_RANGE_DAYS, RANGE_TOO_LONG } from './reportQuery.js';
 import {
   findLedgeredElsewhere,
@@ -216,12 +217,18 @@ export function buildAudit(
 
 /** The one path behind `chargeback audit`: read, look up what is stored on other days, count. */
 export async function runAudit(
-  services: { readonly database: Database; readonly spill: SpillHealthSource },
+  services: {
+    readonly database: Database;
+    readonly spill: SpillHealthSource;
+    /** For EVENT_TIME_CULTURE: a spilled event is keyed as its replay will key it. */
+    readonly ingest?: Pick<IngestPorts, 'eventTimeCulture'>;
+  },
   query: AuditQuery,
 ): Promise<Audit> {
   const spillHealth = await checkSpills(services.spill);
   const spills = spillsWithQuarantined(services.spill);
-  const inputs = await readAuditInputs(services.database, spills, query.from, query.to);
+  const culture = services.ingest?.eventTimeCulture;
+  const inputs = await readAuditInputs(services.database, spills, query.from, query.to, culture);
   const storedElsewhere = await findStored(services.database, unmatchedSeenIds(inputs));
   const seenElsewhere = await findLedgeredElsewhere(services.database, unseenDeadLetterIds(inputs));
   const storedPriceSets = await findPriceSets(services.database, namedPriceSets(inputs));

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import { normalizeEvent } from '../events/normalize.js';
 import { buildDeadLetter } from '../pipeline/deadLetter.js';
+import type { EventTimeCulture } from '../events/eventTime.js';
 import type { SpillStore } from '../pipeline/backfill/spills.js';
 import { CosmosPriceSets } from '../store/cosmosPriceSets.js';
 
@@ -61,6 +62,7 @@ export async function readAuditInputs(
   spill: Pick<SpillStore, 'list' | 'read'>,
   from: string,
   to: string,
+  culture?: EventTimeCulture,
 ): Promise<AuditInputs> {
   const [records, deadLetters, ledgers, spills] = await Promise.all([
     readAll(
@@ -89,7 +91,7 @@ export async function readAuditInputs(
       },
       ledgerRow,
     ),
-    readSpills(spill),
+    readSpills(spill, culture),
   ]);
   return {
     records,
@@ -159,7 +161,10 @@ async function readAll<T>(container: Container, spec: SqlQuerySpec, schema: z.Zo
 }
 
 /** Spills are rare and small: each is read and its events keyed exactly as a replay would key them. */
-async function readSpills(spill: Pick<SpillStore, 'list' | 'read'>): Promise<SpillRow[]> {
+async function readSpills(
+  spill: Pick<SpillStore, 'list' | 'read'>,
+  culture: EventTimeCulture | undefined,
+): Promise<SpillRow[]> {
   const rows: SpillRow[] = [];
   const now = new Date();
   for (const name of await spill.list()) {
@@ -167,8 +172,8 @@ async function readSpills(spill: Pick<SpillStore, 'list' | 'read'>): Promise<Spi
     if (batch === undefined) continue; // replayed and removed since the listing
     const ids = batch.bodies.map((body, i) => {
       const source = batch.sources[i] ?? { kind: 'eventhub' as const };
-      const result = normalizeEvent(body, source, now);
-      return result.ok ? result.usage.id : buildDeadLetter(result.raw, result.issues, source, now).id;
+      const result = normalizeEvent(body, source, now, culture);
+      return result.ok ? result.usage.id : buildDeadLetter(result, source, now).id;
     });
     rows.push({ name, day: name.slice(0, 10), ids });
   }

@@ -120,7 +120,7 @@ describe('chargeback ingest building blocks on files', () => {
     const letters = (await docs<DeadLetter>('deadletter')).filter((d) => d.source.file === file);
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({
-      raw: 'this is not json {',
+      raw: '"string:18"', // only its kind and size (docs/security.md)
       source: { kind: 'file', file, line: 5 },
       reasons: [{ path: '(body)', problem: expect.stringContaining('body is not JSON') as string }],
     });

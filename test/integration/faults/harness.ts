@@ -98,7 +98,7 @@ export function expectedIds(batch: Batch): { records: Set<string>; deadLetters: 
     const source = batch.sources[i] ?? { kind: 'eventhub' };
     const result = normalizeEvent(body, source, now);
     if (result.ok) records.add(result.usage.id);
-    else deadLetters.add(buildDeadLetter(result.raw, result.issues, source, now).id);
+    else deadLetters.add(buildDeadLetter(result, source, now).id);
   });
   return { records, deadLetters };
 }
