@@ -151,7 +151,7 @@ function rawText(body: unknown): string {
 /** The body's shape as JSON (never its values); never throws. */
 function shapeText(body: unknown): string {
   try {
-    return JSON.stringify(shapeOf(body)) ?? '"undefined"';
+    return JSON.stringify(shapeOf(body));
   } catch {
     return '"unreadable"';
   }
