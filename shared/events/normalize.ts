@@ -39,7 +39,8 @@ export function prepareBody(body: unknown): PreparedBody {
       ok: false,
       issue: { path: '(body)', problem: parsed.problem },
       raw: parsed.raw,
-      shape: bodyShape(body),
+      // The same shape whether the host or the CLI decoded the JSON text.
+      shape: 'value' in parsed ? bodyShape(parsed.value) : bodyShape(body),
     };
   }
   if (nestedDeeperThan(parsed.value, MAX_EVENT_DEPTH)) {

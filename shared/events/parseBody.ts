@@ -5,7 +5,8 @@ export const MAX_EVENT_BYTES = 64 * 1024;
 
 export type ParsedBody =
   | { readonly ok: true; readonly value: Record<string, unknown>; readonly raw: string }
-  | { readonly ok: false; readonly problem: string; readonly raw: string };
+  /** `value`: the JSON it held when that was valid but not an object (its shape is kept, not the text's). */
+  | { readonly ok: false; readonly problem: string; readonly raw: string; readonly value?: unknown };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -76,7 +77,7 @@ function bodyText(body: unknown): BodyText {
 function checkObject(value: unknown, raw: string): ParsedBody {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-    return { ok: false, problem: `body must be a JSON object, got ${kind}`, raw };
+    return { ok: false, problem: `body must be a JSON object, got ${kind}`, raw, value };
   }
   return { ok: true, value: value as Record<string, unknown>, raw };
 }

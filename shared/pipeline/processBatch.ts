@@ -1,6 +1,6 @@
 import type { PriceSet } from '../cost/priceSet.js';
 import { normalizeEvent } from '../events/normalize.js';
-import { shapeOf } from '../events/redact.js';
+import { isPlainObject, redactedView, shapeOf } from '../events/redact.js';
 import type { EventSource, FieldIssue, NormalizedUsage } from '../events/types.js';
 import type { AppIdentity } from '../identity/types.js';
 import { ensureError } from '../errors.js';
@@ -148,10 +148,12 @@ function rawText(body: unknown): string {
   }
 }
 
-/** The body's shape as JSON (never its values); never throws. */
+/** The body's redacted view as JSON (read fields, the shape of the rest); never throws. */
 function shapeText(body: unknown): string {
   try {
-    return JSON.stringify(shapeOf(body));
+    return JSON.stringify(
+      isPlainObject(body) && !(body instanceof Uint8Array) ? redactedView(body) : shapeOf(body),
+    );
   } catch {
     return '"unreadable"';
   }

@@ -36,7 +36,7 @@ describe('npm run demo -- --serve', () => {
       expect(stdout).not.toContain('WARNING: Failed to detect the Azure Functions runtime');
       const settings = printedSettings(stdout);
       expect(settings.CHARGEBACK_TRUSTED_CA_FILE).toBe(path.join(dir, '.local', 'demo-cert.pem'));
-      const report = await runCli(['report', '--from', '2025-01-01', '--to', '2026-12-31'], settings, dir);
+      const report = await runCli(['report', '--from', '2026-01-01', '--to', '2026-12-31'], settings, dir);
       expect(report.stdout).toContain('HR Assistant');
       expect(report.code).toBe(0);
 

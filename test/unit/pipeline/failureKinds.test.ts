@@ -28,6 +28,14 @@ const event = (requestId: string, model = 'gpt-4o-2024-08-06') => ({
   statusCode: 200,
   usage: { prompt_tokens: 100, completion_tokens: 10, total_tokens: 110 },
 });
+// Request ids are GUIDs, so each stays its record's id (others are hashed into `r-…` ids).
+const ID = {
+  a: '0b6f3c9e-1d2a-4e5b-8c7d-000000000001',
+  b: '0b6f3c9e-1d2a-4e5b-8c7d-000000000002',
+  ok1: '0b6f3c9e-1d2a-4e5b-8c7d-000000000003',
+  bad: '0b6f3c9e-1d2a-4e5b-8c7d-000000000004',
+  ok2: '0b6f3c9e-1d2a-4e5b-8c7d-000000000005',
+};
 const sources = (n: number) => Array.from({ length: n }, () => ({ kind: 'file' as const }));
 const settings = {
   currency: 'USD',
@@ -61,9 +69,9 @@ describe('one event that cannot be priced or built', () => {
       ...ports,
       pricing: { current: () => Promise.resolve(createPricer(book, settings)) },
     };
-    const summary = await processBatch([event('a'), event('b')], sources(2), withBook);
+    const summary = await processBatch([event(ID.a), event(ID.b)], sources(2), withBook);
     expect(summary).toMatchObject({ received: 2, deadLettered: 0, unpriced: 2 });
-    expect(ports.records.get('a')).toMatchObject({
+    expect(ports.records.get(ID.a)).toMatchObject({
       costStatus: 'unpriced',
       unpricedReason: 'pricing failed: 7.000000000000001e-7 has more than 18 decimals',
     });
@@ -79,17 +87,17 @@ describe('one event that cannot be priced or built', () => {
         return real.price(usage);
       },
     };
-    const summary = await processBatch([event('ok-1'), event('bad', 'breaks'), event('ok-2')], sources(3), {
+    const summary = await processBatch([event(ID.ok1), event(ID.bad, 'breaks'), event(ID.ok2)], sources(3), {
       ...ports,
       pricing: { current: () => Promise.resolve(breaking) },
     });
     expect(summary).toMatchObject({ received: 3, recorded: 2, deadLettered: 1 });
-    expect([...ports.records.keys()].sort()).toEqual(['ok-1', 'ok-2']);
+    expect([...ports.records.keys()].sort()).toEqual([ID.ok1, ID.ok2]);
     const [deadLetter] = [...ports.deadLetters.values()];
     expect(deadLetter?.reasons).toEqual([
       { path: '(event)', problem: 'could not become a record: no such thing' },
     ]);
-    expect(deadLetter?.raw).toContain('"requestId":"bad"');
+    expect(deadLetter?.raw).toContain(`"requestId":"${ID.bad}"`);
   });
 });
 
