@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import type { SpillStore } from '../pipeline/backfill/spills.js';
 import { MAX_RANGE_DAYS, RANGE_TOO_LONG } from './reportQuery.js';
+import { checkRollups, type RollupCheck } from './auditRollups.js';
 import {
   findLedgeredElsewhere,
   findPriceSets,
@@ -60,7 +61,12 @@ export interface Audit {
   readonly untraceablePrices: number;
   /** Up to 20 price-set ids named by records but not stored. */
   readonly missingPriceSets: readonly string[];
-  /** Every seen event is stored or waiting in a spill, nothing stored was unseen, every cost traceable. */
+  /** Rollups against a recomputation from the records (runAudit only). */
+  readonly rollups?: RollupCheck;
+  /**
+   * Every seen event is stored or waiting in a spill, nothing stored was unseen, every cost traceable,
+   * and every rollup equals its records.
+   */
   readonly balanced: boolean;
 }
 
@@ -215,5 +221,8 @@ export async function runAudit(
   const storedElsewhere = await findStored(services.database, unmatchedSeenIds(inputs));
   const seenElsewhere = await findLedgeredElsewhere(services.database, unseenDeadLetterIds(inputs));
   const storedPriceSets = await findPriceSets(services.database, namedPriceSets(inputs));
-  return buildAudit(query, inputs, storedElsewhere, seenElsewhere, storedPriceSets);
+  const books = buildAudit(query, inputs, storedElsewhere, seenElsewhere, storedPriceSets);
+  const recordGroups = inputs.records.flatMap((r) => (r.pk === undefined ? [] : [r.pk]));
+  const rollups = await checkRollups(services.database, query, recordGroups);
+  return { ...books, rollups, balanced: books.balanced && rollups.differing === 0 };
 }

@@ -1,0 +1,184 @@
+import type { Database } from '@azure/cosmos';
+import pMap from 'p-map';
+import { z } from 'zod';
+
+import { CosmosRollups } from '../store/cosmosRollups.js';
+import { RollupSource, sliceOfDoc } from '../store/rollupSource.js';
+import { sliceKey } from './rollupMath.js';
+import type { UsageSlice } from './types.js';
+
+/** One slice whose stored rollup is not what its records give. */
+export interface RollupDifference {
+  /** The usage partition `<appId>|<day>`. */
+  readonly group: string;
+  readonly day: string;
+  readonly appId: string;
+  readonly model: string;
+  readonly deploymentType: string;
+  /** The stored document, when there is one. */
+  readonly id: string | null;
+  readonly problem: string;
+}
+
+export interface RollupCheck {
+  /** (app, day) groups compared: every group with records or rollups in the range. */
+  readonly groups: number;
+  /** Slices that differ in groups no marker names: the rollups disagree with the records. */
+  readonly differing: number;
+  /** Groups that differ but were marked dirty again during the audit: a write is still landing. */
+  readonly pending: number;
+  /** The first differing slices (by day, app, model), up to 20. */
+  readonly first: readonly RollupDifference[];
+}
+
+const COMPARED = [
+  'requests',
+  'promptTokens',
+  'cachedTokens',
+  'completionTokens',
+  'reasoningTokens',
+  'totalTokens',
+  'costNanos',
+  'unpricedRequests',
+  'appDisplayName',
+  'businessUnit',
+  'region',
+  'meterIds',
+] as const;
+
+/** Enough of a stored document to name it when the rest does not parse. */
+const looseDoc = z.object({
+  id: z.string(),
+  pk: z.string(),
+  day: z.string().catch(''),
+  appId: z.string().catch(''),
+  model: z.string().catch(''),
+  deploymentType: z.string().catch(''),
+});
+
+export type StoredSlice =
+  (UsageSlice & { readonly id: string }) | { readonly id: string; readonly error: string };
+
+const show = (value: unknown) =>
+  JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+
+/**
+ * Pure: the stored slices of one group against `rollUp` of its records. Compared by key parts, not id,
+ * so slices under an older id scheme are judged by what they hold, and a slice stored twice is found.
+ */
+export function compareGroup(
+  group: string,
+  stored: readonly StoredSlice[],
+  computed: readonly UsageSlice[],
+  names: ReadonlyMap<string, z.infer<typeof looseDoc>> = new Map(),
+): RollupDifference[] {
+  const day = group.slice(group.lastIndexOf('|') + 1);
+  const appId = group.slice(0, group.lastIndexOf('|'));
+  const diff = (key: { model: string; deploymentType: string }, id: string | null, problem: string) => ({
+    group,
+    day,
+    appId,
+    model: key.model,
+    deploymentType: key.deploymentType,
+    id,
+    problem,
+  });
+  const out: RollupDifference[] = [];
+  const expected = new Map(computed.map((s) => [sliceKey(s), s]));
+  const seen = new Set<string>();
+  for (const s of stored) {
+    if ('error' in s) {
+      const loose = names.get(s.id);
+      out.push(diff(loose ?? { model: '', deploymentType: '' }, s.id, `unreadable: ${s.error}`));
+      continue;
+    }
+    const key = sliceKey(s);
+    const want = expected.get(key);
+    if (seen.has(key)) out.push(diff(s, s.id, 'stored twice (counted twice by reports)'));
+    else if (want === undefined) out.push(diff(s, s.id, 'stored, but no record supports it'));
+    else {
+      const field = COMPARED.find((f) => show(s[f] ?? null) !== show(want[f] ?? null));
+      if (field !== undefined)
+        out.push(diff(s, s.id, `${field} is ${show(s[field])}, the records give ${show(want[field])}`));
+    }
+    seen.add(key);
+  }
+  for (const [key, want] of expected)
+    if (!seen.has(key)) out.push(diff(want, null, `missing: the records give ${want.requests} requests`));
+  return out;
+}
+
+/**
+ * `audit`'s rollup check: brings the range's rollups up to date the way a report does, then compares
+ * every (app, day) group with records or rollups in the range against a recomputation from its
+ * records (one query per partition, the refresher's own `rollUp`). Groups marked dirty again by the
+ * end are reported as pending, not as differences: a write landed during the audit.
+ */
+export async function checkRollups(
+  database: Database,
+  range: { readonly from: string; readonly to: string },
+  recordGroups: Iterable<string>,
+): Promise<RollupCheck> {
+  const rollups = new CosmosRollups(database);
+  await rollups.refreshDirty(range);
+  const { resources } = await database
+    .container('rollups')
+    .items.query<unknown>({
+      query: 'SELECT * FROM c WHERE c.docType = @t AND c.day >= @from AND c.day <= @to',
+      parameters: [
+        { name: '@t', value: 'rollup' },
+        { name: '@from', value: range.from },
+        { name: '@to', value: range.to },
+      ],
+    })
+    .fetchAll();
+  const byGroup = new Map<string, StoredSlice[]>();
+  const names = new Map<string, z.infer<typeof looseDoc>>();
+  for (const raw of resources) {
+    const loose = looseDoc.safeParse(raw);
+    if (!loose.success) continue; // without id and pk it is no document the refresher wrote or reads
+    names.set(loose.data.id, loose.data);
+    let slice: StoredSlice;
+    try {
+      slice = sliceOfDoc(raw);
+    } catch (error) {
+      slice = {
+        id: loose.data.id,
+        error: error instanceof z.ZodError ? z.prettifyError(error) : String(error),
+      };
+    }
+    byGroup.set(loose.data.pk, [...(byGroup.get(loose.data.pk) ?? []), slice]);
+  }
+  const groups = [...new Set([...recordGroups, ...byGroup.keys()])].sort(byDayThenApp);
+  const source = new RollupSource(database);
+  const found = await pMap(
+    groups,
+    async (group) => compareGroup(group, byGroup.get(group) ?? [], await source.slicesOf(group), names),
+    { concurrency: 8 },
+  );
+  const dirty = new Set((await rollups.pendingMarkers()).flatMap((m) => m.groups));
+  const differences = found.flat().filter((d) => !dirty.has(d.group));
+  return {
+    groups: groups.length,
+    differing: differences.length,
+    pending: new Set(
+      found
+        .flat()
+        .filter((d) => dirty.has(d.group))
+        .map((d) => d.group),
+    ).size,
+    first: differences.slice(0, 20),
+  };
+}
+
+function byDayThenApp(a: string, b: string): number {
+  const [dayA, dayB] = [a.slice(a.lastIndexOf('|') + 1), b.slice(b.lastIndexOf('|') + 1)];
+  return dayA === dayB ? (a < b ? -1 : a > b ? 1 : 0) : dayA < dayB ? -1 : 1;
+}
+
+/** One line naming a difference, for the verdict. */
+export function describeDifference(d: RollupDifference): string {
+  return `${d.day} app ${d.appId} model ${JSON.stringify(d.model)} ${d.deploymentType}${
+    d.id === null ? '' : ` (rollup ${d.id})`
+  }: ${d.problem}`;
+}

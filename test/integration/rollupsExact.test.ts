@@ -1,0 +1,323 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Database } from '@azure/cosmos';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { pricerSettings, type Services } from '../../shared/app/services.js';
+import { backfillDeps, runBackfill } from '../../shared/pipeline/backfill.js';
+import { ingestBatch } from '../../shared/pipeline/ingestBatch.js';
+import type { UsageRecord } from '../../shared/pipeline/record.js';
+import { createPricingPort } from '../../shared/pricing/pricingPort.js';
+import { runAudit } from '../../shared/report/audit.js';
+import { auditTable } from '../../shared/report/auditFormat.js';
+import { rollupSliceId } from '../../shared/report/rollupMath.js';
+import { runReport } from '../../shared/report/runReport.js';
+import { CosmosRollups } from '../../shared/store/cosmosRollups.js';
+import {
+  allRecords,
+  startChargebackStack,
+  sumNanos,
+  type ChargebackStack,
+} from '../helpers/chargebackStack.js';
+
+const HR = '7d8a1c3e-2b4f-4e6a-9c1d-0f2e3a4b5c6d';
+const SALES = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
+
+let world: ChargebackStack;
+let services: Services;
+let db: Database;
+
+beforeAll(async () => {
+  world = await startChargebackStack([], { azurite: true });
+  services = world.services;
+  db = world.db;
+});
+
+afterAll(async () => {
+  await world.close();
+});
+
+/** A v1 (APIM policy) event: no deployment type, no version, as samples/events.jsonl has them. */
+function v1Event(appId: string, day: string, model: string): Record<string, string> {
+  const [y, m, d] = day.split('-').map(Number);
+  return {
+    'event-time': `${m}/${d}/${y} 10:15:00 AM`,
+    appid: appId,
+    operation: 'chat.completion',
+    model,
+    modeltime: '120',
+    prompt_tokens: '1000',
+    completion_tokens: '200',
+    total_tokens: '1200',
+    'message-id': randomUUID(),
+  };
+}
+
+async function ingest(bodies: readonly unknown[]): Promise<void> {
+  const sources = bodies.map((_, i) => ({
+    kind: 'eventhub' as const,
+    partitionId: '0',
+    sequenceNumber: Date.now() * 1000 + i,
+  }));
+  const result = await ingestBatch([...bodies], sources, services.ingest, undefined);
+  expect(result.status).toBe('processed');
+}
+
+interface StoredDoc {
+  readonly id: string;
+  readonly pk: string;
+  readonly docType: string;
+  readonly model: string;
+  readonly deploymentType: string;
+  readonly requests: number;
+  readonly costNanos: string;
+  readonly unpricedRequests: number;
+  readonly computedAt: string;
+}
+
+/** Every rollup document of one (app, day), read straight from the container. */
+async function slicesOf(pk: string): Promise<StoredDoc[]> {
+  const { resources } = await db
+    .container('rollups')
+    .items.query<StoredDoc>({
+      query: 'SELECT * FROM c WHERE c.pk = @pk AND c.docType = @t',
+      parameters: [
+        { name: '@pk', value: pk },
+        { name: '@t', value: 'rollup' },
+      ],
+    })
+    .fetchAll();
+  return resources.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** A read document without Cosmos's system properties, ready to be created again. */
+function withoutSystemFields<T extends object>(doc: T): T {
+  return Object.fromEntries(Object.entries(doc).filter(([key]) => !key.startsWith('_'))) as T;
+}
+
+/** Markers a refresher would take now (backfill's deferred safety net waits half an hour). */
+async function dueMarkers() {
+  const markers = await new CosmosRollups(services.database).pendingMarkers();
+  return markers.filter((m) => m.notBefore === undefined || Date.parse(m.notBefore) <= Date.now());
+}
+
+const day = (d: string) => ({ from: d, to: d });
+
+describe('a recompute replaces every slice of its (app, day)', () => {
+  it('drops the old slice when backfill re-keys a record (DEPLOYMENTS fixed after ingest)', async () => {
+    const d = '2026-11-10';
+    const pk = `${HR}|${d}`;
+    await ingest([v1Event(HR, d, 'gpt-4o')]);
+    await runReport(services, { ...day(d), by: 'app' });
+    const before = await slicesOf(pk);
+    expect(before).toMatchObject([
+      { model: 'gpt-4o', deploymentType: 'global', requests: 1, unpricedRequests: 1 },
+    ]);
+    const [record] = (await allRecords(db)).filter((r) => r.pk === pk);
+    expect(record?.costNanos).toBeNull();
+
+    // The operator adds the mapping, then runs backfill (a new process reads the new DEPLOYMENTS).
+    const settings = {
+      ...pricerSettings(services.settings),
+      deployments: {
+        ...services.settings.DEPLOYMENTS,
+        'gpt-4o': { version: '0806', deploymentType: 'datazone' as const },
+      },
+    };
+    const pricing = createPricingPort({
+      load: () => services.prices.load(services.settings.PRICE_CURRENCY),
+      settings,
+    });
+    const deps = { ...backfillDeps(services), pricing };
+    const first = await runBackfill(deps);
+    expect(first.prices).toMatchObject({ ok: true, repriced: 1 });
+
+    const records = (await allRecords(db)).filter((r) => r.pk === pk);
+    expect(records).toMatchObject([{ deploymentType: 'datazone' }]);
+    expect(records[0]?.costNanos).toBeGreaterThan(0);
+    const after = await slicesOf(pk);
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({
+      model: 'gpt-4o',
+      deploymentType: 'datazone',
+      requests: 1,
+      unpricedRequests: 0,
+    });
+    expect(after[0]?.costNanos).toBe(String(records[0]?.costNanos));
+
+    const { report } = await runReport(services, { ...day(d), by: 'app' });
+    expect(report.total.requests).toBe(1);
+    expect(report.total.costNanos).toBe(sumNanos(records));
+    const audit = await runAudit(services, day(d));
+    expect(audit.rollups).toMatchObject({ differing: 0, pending: 0 });
+
+    // Again, with the deferred safety-net marker due as well: nothing changes.
+    await runBackfill(deps);
+    const rollups = new CosmosRollups(services.database);
+    await rollups.refresh(await rollups.pendingMarkers(), new Date(Date.now() + 3_600_000));
+    const again = await slicesOf(pk);
+    const content = (docs: StoredDoc[]) => docs.map(({ computedAt: _c, ...rest }) => rest);
+    expect(content(again).map((s) => [s.id, s.deploymentType, s.costNanos, s.requests])).toEqual(
+      content(after).map((s) => [s.id, s.deploymentType, s.costNanos, s.requests]),
+    );
+    expect((await runReport(services, { ...day(d), by: 'app' })).report.total.requests).toBe(1);
+  });
+
+  it('keeps models that differ only in / \\ ? # against _ apart', async () => {
+    const d = '2026-11-11';
+    const pk = `${SALES}|${d}`;
+    const models = ['gpt-x/1', 'gpt-x\\1', 'gpt-x?1', 'gpt-x#1', 'gpt-x_1', 'gpt-x|1'];
+    await ingest(models.map((m) => v1Event(SALES, d, m)));
+    const { report } = await runReport(services, { ...day(d), by: 'model' });
+    expect(report.total.requests).toBe(models.length);
+    expect(report.rows.map((r) => r.key).sort()).toEqual([...models].sort());
+    const stored = await slicesOf(pk);
+    expect(stored.map((s) => s.model).sort()).toEqual([...models].sort());
+    for (const s of stored) expect(s.id).toMatch(/^[0-9a-f]{64}$/);
+    expect(await dueMarkers()).toEqual([]);
+  });
+
+  it('builds a valid id for a model name holding a lone UTF-16 surrogate', async () => {
+    const d = '2026-11-12';
+    const pk = `${SALES}|${d}`;
+    await ingest([v1Event(SALES, d, 'gpt-4o-mini')]);
+    await runReport(services, { ...day(d), by: 'app' });
+    // A record stored before the normalizer refused such names (it now dead-letters them).
+    const usage = db.container('usage');
+    const { resources } = await usage.items
+      .query<UsageRecord>({
+        query: 'SELECT * FROM c WHERE c.pk = @pk',
+        parameters: [{ name: '@pk', value: pk }],
+      })
+      .fetchAll();
+    const [base] = resources;
+    if (base === undefined) throw new Error('the event was not recorded');
+    for (const model of ['gpt-4o-\ud800', 'gpt-4o-\udc00x']) {
+      await usage.items.create({ ...withoutSystemFields(base), id: randomUUID(), model });
+    }
+    await services.ingest.store.markRollupsDirty([{ day: d, appId: SALES }]);
+
+    const { report } = await runReport(services, { ...day(d), by: 'model' });
+    expect(report.total.requests).toBe(3);
+    expect(await dueMarkers()).toEqual([]);
+    const stored = await slicesOf(pk);
+    expect(stored).toHaveLength(3);
+    for (const s of stored) expect(s.id).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('replaces slices written under the old id scheme, so an upgrade counts nothing twice', async () => {
+    const d = '2026-11-13';
+    const pk = `${HR}|${d}`;
+    await ingest([v1Event(HR, d, 'gpt-4o-mini'), v1Event(HR, d, 'gpt-35-turbo')]);
+    await runReport(services, { ...day(d), by: 'app' });
+    // What the previous release stored: the same slices under `rollup|day|app|model|type`, no commit document.
+    const rollups = db.container('rollups');
+    for (const s of await slicesOf(pk)) {
+      await rollups.item(s.id, pk).delete();
+      await rollups.items.create({
+        ...withoutSystemFields(s),
+        id: `rollup|${d}|${HR}|${s.model}|${s.deploymentType}`,
+      });
+    }
+    const { resources: commits } = await rollups.items
+      .query<{ id: string }>({
+        query: 'SELECT c.id FROM c WHERE c.pk = @pk AND c.docType = @t',
+        parameters: [
+          { name: '@pk', value: pk },
+          { name: '@t', value: 'rollupGroup' },
+        ],
+      })
+      .fetchAll();
+    for (const c of commits) await rollups.item(c.id, pk).delete();
+    expect((await runReport(services, { ...day(d), by: 'app' })).report.total.requests).toBe(2);
+
+    // A new request for the group after the upgrade: the recompute must take over the old slices.
+    await ingest([v1Event(HR, d, 'gpt-4o-mini')]);
+    const { report } = await runReport(services, { ...day(d), by: 'app' });
+    expect(report.total.requests).toBe(3);
+    const stored = await slicesOf(pk);
+    expect(stored.map((s) => s.id)).toEqual(
+      [
+        rollupSliceId({ day: d, appId: HR, model: 'gpt-35-turbo', deploymentType: 'regional' }),
+        rollupSliceId({ day: d, appId: HR, model: 'gpt-4o-mini', deploymentType: 'global' }),
+      ].sort(),
+    );
+  });
+});
+
+describe('a report refreshes only the days it reads', () => {
+  it('leaves a dirty group of another day to backfill, even when one marker names both', async () => {
+    const rollups = new CosmosRollups(services.database);
+    await rollups.refreshDirty();
+    const [inside, outside] = ['2026-11-15', '2026-11-16'];
+    await ingest([v1Event(HR, inside, 'gpt-4o-mini'), v1Event(HR, outside, 'gpt-4o-mini')]);
+    const [marker] = await dueMarkers();
+    expect(marker?.groups).toEqual([`${HR}|${inside}`, `${HR}|${outside}`]);
+
+    const { report } = await runReport(services, { ...day(inside), by: 'app' });
+    expect(report.total.requests).toBe(1);
+    expect(await slicesOf(`${HR}|${inside}`)).toHaveLength(1);
+    expect(await slicesOf(`${HR}|${outside}`)).toEqual([]);
+    const left = await dueMarkers();
+    expect(left.map((m) => m.groups)).toEqual([[`${HR}|${outside}`]]);
+
+    const result = await runBackfill(backfillDeps(services));
+    expect(result.rollups).toMatchObject({ ok: true, groups: 1 });
+    expect(await slicesOf(`${HR}|${outside}`)).toMatchObject([{ requests: 1 }]);
+    expect(await dueMarkers()).toEqual([]);
+  });
+});
+
+describe('audit compares the rollups with their records', () => {
+  const d = '2026-11-14';
+  const pk = `${SALES}|${d}`;
+
+  it('passes on a clean run and fails naming a corrupted or stale slice', async () => {
+    await ingest([v1Event(SALES, d, 'gpt-4o-mini'), v1Event(SALES, d, 'gpt-35-turbo')]);
+    const clean = await runAudit(services, day(d));
+    expect(clean.balanced).toBe(true);
+    expect(clean.rollups).toMatchObject({ groups: 1, differing: 0 });
+    expect(auditTable(clean)).toContain('rollups: 1 app-days equal their records');
+
+    // A slice whose cost drifted from its records.
+    const rollups = db.container('rollups');
+    const [first, second] = await slicesOf(pk);
+    if (first === undefined || second === undefined) throw new Error('expected two slices');
+    await rollups.items.upsert({ ...first, costNanos: String(BigInt(first.costNanos) + 1n) });
+    const drifted = await runAudit(services, day(d));
+    expect(drifted.balanced).toBe(false);
+    expect(drifted.rollups?.first[0]).toMatchObject({ id: first.id, model: first.model });
+    expect(drifted.rollups?.first[0]?.problem).toContain('costNanos');
+    expect(auditTable(drifted)).toContain(`(rollup ${first.id}): costNanos is "`);
+    await rollups.items.upsert(first);
+    expect((await runAudit(services, day(d))).balanced).toBe(true);
+
+    // A slice no record supports (what a re-key used to leave behind), and one stored twice.
+    const ghost = {
+      ...second,
+      id: rollupSliceId({ day: d, appId: SALES, model: 'gpt-ghost', deploymentType: second.deploymentType }),
+      model: 'gpt-ghost',
+    };
+    await rollups.items.create(ghost);
+    const stale = await runAudit(services, day(d));
+    expect(stale.balanced).toBe(false);
+    expect(stale.rollups?.first).toMatchObject([
+      { id: ghost.id, problem: 'stored, but no record supports it' },
+    ]);
+    await rollups.item(ghost.id, pk).delete();
+    await rollups.items.create({
+      ...second,
+      id: `rollup|${d}|${SALES}|${second.model}|${second.deploymentType}`,
+    });
+    const twice = await runAudit(services, day(d));
+    expect(twice.balanced).toBe(false);
+    expect(twice.rollups?.differing).toBe(1);
+    expect(twice.rollups?.first[0]?.problem).toContain('stored twice');
+
+    // The next recompute of the group repairs it, and audit says so.
+    await services.ingest.store.markRollupsDirty([{ day: d, appId: SALES }]);
+    const repaired = await runAudit(services, day(d));
+    expect(repaired.balanced).toBe(true);
+    expect(await slicesOf(pk)).toHaveLength(2);
+  });
+});
