@@ -1,9 +1,8 @@
 import type { Database } from '@azure/cosmos';
 import pMap from 'p-map';
-import { z } from 'zod';
 
 import { CosmosRollups } from '../store/cosmosRollups.js';
-import { RollupSource, sliceOfDoc } from '../store/rollupSource.js';
+import { RollupSource } from '../store/rollupSource.js';
 import { sliceKey } from './rollupMath.js';
 import type { UsageSlice } from './types.js';
 
@@ -46,16 +45,7 @@ const COMPARED = [
   'meterIds',
 ] as const;
 
-/** Enough of a stored document to name it when the rest does not parse. */
-const looseDoc = z.object({
-  id: z.string(),
-  pk: z.string(),
-  day: z.string().catch(''),
-  appId: z.string().catch(''),
-  model: z.string().catch(''),
-  deploymentType: z.string().catch(''),
-});
-
+/** A visible stored slice, or a visible document that holds none. */
 export type StoredSlice =
   (UsageSlice & { readonly id: string }) | { readonly id: string; readonly error: string };
 
@@ -63,14 +53,13 @@ const show = (value: unknown) =>
   JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
 
 /**
- * Pure: the stored slices of one group against `rollUp` of its records. Compared by key parts, not id,
- * so slices under an older id scheme are judged by what they hold, and a slice stored twice is found.
+ * Pure: the visible slices of one group against `rollUp` of its records. Compared by key parts, not
+ * id, so slices under an older id scheme are judged by what they hold, and a slice stored twice is found.
  */
 export function compareGroup(
   group: string,
   stored: readonly StoredSlice[],
   computed: readonly UsageSlice[],
-  names: ReadonlyMap<string, z.infer<typeof looseDoc>> = new Map(),
 ): RollupDifference[] {
   const day = group.slice(group.lastIndexOf('|') + 1);
   const appId = group.slice(0, group.lastIndexOf('|'));
@@ -88,8 +77,7 @@ export function compareGroup(
   const seen = new Set<string>();
   for (const s of stored) {
     if ('error' in s) {
-      const loose = names.get(s.id);
-      out.push(diff(loose ?? { model: '', deploymentType: '' }, s.id, `unreadable: ${s.error}`));
+      out.push(diff({ model: '', deploymentType: '' }, s.id, `damaged: ${s.error}`));
       continue;
     }
     const key = sliceKey(s);
@@ -121,39 +109,15 @@ export async function checkRollups(
 ): Promise<RollupCheck> {
   const rollups = new CosmosRollups(database);
   await rollups.refreshDirty(range);
-  const { resources } = await database
-    .container('rollups')
-    .items.query<unknown>({
-      query: 'SELECT * FROM c WHERE c.docType = @t AND c.day >= @from AND c.day <= @to',
-      parameters: [
-        { name: '@t', value: 'rollup' },
-        { name: '@from', value: range.from },
-        { name: '@to', value: range.to },
-      ],
-    })
-    .fetchAll();
+  const stored = await rollups.readStored(range.from, range.to);
   const byGroup = new Map<string, StoredSlice[]>();
-  const names = new Map<string, z.infer<typeof looseDoc>>();
-  for (const raw of resources) {
-    const loose = looseDoc.safeParse(raw);
-    if (!loose.success) continue; // without id and pk it is no document the refresher wrote or reads
-    names.set(loose.data.id, loose.data);
-    let slice: StoredSlice;
-    try {
-      slice = sliceOfDoc(raw);
-    } catch (error) {
-      slice = {
-        id: loose.data.id,
-        error: error instanceof z.ZodError ? z.prettifyError(error) : String(error),
-      };
-    }
-    byGroup.set(loose.data.pk, [...(byGroup.get(loose.data.pk) ?? []), slice]);
-  }
+  for (const slice of [...stored.slices, ...stored.unreadable])
+    byGroup.set(slice.pk, [...(byGroup.get(slice.pk) ?? []), slice]);
   const groups = [...new Set([...recordGroups, ...byGroup.keys()])].sort(byDayThenApp);
   const source = new RollupSource(database);
   const found = await pMap(
     groups,
-    async (group) => compareGroup(group, byGroup.get(group) ?? [], await source.slicesOf(group), names),
+    async (group) => compareGroup(group, byGroup.get(group) ?? [], await source.slicesOf(group)),
     { concurrency: 8 },
   );
   const dirty = new Set((await rollups.pendingMarkers()).flatMap((m) => m.groups));

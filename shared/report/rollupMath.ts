@@ -40,17 +40,21 @@ export function sliceKey(s: { readonly model: string; readonly deploymentType: s
 }
 
 /**
- * A rollup document id: the hex SHA-256 of the JSON array of its key parts. Injective in the parts
- * and always a valid id, whatever the event text holds (`/ \ ? #`, a lone surrogate, any length):
- * JSON.stringify escapes lone surrogates, so the hashed text is well-formed. The parts stay fields.
+ * A rollup document id: the hex SHA-256 of the JSON array of its key parts and generation.
+ * Injective in the parts and always a valid id, whatever the event text holds (`/ \ ? #`, a lone
+ * surrogate, any length): JSON.stringify escapes lone surrogates, so the hashed text is well-formed.
+ * The parts stay fields of the document.
  */
-export function rollupSliceId(s: {
-  readonly day: string;
-  readonly appId: string;
-  readonly model: string;
-  readonly deploymentType: string;
-}): string {
-  return hashParts(['rollup', s.day, s.appId, s.model, s.deploymentType]);
+export function rollupSliceId(
+  s: {
+    readonly day: string;
+    readonly appId: string;
+    readonly model: string;
+    readonly deploymentType: string;
+  },
+  gen: string,
+): string {
+  return hashParts(['rollup', s.day, s.appId, s.model, s.deploymentType, gen]);
 }
 
 /** The id of a group's commit document (see docs/rollups.md), one per usage partition. */

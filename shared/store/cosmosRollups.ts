@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import type { Container, Database } from '@azure/cosmos';
 import pMap from 'p-map';
 import { z } from 'zod';
@@ -5,7 +7,7 @@ import { z } from 'zod';
 import { rollupGroupId, rollupSliceId } from '../report/rollupMath.js';
 import type { UsageSlice } from '../report/types.js';
 import { dayOfGroup, parseMarker, splitMarker, type DirtyMarker } from './rollupMarkers.js';
-import { RollupSource, sliceOfDoc } from './rollupSource.js';
+import { GROUP, RollupSource, SLICE, visibleSlices, type StoredRollups } from './rollupSource.js';
 
 const REFRESH_CONCURRENCY = 8;
 /** Markers settled per round: progress is saved (markers deleted) after each, so a cut-off run is not wasted. */
@@ -128,12 +130,13 @@ export class CosmosRollups {
   }
 
   /**
-   * One group. First the ETags of everything stored in its partition (its slices, under any id scheme
-   * ever used, and its commit document), then the records. Each computed slice is replaced only if its
-   * ETag is unchanged (created only if still absent), each stored slice no record supports any more is
-   * deleted only if unchanged, and last the commit document is replaced the same way. A refresher that
-   * read older records than another therefore fails at least the commit (`clean: false`) and keeps its
-   * markers, even when the two computed disjoint slices (a re-key), so the group is recomputed again.
+   * One group, as a new generation. The ETag of the group's commit document is read first, then the
+   * records; the slices are created under a fresh generation (new ids, invisible to readers), and
+   * the commit document is replaced, only if its ETag is unchanged, to name that generation. That one
+   * conditional write is the switch: readers see the old slices or the new ones, never a mix, and a
+   * refresher that read older records than one that committed meanwhile loses it (`clean: false`),
+   * keeps its markers and leaves nothing visible, even when the two computed disjoint slices (a re-key).
+   * The winner then deletes every slice it had read: older generations, under any id scheme ever used.
    */
   private async recompute(pk: string): Promise<{ slices: number; clean: boolean }> {
     const { resources: stored } = await this.rollups.items
@@ -143,7 +146,7 @@ export class CosmosRollups {
             'SELECT c.id, c._etag, c.docType FROM c WHERE c.pk = @pk AND ARRAY_CONTAINS(@types, c.docType)',
           parameters: [
             { name: '@pk', value: pk },
-            { name: '@types', value: ['rollup', 'rollupGroup'] },
+            { name: '@types', value: [SLICE, GROUP] },
           ],
         },
         { partitionKey: pk },
@@ -151,48 +154,42 @@ export class CosmosRollups {
       .fetchAll();
     const docsRead = stored.map((raw) => storedSchema.parse(raw));
     const groupId = rollupGroupId(pk);
-    const groupEtag = docsRead.find((d) => d.id === groupId && d.docType === 'rollupGroup')?._etag;
-    const etags = new Map(docsRead.filter((d) => d.docType === 'rollup').map((d) => [d.id, d._etag]));
+    const groupEtag = docsRead.find((d) => d.id === groupId && d.docType === GROUP)?._etag;
+    const older = docsRead.filter((d) => d.docType === SLICE).map((d) => d.id);
 
     const computed = await this.source.slicesOf(pk);
+    const gen = randomUUID();
     const computedAt = new Date().toISOString();
     const docs = computed.map((s) => ({
       ...s,
-      id: rollupSliceId(s),
+      id: rollupSliceId(s, gen),
       pk,
-      docType: 'rollup' as const,
+      docType: SLICE,
+      gen,
       costNanos: s.costNanos.toString(),
       computedAt,
     }));
-    const keep = new Set(docs.map((d) => d.id));
-    const stale = [...etags].filter(([id]) => !keep.has(id));
     await this.afterCompute(pk);
 
-    const outcomes = await Promise.all([
-      ...docs.map((doc) => this.writeIfUnchanged(doc, etags.get(doc.id))),
-      ...stale.map(([id, etag]) =>
-        this.attempt(() =>
-          this.rollups.item(id, pk).delete({ accessCondition: { type: 'IfMatch', condition: etag } }),
-        ),
-      ),
-    ]);
-    // The commit: only the refresher whose every write landed may claim the group.
-    const commit = { id: groupId, pk, docType: 'rollupGroup', slices: docs.length, computedAt };
-    const clean = outcomes.every(Boolean) && (await this.writeIfUnchanged(commit, groupEtag));
-    return { slices: docs.length, clean };
-  }
-
-  private writeIfUnchanged(doc: { readonly id: string; readonly pk: string }, etag: string | undefined) {
-    return this.attempt(() =>
-      etag === undefined
-        ? this.rollups.items.create(doc)
+    await pMap(docs, (doc) => this.rollups.items.create(doc), { concurrency: REFRESH_CONCURRENCY });
+    const [appId, day] = [pk.slice(0, pk.lastIndexOf('|')), dayOfGroup(pk)];
+    const commit = { id: groupId, pk, docType: GROUP, day, appId, gen, slices: docs.length, computedAt };
+    const won = await this.attempt(() =>
+      groupEtag === undefined
+        ? this.rollups.items.create(commit)
         : this.rollups
-            .item(doc.id, doc.pk)
-            .replace(doc, { accessCondition: { type: 'IfMatch', condition: etag } }),
+            .item(groupId, pk)
+            .replace(commit, { accessCondition: { type: 'IfMatch', condition: groupEtag } }),
     );
+    // The loser's generation was never visible; the winner's older ones are not any more.
+    const garbage = won ? older : docs.map((d) => d.id);
+    await pMap(garbage, (id) => this.attempt(() => this.rollups.item(id, pk).delete()), {
+      concurrency: REFRESH_CONCURRENCY,
+    });
+    return { slices: docs.length, clean: won };
   }
 
-  /** True when the conditional write landed, false when another refresher got there first. */
+  /** True when the write landed, false when another refresher got there first (or removed it). */
   private async attempt(write: () => Promise<unknown>): Promise<boolean> {
     try {
       await write();
@@ -203,18 +200,27 @@ export class CosmosRollups {
     }
   }
 
-  /** Rollup slices for days in [from, to] (inclusive, YYYY-MM-DD). */
+  /** The visible rollup slices for days in [from, to] (inclusive, YYYY-MM-DD). */
   async read(from: string, to: string): Promise<UsageSlice[]> {
+    const { slices, unreadable } = await this.readStored(from, to);
+    const [bad] = unreadable;
+    // A damaged total must stop the report, not vanish from it (`audit` names every one).
+    if (bad !== undefined) throw new Error(`rollup ${bad.id} of ${bad.pk} is damaged: ${bad.error}`);
+    return slices;
+  }
+
+  /** What readers see for days in [from, to], with every stored slice document of the range. */
+  async readStored(from: string, to: string): Promise<StoredRollups> {
     const { resources } = await this.rollups.items
       .query<unknown>({
-        query: 'SELECT * FROM c WHERE c.docType = @t AND c.day >= @from AND c.day <= @to',
+        query: 'SELECT * FROM c WHERE ARRAY_CONTAINS(@types, c.docType) AND c.day >= @from AND c.day <= @to',
         parameters: [
-          { name: '@t', value: 'rollup' },
+          { name: '@types', value: [SLICE, GROUP] },
           { name: '@from', value: from },
           { name: '@to', value: to },
         ],
       })
       .fetchAll();
-    return resources.map((raw) => sliceOfDoc(raw));
+    return visibleSlices(resources);
   }
 }

@@ -5,11 +5,17 @@ import { rollUp, type RecordAmounts } from '../report/rollupMath.js';
 import type { UsageSlice } from '../report/types.js';
 import { CosmosPriceSets } from './cosmosPriceSets.js';
 
-/** A stored rollup slice. Its id is `rollupSliceId` of the key parts, which are kept as fields. */
+/** `docType` of a slice, and of a group's commit document (which names the visible generation). */
+export const SLICE = 'rollup';
+export const GROUP = 'rollupGroup';
+
+/** A stored rollup slice. Its id is `rollupSliceId` of the key parts and `gen`, which are kept as fields. */
 export const rollupDocSchema = z.object({
   id: z.string(),
   pk: z.string(),
-  docType: z.literal('rollup'),
+  docType: z.literal(SLICE),
+  /** The recompute that wrote it; absent on slices written before generations. */
+  gen: z.string().optional(),
   day: z.string(),
   appId: z.string(),
   appDisplayName: z.string().nullable(),
@@ -30,10 +36,44 @@ export const rollupDocSchema = z.object({
   computedAt: z.string(),
 });
 
-/** A stored slice as the report sees it, with the document id that holds it. */
-export function sliceOfDoc(raw: unknown): UsageSlice & { readonly id: string; readonly pk: string } {
-  const doc = rollupDocSchema.parse(raw);
-  return { ...doc, costNanos: BigInt(doc.costNanos) };
+export type StoredSlice = UsageSlice & { readonly id: string; readonly pk: string };
+
+export interface StoredRollups {
+  /** The slices readers count: those of each group's committed generation. */
+  readonly slices: StoredSlice[];
+  /** Visible documents that do not hold a slice (damaged): `read` refuses them, `audit` names them. */
+  readonly unreadable: { readonly id: string; readonly pk: string; readonly error: string }[];
+}
+
+const anyDoc = z.object({
+  id: z.string(),
+  pk: z.string(),
+  docType: z.string(),
+  gen: z.string().optional(),
+});
+
+/**
+ * Pure: the slices visible among stored slice and commit documents. A group with a commit document
+ * shows only the generation it names (a recompute in flight, or one that lost, stays invisible); a
+ * group without one (never recomputed since generations came in) shows its slices without `gen`.
+ */
+export function visibleSlices(raws: readonly unknown[]): StoredRollups {
+  const docs = raws.flatMap((raw) => {
+    const parsed = anyDoc.safeParse(raw);
+    return parsed.success ? [{ doc: parsed.data, raw }] : [];
+  });
+  const committed = new Map(
+    docs.filter(({ doc }) => doc.docType === GROUP).map(({ doc }) => [doc.pk, doc.gen]),
+  );
+  const result: StoredRollups = { slices: [], unreadable: [] };
+  for (const { doc, raw } of docs) {
+    if (doc.docType !== SLICE) continue;
+    if (committed.has(doc.pk) ? committed.get(doc.pk) !== doc.gen : doc.gen !== undefined) continue;
+    const slice = rollupDocSchema.safeParse(raw);
+    if (slice.success) result.slices.push({ ...slice.data, costNanos: BigInt(slice.data.costNanos) });
+    else result.unreadable.push({ id: doc.id, pk: doc.pk, error: z.prettifyError(slice.error) });
+  }
+  return result;
 }
 
 // `c.prices`: records written before price sets carried their meters inline. `c._ts`: which name is latest.

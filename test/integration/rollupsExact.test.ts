@@ -73,6 +73,7 @@ interface StoredDoc {
   readonly costNanos: string;
   readonly unpricedRequests: number;
   readonly computedAt: string;
+  readonly gen?: string;
 }
 
 /** Every rollup document of one (app, day), read straight from the container. */
@@ -156,10 +157,10 @@ describe('a recompute replaces every slice of its (app, day)', () => {
     const rollups = new CosmosRollups(services.database);
     await rollups.refresh(await rollups.pendingMarkers(), new Date(Date.now() + 3_600_000));
     const again = await slicesOf(pk);
-    const content = (docs: StoredDoc[]) => docs.map(({ computedAt: _c, ...rest }) => rest);
-    expect(content(again).map((s) => [s.id, s.deploymentType, s.costNanos, s.requests])).toEqual(
-      content(after).map((s) => [s.id, s.deploymentType, s.costNanos, s.requests]),
-    );
+    // Recomputed (a new generation), but the same slice: same key, same amounts.
+    const content = (docs: StoredDoc[]) =>
+      docs.map((x) => [x.model, x.deploymentType, x.costNanos, x.requests, x.unpricedRequests]);
+    expect(content(again)).toEqual(content(after));
     expect((await runReport(services, { ...day(d), by: 'app' })).report.total.requests).toBe(1);
   });
 
@@ -216,6 +217,7 @@ describe('a recompute replaces every slice of its (app, day)', () => {
       await rollups.item(s.id, pk).delete();
       await rollups.items.create({
         ...withoutSystemFields(s),
+        gen: undefined, // slices had no generation then
         id: `rollup|${d}|${HR}|${s.model}|${s.deploymentType}`,
       });
     }
@@ -236,12 +238,43 @@ describe('a recompute replaces every slice of its (app, day)', () => {
     const { report } = await runReport(services, { ...day(d), by: 'app' });
     expect(report.total.requests).toBe(3);
     const stored = await slicesOf(pk);
-    expect(stored.map((s) => s.id)).toEqual(
-      [
-        rollupSliceId({ day: d, appId: HR, model: 'gpt-35-turbo', deploymentType: 'regional' }),
-        rollupSliceId({ day: d, appId: HR, model: 'gpt-4o-mini', deploymentType: 'global' }),
-      ].sort(),
-    );
+    expect(stored.map((s) => [s.model, s.deploymentType, s.requests]).sort()).toEqual([
+      ['gpt-35-turbo', 'regional', 1],
+      ['gpt-4o-mini', 'global', 2],
+    ]);
+    for (const s of stored) expect(s.id).toBe(rollupSliceId({ day: d, appId: HR, ...s }, s.gen ?? ''));
+  });
+});
+
+describe('two refreshers racing a re-key', () => {
+  it('never let one that read the records before the re-key keep its old slice', async () => {
+    const d = '2026-11-17';
+    const pk = `${SALES}|${d}`;
+    await ingest([v1Event(SALES, d, 'gpt-4o')]);
+    const usage = db.container('usage');
+    // Refresher A reads the group's records (nothing is stored for it yet); before it writes, backfill
+    // re-keys the record and refresher B recomputes the group: A's slice and B's share no id.
+    let raced = false;
+    const a = new CosmosRollups(services.database, async (group) => {
+      if (raced || group !== pk) return;
+      raced = true;
+      const { resources } = await usage.items
+        .query<UsageRecord>({
+          query: 'SELECT * FROM c WHERE c.pk = @pk',
+          parameters: [{ name: '@pk', value: pk }],
+        })
+        .fetchAll();
+      for (const r of resources) await usage.items.upsert({ ...r, deploymentType: 'datazone' });
+      await services.ingest.store.markRollupsDirty([{ day: d, appId: SALES }]);
+      await new CosmosRollups(services.database).refreshDirty();
+    });
+    const result = await a.refreshDirty();
+    expect(raced).toBe(true);
+    expect(result).toMatchObject({ contended: 1, markersLeft: 1 });
+
+    await new CosmosRollups(services.database).refreshDirty();
+    expect(await slicesOf(pk)).toMatchObject([{ deploymentType: 'datazone', requests: 1 }]);
+    expect(await dueMarkers()).toEqual([]);
   });
 });
 
@@ -295,7 +328,10 @@ describe('audit compares the rollups with their records', () => {
     // A slice no record supports (what a re-key used to leave behind), and one stored twice.
     const ghost = {
       ...second,
-      id: rollupSliceId({ day: d, appId: SALES, model: 'gpt-ghost', deploymentType: second.deploymentType }),
+      id: rollupSliceId(
+        { day: d, appId: SALES, model: 'gpt-ghost', deploymentType: second.deploymentType },
+        second.gen ?? '',
+      ),
       model: 'gpt-ghost',
     };
     await rollups.items.create(ghost);
