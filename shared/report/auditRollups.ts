@@ -77,7 +77,7 @@ export function compareGroup(
   const seen = new Set<string>();
   for (const s of stored) {
     if ('error' in s) {
-      out.push(diff({ model: '', deploymentType: '' }, s.id, `damaged: ${s.error}`));
+      out.push(diff({ model: '', deploymentType: '' }, s.id, s.error));
       continue;
     }
     const key = sliceKey(s);
@@ -111,7 +111,7 @@ export async function checkRollups(
   await rollups.refreshDirty(range);
   const stored = await rollups.readStored(range.from, range.to);
   const byGroup = new Map<string, StoredSlice[]>();
-  for (const slice of [...stored.slices, ...stored.unreadable])
+  for (const slice of [...stored.slices, ...stored.unreadable, ...stored.strays])
     byGroup.set(slice.pk, [...(byGroup.get(slice.pk) ?? []), slice]);
   const groups = [...new Set([...recordGroups, ...byGroup.keys()])].sort(byDayThenApp);
   const source = new RollupSource(database);

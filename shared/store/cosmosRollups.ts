@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { rollupGroupId, rollupSliceId } from '../report/rollupMath.js';
 import type { UsageSlice } from '../report/types.js';
 import { dayOfGroup, parseMarker, splitMarker, type DirtyMarker } from './rollupMarkers.js';
-import { GROUP, RollupSource, SLICE, visibleSlices, type StoredRollups } from './rollupSource.js';
+import { DRAFT, GROUP, RollupSource, SLICE, visibleSlices, type StoredRollups } from './rollupSource.js';
 
 const REFRESH_CONCURRENCY = 8;
 /** Markers settled per round: progress is saved (markers deleted) after each, so a cut-off run is not wasted. */
@@ -131,12 +131,13 @@ export class CosmosRollups {
 
   /**
    * One group, as a new generation. The ETag of the group's commit document is read first, then the
-   * records; the slices are created under a fresh generation (new ids, invisible to readers), and
+   * records; the slices are created as drafts of a fresh generation (new ids, seen by no reader), and
    * the commit document is replaced, only if its ETag is unchanged, to name that generation. That one
-   * conditional write is the switch: readers see the old slices or the new ones, never a mix, and a
+   * conditional write is the switch: reports see the old slices or the new ones, never a mix, and a
    * refresher that read older records than one that committed meanwhile loses it (`clean: false`),
    * keeps its markers and leaves nothing visible, even when the two computed disjoint slices (a re-key).
-   * The winner then deletes every slice it had read: older generations, under any id scheme ever used.
+   * The winner then deletes every slice it had read (older generations, under any id scheme ever
+   * used) and turns its drafts into `rollup` documents, which is what direct queries count.
    */
   private async recompute(pk: string): Promise<{ slices: number; clean: boolean }> {
     const { resources: stored } = await this.rollups.items
@@ -146,7 +147,7 @@ export class CosmosRollups {
             'SELECT c.id, c._etag, c.docType FROM c WHERE c.pk = @pk AND ARRAY_CONTAINS(@types, c.docType)',
           parameters: [
             { name: '@pk', value: pk },
-            { name: '@types', value: [SLICE, GROUP] },
+            { name: '@types', value: [SLICE, DRAFT, GROUP] },
           ],
         },
         { partitionKey: pk },
@@ -155,7 +156,7 @@ export class CosmosRollups {
     const docsRead = stored.map((raw) => storedSchema.parse(raw));
     const groupId = rollupGroupId(pk);
     const groupEtag = docsRead.find((d) => d.id === groupId && d.docType === GROUP)?._etag;
-    const older = docsRead.filter((d) => d.docType === SLICE).map((d) => d.id);
+    const older = docsRead.filter((d) => d.docType !== GROUP).map((d) => d.id);
 
     const computed = await this.source.slicesOf(pk);
     const gen = randomUUID();
@@ -164,14 +165,14 @@ export class CosmosRollups {
       ...s,
       id: rollupSliceId(s, gen),
       pk,
-      docType: SLICE,
+      docType: DRAFT,
       gen,
       costNanos: s.costNanos.toString(),
       computedAt,
     }));
     await this.afterCompute(pk);
 
-    await pMap(docs, (doc) => this.rollups.items.create(doc), { concurrency: REFRESH_CONCURRENCY });
+    await this.each(docs, (doc) => this.rollups.items.create(doc));
     const [appId, day] = [pk.slice(0, pk.lastIndexOf('|')), dayOfGroup(pk)];
     const commit = { id: groupId, pk, docType: GROUP, day, appId, gen, slices: docs.length, computedAt };
     const won = await this.attempt(() =>
@@ -181,12 +182,20 @@ export class CosmosRollups {
             .item(groupId, pk)
             .replace(commit, { accessCondition: { type: 'IfMatch', condition: groupEtag } }),
     );
-    // The loser's generation was never visible; the winner's older ones are not any more.
-    const garbage = won ? older : docs.map((d) => d.id);
-    await pMap(garbage, (id) => this.attempt(() => this.rollups.item(id, pk).delete()), {
-      concurrency: REFRESH_CONCURRENCY,
-    });
-    return { slices: docs.length, clean: won };
+    if (!won) {
+      await this.each(docs, (doc) => this.rollups.item(doc.id, pk).delete());
+      return { slices: docs.length, clean: false };
+    }
+    // Older first: a direct query in between misses a slice rather than counting one twice. A replace,
+    // not an upsert: a newer winner may already have deleted this generation, and it must stay deleted.
+    await this.each(older, (id) => this.rollups.item(id, pk).delete());
+    await this.each(docs, (doc) => this.rollups.item(doc.id, pk).replace({ ...doc, docType: SLICE }));
+    return { slices: docs.length, clean: true };
+  }
+
+  /** A few writes at a time; one another refresher made moot (409/412/404) is not an error. */
+  private async each<T>(items: readonly T[], write: (item: T) => Promise<unknown>): Promise<void> {
+    await pMap(items, (item) => this.attempt(() => write(item)), { concurrency: REFRESH_CONCURRENCY });
   }
 
   /** True when the write landed, false when another refresher got there first (or removed it). */
@@ -205,7 +214,7 @@ export class CosmosRollups {
     const { slices, unreadable } = await this.readStored(from, to);
     const [bad] = unreadable;
     // A damaged total must stop the report, not vanish from it (`audit` names every one).
-    if (bad !== undefined) throw new Error(`rollup ${bad.id} of ${bad.pk} is damaged: ${bad.error}`);
+    if (bad !== undefined) throw new Error(`rollup ${bad.id} of ${bad.pk}: ${bad.error}`);
     return slices;
   }
 
@@ -215,7 +224,7 @@ export class CosmosRollups {
       .query<unknown>({
         query: 'SELECT * FROM c WHERE ARRAY_CONTAINS(@types, c.docType) AND c.day >= @from AND c.day <= @to',
         parameters: [
-          { name: '@types', value: [SLICE, GROUP] },
+          { name: '@types', value: [SLICE, DRAFT, GROUP] },
           { name: '@from', value: from },
           { name: '@to', value: to },
         ],

@@ -5,15 +5,19 @@ import { rollUp, type RecordAmounts } from '../report/rollupMath.js';
 import type { UsageSlice } from '../report/types.js';
 import { CosmosPriceSets } from './cosmosPriceSets.js';
 
-/** `docType` of a slice, and of a group's commit document (which names the visible generation). */
+/**
+ * `docType` of a slice; of a slice of a generation not yet (or never) committed; and of a group's
+ * commit document, which names the generation reports count.
+ */
 export const SLICE = 'rollup';
+export const DRAFT = 'rollupDraft';
 export const GROUP = 'rollupGroup';
 
 /** A stored rollup slice. Its id is `rollupSliceId` of the key parts and `gen`, which are kept as fields. */
 export const rollupDocSchema = z.object({
   id: z.string(),
   pk: z.string(),
-  docType: z.literal(SLICE),
+  docType: z.enum([SLICE, DRAFT]),
   /** The recompute that wrote it; absent on slices written before generations. */
   gen: z.string().optional(),
   day: z.string(),
@@ -36,13 +40,19 @@ export const rollupDocSchema = z.object({
   computedAt: z.string(),
 });
 
-export type StoredSlice = UsageSlice & { readonly id: string; readonly pk: string };
+export type StoredSlice = UsageSlice & {
+  readonly id: string;
+  readonly pk: string;
+  readonly docType: typeof SLICE;
+};
 
 export interface StoredRollups {
   /** The slices readers count: those of each group's committed generation. */
   readonly slices: StoredSlice[];
   /** Visible documents that do not hold a slice (damaged): `read` refuses them, `audit` names them. */
   readonly unreadable: { readonly id: string; readonly pk: string; readonly error: string }[];
+  /** `rollup` documents of another generation: reports skip them, but a direct query would count them. */
+  readonly strays: { readonly id: string; readonly pk: string; readonly error: string }[];
 }
 
 const anyDoc = z.object({
@@ -65,13 +75,22 @@ export function visibleSlices(raws: readonly unknown[]): StoredRollups {
   const committed = new Map(
     docs.filter(({ doc }) => doc.docType === GROUP).map(({ doc }) => [doc.pk, doc.gen]),
   );
-  const result: StoredRollups = { slices: [], unreadable: [] };
+  const result: StoredRollups = { slices: [], unreadable: [], strays: [] };
   for (const { doc, raw } of docs) {
-    if (doc.docType !== SLICE) continue;
-    if (committed.has(doc.pk) ? committed.get(doc.pk) !== doc.gen : doc.gen !== undefined) continue;
+    if (doc.docType !== SLICE && doc.docType !== DRAFT) continue;
+    const visible = committed.has(doc.pk)
+      ? committed.get(doc.pk) === doc.gen
+      : doc.docType === SLICE && doc.gen === undefined;
+    if (!visible) {
+      const why = `a slice of generation ${doc.gen ?? '(none)'}, not the committed one`;
+      if (doc.docType === SLICE) result.strays.push({ id: doc.id, pk: doc.pk, error: why });
+      continue;
+    }
     const slice = rollupDocSchema.safeParse(raw);
-    if (slice.success) result.slices.push({ ...slice.data, costNanos: BigInt(slice.data.costNanos) });
-    else result.unreadable.push({ id: doc.id, pk: doc.pk, error: z.prettifyError(slice.error) });
+    if (slice.success)
+      result.slices.push({ ...slice.data, docType: SLICE, costNanos: BigInt(slice.data.costNanos) });
+    else
+      result.unreadable.push({ id: doc.id, pk: doc.pk, error: `damaged: ${z.prettifyError(slice.error)}` });
   }
   return result;
 }

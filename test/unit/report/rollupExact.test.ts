@@ -114,6 +114,17 @@ describe('visible rollup slices', () => {
     expect(visibleSlices([legacy, committed, lost]).slices.map((s) => s.id)).toEqual(['rollup|old']);
   });
 
+  it('count a committed draft, and name a `rollup` document of another generation as a stray', () => {
+    const commit = { id: 'c', pk: PK, docType: 'rollupGroup', day: DAY, gen: 'g2' };
+    const draft = doc('d', { docType: 'rollupDraft', gen: 'g2' });
+    const otherDraft = doc('e', { docType: 'rollupDraft', gen: 'g9' });
+    const stray = doc('f', { gen: 'g1' });
+    const stored = visibleSlices([commit, draft, otherDraft, stray]);
+    expect(stored.slices).toMatchObject([{ id: 'd', docType: 'rollup' }]);
+    expect(stored.strays).toMatchObject([{ id: 'f', pk: PK }]);
+    expect(visibleSlices([otherDraft]).slices).toEqual([]);
+  });
+
   it('name a damaged document instead of dropping it', () => {
     const { slices, unreadable } = visibleSlices([doc('bad', { costNanos: '1.5' })]);
     expect(slices).toEqual([]);
