@@ -30,6 +30,15 @@ export interface RefreshResult {
   readonly markersLeft: number;
 }
 
+function urlSafe(id: string): boolean {
+  try {
+    encodeURIComponent(id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** 409/412/404: another refresher created, changed or removed the document since it was read. */
 function lostRace(error: unknown): boolean {
   const code = (error as { code?: number }).code;
@@ -188,9 +197,25 @@ export class CosmosRollups {
     }
     // Older first: a direct query in between misses a slice rather than counting one twice. A replace,
     // not an upsert: a newer winner may already have deleted this generation, and it must stay deleted.
-    await this.each(older, (id) => this.rollups.item(id, pk).delete());
+    await this.each(older, (id) => this.deleteSlice(id, pk));
     await this.each(docs, (doc) => this.rollups.item(doc.id, pk).replace({ ...doc, docType: SLICE }));
     return { slices: docs.length, clean: true };
+  }
+
+  /**
+   * A point delete names the id in the URL. An old-scheme id made from a lone surrogate cannot be
+   * encoded there (the SDK throws "URI malformed"), so that one goes in a bulk request's body.
+   */
+  private async deleteSlice(id: string, pk: string): Promise<void> {
+    if (urlSafe(id)) {
+      await this.rollups.item(id, pk).delete();
+      return;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- one operation: executeBulkOperations sleeps 1 s per call (bulkCreate.ts)
+    const [result] = await this.rollups.items.bulk([{ operationType: 'Delete', id, partitionKey: pk }]);
+    const status = result?.statusCode ?? 0;
+    if (status >= 300 && status !== 404)
+      throw Object.assign(new Error(`could not delete rollup ${JSON.stringify(id)}`), { code: status });
   }
 
   /** A few writes at a time; one another refresher made moot (409/412/404) is not an error. */

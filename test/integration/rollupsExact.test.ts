@@ -246,6 +246,42 @@ describe('a recompute replaces every slice of its (app, day)', () => {
   });
 });
 
+describe('old-scheme slices whose id no URL can hold', () => {
+  it('are deleted all the same (the previous release created them from a lone surrogate)', async () => {
+    const d = '2026-11-18';
+    const pk = `${SALES}|${d}`;
+    await ingest([v1Event(SALES, d, 'gpt-4o-mini')]);
+    // What the previous release stored for a model `gpt-4o-\ud800`: created fine (the id is in the
+    // body), but no later read, replace or delete could name it in a URL.
+    const rollups = db.container('rollups');
+    const legacy = {
+      id: `rollup|${d}|${SALES}|gpt-4o-\ud800|global`,
+      pk,
+      docType: 'rollup',
+      day: d,
+      appId: SALES,
+      appDisplayName: null,
+      businessUnit: null,
+      model: 'gpt-4o-\ud800',
+      deploymentType: 'global',
+      requests: 1,
+      promptTokens: 1,
+      cachedTokens: 0,
+      completionTokens: 1,
+      reasoningTokens: 0,
+      totalTokens: 2,
+      costNanos: '0',
+      unpricedRequests: 1,
+      computedAt: new Date().toISOString(),
+    };
+    await rollups.items.create(legacy);
+    const { report } = await runReport(services, { ...day(d), by: 'model' });
+    expect(report.total.requests).toBe(1);
+    expect(await dueMarkers()).toEqual([]);
+    expect((await slicesOf(pk)).map((s) => s.model)).toEqual(['gpt-4o-mini']);
+  });
+});
+
 describe('two refreshers racing a re-key', () => {
   it('never let one that read the records before the re-key keep its old slice', async () => {
     const d = '2026-11-17';
