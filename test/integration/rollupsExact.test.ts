@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 import type { Database } from '@azure/cosmos';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
+import { registerAudit } from '../../cli/commands/audit.js';
 import { pricerSettings, type Services } from '../../shared/app/services.js';
 import { backfillDeps, runBackfill } from '../../shared/pipeline/backfill.js';
 import { ingestBatch } from '../../shared/pipeline/ingestBatch.js';
@@ -100,6 +105,36 @@ function withoutSystemFields<T extends object>(doc: T): T {
 async function dueMarkers() {
   const markers = await new CosmosRollups(services.database).pendingMarkers();
   return markers.filter((m) => m.notBefore === undefined || Date.parse(m.notBefore) <= Date.now());
+}
+
+// A function, so TypeScript does not narrow process.exitCode to the 0 assigned before the command ran.
+const exitCode = (): number => Number(process.exitCode ?? 0);
+
+/** `chargeback audit` in-process, as cli/main.ts runs it: its exit code and output. */
+async function auditCli(d: string): Promise<{ code: number; out: string }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'chargeback-rollups-'));
+  const ca = path.join(dir, 'ca.pem');
+  writeFileSync(ca, world.stack.trustedCa, 'utf8');
+  const saved = process.env.CHARGEBACK_TRUSTED_CA_FILE;
+  process.env.CHARGEBACK_TRUSTED_CA_FILE = ca;
+  const program = new Command('chargeback').exitOverride();
+  registerAudit(program);
+  const out: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out.push(String(chunk));
+    return true;
+  });
+  process.exitCode = 0;
+  try {
+    await program.parseAsync(['node', 'chargeback', 'audit', '--from', d, '--to', d]);
+  } finally {
+    spy.mockRestore();
+    process.env.CHARGEBACK_TRUSTED_CA_FILE = saved;
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const code = exitCode();
+  process.exitCode = 0;
+  return { code, out: out.join('') };
 }
 
 const day = (d: string) => ({ from: d, to: d });
@@ -358,6 +393,9 @@ describe('audit compares the rollups with their records', () => {
     expect(drifted.rollups?.first[0]).toMatchObject({ id: first.id, model: first.model });
     expect(drifted.rollups?.first[0]?.problem).toContain('costNanos');
     expect(auditTable(drifted)).toContain(`(rollup ${first.id}): costNanos is "`);
+    const cli = await auditCli(d);
+    expect(cli.code).toBe(1);
+    expect(cli.out).toContain(`ROLLUPS DIFFER from the records in 1 slices`);
     await rollups.items.upsert(first);
     expect((await runAudit(services, day(d))).balanced).toBe(true);
 
