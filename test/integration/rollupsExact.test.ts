@@ -186,6 +186,16 @@ describe('a recompute replaces every slice of its (app, day)', () => {
     expect(report.total.costNanos).toBe(sumNanos(records));
     const audit = await runAudit(services, day(d));
     expect(audit.rollups).toMatchObject({ differing: 0, pending: 0 });
+    // Backfill's deferred marker still names the group: that must not excuse a slice gone wrong.
+    const [slice] = after;
+    if (slice === undefined) throw new Error('no slice');
+    await db.container('rollups').items.upsert({ ...slice, requests: 2 });
+    const wrong = await runAudit(services, day(d));
+    expect(wrong.balanced).toBe(false);
+    expect(wrong.rollups?.first).toMatchObject([
+      { id: slice.id, problem: 'requests is 2, the records give 1' },
+    ]);
+    await db.container('rollups').items.upsert(slice);
 
     // Again, with the deferred safety-net marker due as well: nothing changes.
     await runBackfill(deps);
