@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 
 import type { Database } from '@azure/cosmos';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { registerAudit } from '../../cli/commands/audit.js';
 import { pricerSettings, type Services } from '../../shared/app/services.js';
 import { backfillDeps, runBackfill } from '../../shared/pipeline/backfill.js';
-import { ingestBatch } from '../../shared/pipeline/ingestBatch.js';
 import type { UsageRecord } from '../../shared/pipeline/record.js';
 import { createPricingPort } from '../../shared/pricing/pricingPort.js';
 import { runAudit } from '../../shared/report/audit.js';
-import { auditTable } from '../../shared/report/auditFormat.js';
 import { rollupSliceId } from '../../shared/report/rollupMath.js';
 import { runReport } from '../../shared/report/runReport.js';
 import { CosmosRollups } from '../../shared/store/cosmosRollups.js';
@@ -24,9 +17,17 @@ import {
   sumNanos,
   type ChargebackStack,
 } from '../helpers/chargebackStack.js';
-
-const HR = '7d8a1c3e-2b4f-4e6a-9c1d-0f2e3a4b5c6d';
-const SALES = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
+import {
+  day,
+  dueMarkers as dueMarkersOf,
+  HR,
+  ingest as ingestInto,
+  SALES,
+  slicesOf as slicesIn,
+  v1Event,
+  withoutSystemFields,
+  type StoredDoc,
+} from '../helpers/rollupWorld.js';
 
 let world: ChargebackStack;
 let services: Services;
@@ -42,102 +43,9 @@ afterAll(async () => {
   await world.close();
 });
 
-/** A v1 (APIM policy) event: no deployment type, no version, as samples/events.jsonl has them. */
-function v1Event(appId: string, day: string, model: string): Record<string, string> {
-  const [y, m, d] = day.split('-').map(Number);
-  return {
-    'event-time': `${m}/${d}/${y} 10:15:00 AM`,
-    appid: appId,
-    operation: 'chat.completion',
-    model,
-    modeltime: '120',
-    prompt_tokens: '1000',
-    completion_tokens: '200',
-    total_tokens: '1200',
-    'message-id': randomUUID(),
-  };
-}
-
-async function ingest(bodies: readonly unknown[]): Promise<void> {
-  const sources = bodies.map((_, i) => ({
-    kind: 'eventhub' as const,
-    partitionId: '0',
-    sequenceNumber: Date.now() * 1000 + i,
-  }));
-  const result = await ingestBatch([...bodies], sources, services.ingest, undefined);
-  expect(result.status).toBe('processed');
-}
-
-interface StoredDoc {
-  readonly id: string;
-  readonly pk: string;
-  readonly docType: string;
-  readonly model: string;
-  readonly deploymentType: string;
-  readonly requests: number;
-  readonly costNanos: string;
-  readonly unpricedRequests: number;
-  readonly computedAt: string;
-  readonly gen?: string;
-}
-
-/** Every rollup document of one (app, day), read straight from the container. */
-async function slicesOf(pk: string): Promise<StoredDoc[]> {
-  const { resources } = await db
-    .container('rollups')
-    .items.query<StoredDoc>({
-      query: 'SELECT * FROM c WHERE c.pk = @pk AND c.docType = @t',
-      parameters: [
-        { name: '@pk', value: pk },
-        { name: '@t', value: 'rollup' },
-      ],
-    })
-    .fetchAll();
-  return resources.sort((a, b) => a.id.localeCompare(b.id));
-}
-
-/** A read document without Cosmos's system properties, ready to be created again. */
-function withoutSystemFields<T extends object>(doc: T): T {
-  return Object.fromEntries(Object.entries(doc).filter(([key]) => !key.startsWith('_'))) as T;
-}
-
-/** Markers a refresher would take now (backfill's deferred safety net waits half an hour). */
-async function dueMarkers() {
-  const markers = await new CosmosRollups(services.database).pendingMarkers();
-  return markers.filter((m) => m.notBefore === undefined || Date.parse(m.notBefore) <= Date.now());
-}
-
-// A function, so TypeScript does not narrow process.exitCode to the 0 assigned before the command ran.
-const exitCode = (): number => Number(process.exitCode ?? 0);
-
-/** `chargeback audit` in-process, as cli/main.ts runs it: its exit code and output. */
-async function auditCli(d: string): Promise<{ code: number; out: string }> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'chargeback-rollups-'));
-  const ca = path.join(dir, 'ca.pem');
-  writeFileSync(ca, world.stack.trustedCa, 'utf8');
-  const saved = process.env.CHARGEBACK_TRUSTED_CA_FILE;
-  process.env.CHARGEBACK_TRUSTED_CA_FILE = ca;
-  const program = new Command('chargeback').exitOverride();
-  registerAudit(program);
-  const out: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  process.exitCode = 0;
-  try {
-    await program.parseAsync(['node', 'chargeback', 'audit', '--from', d, '--to', d]);
-  } finally {
-    spy.mockRestore();
-    process.env.CHARGEBACK_TRUSTED_CA_FILE = saved;
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const code = exitCode();
-  process.exitCode = 0;
-  return { code, out: out.join('') };
-}
-
-const day = (d: string) => ({ from: d, to: d });
+const ingest = (bodies: readonly unknown[]) => ingestInto(services, bodies);
+const slicesOf = (pk: string) => slicesIn(db, pk);
+const dueMarkers = () => dueMarkersOf(services);
 
 describe('a recompute replaces every slice of its (app, day)', () => {
   it('drops the old slice when backfill re-keys a record (DEPLOYMENTS fixed after ingest)', async () => {
@@ -379,65 +287,5 @@ describe('a report refreshes only the days it reads', () => {
     expect(result.rollups).toMatchObject({ ok: true, groups: 1 });
     expect(await slicesOf(`${HR}|${outside}`)).toMatchObject([{ requests: 1 }]);
     expect(await dueMarkers()).toEqual([]);
-  });
-});
-
-describe('audit compares the rollups with their records', () => {
-  const d = '2026-11-14';
-  const pk = `${SALES}|${d}`;
-
-  it('passes on a clean run and fails naming a corrupted or stale slice', async () => {
-    await ingest([v1Event(SALES, d, 'gpt-4o-mini'), v1Event(SALES, d, 'gpt-35-turbo')]);
-    const clean = await runAudit(services, day(d));
-    expect(clean.balanced).toBe(true);
-    expect(clean.rollups).toMatchObject({ groups: 1, differing: 0 });
-    expect(auditTable(clean)).toContain('rollups: 1 app-days equal their records');
-
-    // A slice whose cost drifted from its records.
-    const rollups = db.container('rollups');
-    const [first, second] = await slicesOf(pk);
-    if (first === undefined || second === undefined) throw new Error('expected two slices');
-    await rollups.items.upsert({ ...first, costNanos: String(BigInt(first.costNanos) + 1n) });
-    const drifted = await runAudit(services, day(d));
-    expect(drifted.balanced).toBe(false);
-    expect(drifted.rollups?.first[0]).toMatchObject({ id: first.id, model: first.model });
-    expect(drifted.rollups?.first[0]?.problem).toContain('costNanos');
-    expect(auditTable(drifted)).toContain(`(rollup ${first.id}): costNanos is "`);
-    const cli = await auditCli(d);
-    expect(cli.code).toBe(1);
-    expect(cli.out).toContain(`ROLLUPS DIFFER from the records in 1 slices`);
-    await rollups.items.upsert(first);
-    expect((await runAudit(services, day(d))).balanced).toBe(true);
-
-    // A slice no record supports (what a re-key used to leave behind), and one stored twice.
-    const ghost = {
-      ...second,
-      id: rollupSliceId(
-        { day: d, appId: SALES, model: 'gpt-ghost', deploymentType: second.deploymentType },
-        second.gen ?? '',
-      ),
-      model: 'gpt-ghost',
-    };
-    await rollups.items.create(ghost);
-    const stale = await runAudit(services, day(d));
-    expect(stale.balanced).toBe(false);
-    expect(stale.rollups?.first).toMatchObject([
-      { id: ghost.id, problem: 'stored, but no record supports it' },
-    ]);
-    await rollups.item(ghost.id, pk).delete();
-    await rollups.items.create({
-      ...second,
-      id: `rollup|${d}|${SALES}|${second.model}|${second.deploymentType}`,
-    });
-    const twice = await runAudit(services, day(d));
-    expect(twice.balanced).toBe(false);
-    expect(twice.rollups?.differing).toBe(1);
-    expect(twice.rollups?.first[0]?.problem).toContain('stored twice');
-
-    // The next recompute of the group repairs it, and audit says so.
-    await services.ingest.store.markRollupsDirty([{ day: d, appId: SALES }]);
-    const repaired = await runAudit(services, day(d));
-    expect(repaired.balanced).toBe(true);
-    expect(await slicesOf(pk)).toHaveLength(2);
   });
 });
