@@ -243,8 +243,20 @@ export class CosmosRollups {
     return slices;
   }
 
-  /** What readers see for days in [from, to], with every stored slice document of the range. */
+  /**
+   * What readers see for days in [from, to], with every stored slice document of the range. Groups
+   * still in the id scheme from before generations are recomputed first (once: that gives them a
+   * commit), so what an older release left behind (a slice a re-key orphaned, two models sharing an
+   * id) is replaced even if the group is never written again.
+   */
   async readStored(from: string, to: string): Promise<StoredRollups> {
+    const stored = await this.readRange(from, to);
+    if (stored.legacyGroups.length === 0) return stored;
+    await pMap(stored.legacyGroups, (pk) => this.recompute(pk), { concurrency: REFRESH_CONCURRENCY });
+    return this.readRange(from, to);
+  }
+
+  private async readRange(from: string, to: string): Promise<StoredRollups> {
     const { resources } = await this.rollups.items
       .query<unknown>({
         query: 'SELECT * FROM c WHERE ARRAY_CONTAINS(@types, c.docType) AND c.day >= @from AND c.day <= @to',

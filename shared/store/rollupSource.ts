@@ -53,6 +53,8 @@ export interface StoredRollups {
   readonly unreadable: { readonly id: string; readonly pk: string; readonly error: string }[];
   /** `rollup` documents of another generation: reports skip them, but a direct query would count them. */
   readonly strays: { readonly id: string; readonly pk: string; readonly error: string }[];
+  /** Groups with no commit document yet, counted from slices a release before generations wrote. */
+  readonly legacyGroups: string[];
 }
 
 const anyDoc = z.object({
@@ -75,7 +77,8 @@ export function visibleSlices(raws: readonly unknown[]): StoredRollups {
   const committed = new Map(
     docs.filter(({ doc }) => doc.docType === GROUP).map(({ doc }) => [doc.pk, doc.gen]),
   );
-  const result: StoredRollups = { slices: [], unreadable: [], strays: [] };
+  const result: StoredRollups = { slices: [], unreadable: [], strays: [], legacyGroups: [] };
+  const legacy = new Set<string>();
   for (const { doc, raw } of docs) {
     if (doc.docType !== SLICE && doc.docType !== DRAFT) continue;
     const visible = committed.has(doc.pk)
@@ -86,12 +89,14 @@ export function visibleSlices(raws: readonly unknown[]): StoredRollups {
       if (doc.docType === SLICE) result.strays.push({ id: doc.id, pk: doc.pk, error: why });
       continue;
     }
+    if (!committed.has(doc.pk)) legacy.add(doc.pk);
     const slice = rollupDocSchema.safeParse(raw);
     if (slice.success)
       result.slices.push({ ...slice.data, docType: SLICE, costNanos: BigInt(slice.data.costNanos) });
     else
       result.unreadable.push({ id: doc.id, pk: doc.pk, error: `damaged: ${z.prettifyError(slice.error)}` });
   }
+  result.legacyGroups.push(...[...legacy].sort());
   return result;
 }
 

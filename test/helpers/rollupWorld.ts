@@ -47,6 +47,7 @@ export async function ingest(services: Services, bodies: readonly unknown[]): Pr
 export interface StoredDoc {
   readonly id: string;
   readonly pk: string;
+  readonly appId: string;
   readonly docType: string;
   readonly model: string;
   readonly deploymentType: string;

@@ -164,29 +164,9 @@ describe('a recompute replaces every slice of its (app, day)', () => {
     const pk = `${HR}|${d}`;
     await ingest([v1Event(HR, d, 'gpt-4o-mini'), v1Event(HR, d, 'gpt-35-turbo')]);
     await runReport(services, { ...day(d), by: 'app' });
-    // What the previous release stored: the same slices under `rollup|day|app|model|type`, no commit document.
-    const rollups = db.container('rollups');
-    for (const s of await slicesOf(pk)) {
-      await rollups.item(s.id, pk).delete();
-      await rollups.items.create({
-        ...withoutSystemFields(s),
-        gen: undefined, // slices had no generation then
-        id: `rollup|${d}|${HR}|${s.model}|${s.deploymentType}`,
-      });
-    }
-    const { resources: commits } = await rollups.items
-      .query<{ id: string }>({
-        query: 'SELECT c.id FROM c WHERE c.pk = @pk AND c.docType = @t',
-        parameters: [
-          { name: '@pk', value: pk },
-          { name: '@t', value: 'rollupGroup' },
-        ],
-      })
-      .fetchAll();
-    for (const c of commits) await rollups.item(c.id, pk).delete();
-    expect((await runReport(services, { ...day(d), by: 'app' })).report.total.requests).toBe(2);
+    await toOldScheme(pk, d);
 
-    // A new request for the group after the upgrade: the recompute must take over the old slices.
+    // A new request for the group after the upgrade: its recompute takes over the old slices.
     await ingest([v1Event(HR, d, 'gpt-4o-mini')]);
     const { report } = await runReport(services, { ...day(d), by: 'app' });
     expect(report.total.requests).toBe(3);
@@ -195,9 +175,52 @@ describe('a recompute replaces every slice of its (app, day)', () => {
       ['gpt-35-turbo', 'regional', 1],
       ['gpt-4o-mini', 'global', 2],
     ]);
-    for (const s of stored) expect(s.id).toBe(rollupSliceId({ day: d, appId: HR, ...s }, s.gen ?? ''));
+    for (const s of stored) expect(s.id).toBe(rollupSliceId({ ...s, day: d, appId: HR }, s.gen ?? ''));
+  });
+
+  it('converts an old-scheme group no write marks again, dropping what the old release orphaned', async () => {
+    const d = '2026-11-19';
+    const pk = `${HR}|${d}`;
+    await ingest([v1Event(HR, d, 'gpt-4o-mini')]);
+    await runReport(services, { ...day(d), by: 'app' });
+    const [slice] = await toOldScheme(pk, d);
+    // The slice a re-key left behind in the old release: no record supports it, no marker names it.
+    if (slice === undefined) throw new Error('no slice');
+    await db.container('rollups').items.create({
+      ...slice,
+      id: `rollup|${d}|${HR}|gpt-4o|global`,
+      model: 'gpt-4o',
+    });
+
+    const { report } = await runReport(services, { ...day(d), by: 'model' });
+    expect(report.rows.map((r) => [r.key, r.requests])).toEqual([['gpt-4o-mini', 1]]);
+    expect((await slicesOf(pk)).map((s) => [s.model, s.gen === undefined])).toEqual([['gpt-4o-mini', false]]);
   });
 });
+
+/** Rewrites a group as the previous release stored it: ids `rollup|day|app|model|type`, no generation, no commit. */
+async function toOldScheme(pk: string, d: string): Promise<Record<string, unknown>[]> {
+  const rollups = db.container('rollups');
+  const legacy: Record<string, unknown>[] = [];
+  for (const s of await slicesOf(pk)) {
+    await rollups.item(s.id, pk).delete();
+    const { gen: _gen, ...plain } = withoutSystemFields(s);
+    const doc = { ...plain, id: `rollup|${d}|${s.appId}|${s.model}|${s.deploymentType}` };
+    await rollups.items.create(doc);
+    legacy.push(doc);
+  }
+  const { resources: commits } = await rollups.items
+    .query<{ id: string }>({
+      query: 'SELECT c.id FROM c WHERE c.pk = @pk AND c.docType = @t',
+      parameters: [
+        { name: '@pk', value: pk },
+        { name: '@t', value: 'rollupGroup' },
+      ],
+    })
+    .fetchAll();
+  for (const c of commits) await rollups.item(c.id, pk).delete();
+  return legacy;
+}
 
 describe('old-scheme slices whose id no URL can hold', () => {
   it('are deleted all the same (the previous release created them from a lone surrogate)', async () => {
