@@ -10,6 +10,7 @@ import {
 } from './auditSpills.js';
 import type { IngestPorts } from '../pipeline/ports.js';
 import { MAX_RANGE_DAYS, RANGE_TOO_LONG } from './reportQuery.js';
+import { checkRollups, type RollupCheck } from './auditRollups.js';
 import {
   findLedgeredElsewhere,
   findPriceSets,
@@ -69,7 +70,12 @@ export interface Audit {
   readonly missingPriceSets: readonly string[];
   /** Spills whose replay fails for a reason other than the store, and quarantined ones (auditSpills.ts). */
   readonly spillHealth?: SpillHealth;
-  /** Every seen event is stored or waiting in a spill, nothing stored was unseen, every cost traceable. */
+  /** Rollups against a recomputation from the records (runAudit only). */
+  readonly rollups?: RollupCheck;
+  /**
+   * Every seen event is stored or waiting in a spill, nothing stored was unseen, every cost traceable,
+   * and every rollup equals its records.
+   */
   readonly balanced: boolean;
 }
 
@@ -232,8 +238,11 @@ export async function runAudit(
   const storedElsewhere = await findStored(services.database, unmatchedSeenIds(inputs));
   const seenElsewhere = await findLedgeredElsewhere(services.database, unseenDeadLetterIds(inputs));
   const storedPriceSets = await findPriceSets(services.database, namedPriceSets(inputs));
-  return withSpillHealth(
+  const books = withSpillHealth(
     buildAudit(query, inputs, storedElsewhere, seenElsewhere, storedPriceSets),
     spillHealth,
   );
+  const recordGroups = inputs.records.flatMap((r) => (r.pk === undefined ? [] : [r.pk]));
+  const rollups = await checkRollups(services.database, query, recordGroups);
+  return { ...books, rollups, balanced: books.balanced && rollups.differing === 0 };
 }

@@ -9,6 +9,8 @@ import { CosmosPriceSets } from '../store/cosmosPriceSets.js';
 
 const recordRow = z.object({
   id: z.string(),
+  /** `<appId>|<day>`: the rollup group the record belongs to. */
+  pk: z.string().optional(),
   day: z.string(),
   costStatus: z.string(),
   identityStatus: z.string(),
@@ -69,7 +71,7 @@ export async function readAuditInputs(
       database.container('usage'),
       {
         query:
-          'SELECT c.id, c.day, c.costStatus, c.identityStatus, c.unpricedReason, c.priceSetId, c.prices FROM c WHERE c.day >= @from AND c.day <= @to',
+          'SELECT c.id, c.pk, c.day, c.costStatus, c.identityStatus, c.unpricedReason, c.priceSetId, c.prices FROM c WHERE c.day >= @from AND c.day <= @to',
         parameters: range(from, to),
       },
       recordRow,
