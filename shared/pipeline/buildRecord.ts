@@ -1,7 +1,8 @@
 import type { PriceSet } from '../cost/priceSet.js';
 import type { NormalizedUsage } from '../events/types.js';
 import type { AppIdentity } from '../identity/types.js';
-import type { Pricer } from './ports.js';
+import { SETTLED_BY_EVENT } from '../pricing/repriceFingerprint.js';
+import type { PriceKeySources, Pricer, RepriceFingerprint } from './ports.js';
 import { usagePartitionKey, type UsageRecord } from './record.js';
 
 const NANOS_PER_UNIT = 1e9;
@@ -14,7 +15,7 @@ export interface BuiltRecord {
 
 /** Pure: a normalized usage, its caller's identity and a pricer make one record. */
 export function buildRecord(usage: NormalizedUsage, identity: AppIdentity, pricer: Pricer): BuiltRecord {
-  const { key, cost } = pricer.price(usage);
+  const { key, cost, sources } = pricer.price(usage);
   const day = usage.eventTime.slice(0, 10);
   const priced = cost.status === 'priced';
   const record: UsageRecord = {
@@ -48,8 +49,26 @@ export function buildRecord(usage: NormalizedUsage, identity: AppIdentity, price
     subscriptionId: usage.subscriptionId,
     stream: usage.stream,
     modelTimeMs: usage.modelTimeMs,
+    ...(sources === undefined ? {} : { priceKeySources: sources }),
+    ...checkedStamp(priced, sources, pricer.fingerprint),
   };
   return { record, priceSet: priced ? cost.priceSet : null };
+}
+
+/**
+ * What the record was checked against: a priced record only depends on the key resolution (or on
+ * nothing, when the event gave every part); an unpriced one also on the book. No stamp without a
+ * book, so a record written during a price-book outage is tried again.
+ */
+function checkedStamp(
+  priced: boolean,
+  sources: PriceKeySources | undefined,
+  fingerprint: RepriceFingerprint | undefined,
+): { repriceCheckedAgainst?: string } {
+  if (sources === undefined || fingerprint === undefined) return {};
+  if (!priced) return fingerprint.book === null ? {} : { repriceCheckedAgainst: fingerprint.book };
+  const allEvent = Object.values(sources).every((source) => source === 'event');
+  return { repriceCheckedAgainst: allEvent ? SETTLED_BY_EVENT : fingerprint.key };
 }
 
 /** A record still waiting for its caller's name or its price: `backfill` completes it. */

@@ -13,10 +13,41 @@ export interface ResolvedPriceKey {
   readonly region: string;
 }
 
+/**
+ * Where a key part came from, best first: the event itself, DEPLOYMENTS (`map`), or the fallback
+ * rule (`default`). An ARM deployment inventory (`inventory`) is to slot in between event and map.
+ */
+export type PriceKeySource = 'event' | 'map' | 'default';
+
+/** Per part of the key, its source; `model` is the family. Stored on the record (README, "Records"). */
+export interface PriceKeySources {
+  readonly model: PriceKeySource;
+  readonly version: PriceKeySource;
+  readonly deploymentType: PriceKeySource;
+  readonly region: PriceKeySource;
+}
+
+/**
+ * What a pricer's outcome depends on besides the event, as short hashes: `key` covers the key
+ * resolution (DEPLOYMENTS, defaults), `book` that and the price book. Backfill skips records
+ * already checked against the current ones (shared/pricing/repriceFingerprint.ts).
+ */
+export interface RepriceFingerprint {
+  readonly key: string;
+  /** Null without a readable price book: nothing checked then counts as tried. */
+  readonly book: string | null;
+}
+
 /** Prices one usage from an in-memory price book: no I/O on the hot path. */
 export interface Pricer {
   readonly currency: string;
-  price(usage: NormalizedUsage): { readonly key: ResolvedPriceKey; readonly cost: CostResult };
+  /** Optional so small fakes may skip it; records then carry no sources and no fingerprint. */
+  readonly fingerprint?: RepriceFingerprint;
+  price(usage: NormalizedUsage): {
+    readonly key: ResolvedPriceKey;
+    readonly cost: CostResult;
+    readonly sources?: PriceKeySources;
+  };
 }
 
 export interface PricingPort {

@@ -1,5 +1,6 @@
 import type { DeploymentType } from '../events/types.js';
 import type { IdentityStatus } from '../identity/types.js';
+import type { PriceKeySources } from './ports.js';
 
 /** One document of the `usage` container: one AOAI request, priced and named. */
 export interface UsageRecord {
@@ -40,6 +41,18 @@ export interface UsageRecord {
   readonly subscriptionId: string | null;
   readonly stream: boolean | null;
   readonly modelTimeMs: number | null;
+  /**
+   * Where each part of the price key came from (`event`, `map`, `default`): backfill re-resolves
+   * the parts the event did not carry when DEPLOYMENTS or the defaults change. Absent on records
+   * written before it existed; backfill then re-resolves them (docs/reliability.md).
+   */
+  readonly priceKeySources?: PriceKeySources;
+  /**
+   * The pricing inputs this record was last checked against (`RepriceFingerprint`), or `event`
+   * when no setting can change it. Backfill skips records whose stamp is current. Absent: not
+   * checked yet (no price book at the time, or written before it existed).
+   */
+  readonly repriceCheckedAgainst?: string;
 }
 
 export function usagePartitionKey(appId: string, day: string): string {

@@ -4,10 +4,11 @@ import { attoToDecimal } from '../cost/money.js';
 import { priceSetOf, type PriceSet } from '../cost/priceSet.js';
 import type { AppliedPrice, CostResult } from '../cost/types.js';
 import type { NormalizedUsage } from '../events/types.js';
-import type { Pricer, ResolvedPriceKey } from '../pipeline/ports.js';
+import type { PriceKeySources, Pricer, ResolvedPriceKey } from '../pipeline/ports.js';
 import { effectivePrice } from './overrides.js';
 import type { PriceBook, PriceRow } from './priceBook.js';
-import { resolvePriceKey, type PriceKeySettings } from './resolvePriceKey.js';
+import { repriceFingerprint } from './repriceFingerprint.js';
+import { resolvePriceKeyWithSources, type PriceKeySettings } from './resolvePriceKey.js';
 import type { TokenKind } from './types.js';
 
 type SetsByThird = Map<AppliedPrice | undefined, PriceSet>;
@@ -22,15 +23,15 @@ export interface PricerSettings extends PriceKeySettings {
 export function createPricer(book: PriceBook | null, settings: PricerSettings): Pricer {
   // A pricer lives as long as its book (the pricing port's TTL). A day's traffic has a few dozen
   // (model, deployment, type, region) tuples, meters and sets of meters, so the memos stay small.
-  const keys = new Map<string, ResolvedPriceKey>();
+  const keys = new Map<string, ResolvedKey>();
   const prices = new Map<PriceRow, PricedRow>();
   const sets = new Map<AppliedPrice | undefined, SetsBySecond>();
-  const keyOf = (usage: NormalizedUsage): ResolvedPriceKey => {
+  const keyOf = (usage: NormalizedUsage): ResolvedKey => {
     // \u0001 for null: a deployment may well be named "null", and `${null}` would say the same.
     const memo = `${usage.model}\u0000${usage.deployment ?? '\u0001'}\u0000${usage.deploymentType ?? '\u0001'}\u0000${usage.region ?? '\u0001'}`;
     let key = keys.get(memo);
     if (key === undefined) {
-      key = resolvePriceKey(usage, settings);
+      key = resolvePriceKeyWithSources(usage, settings);
       if (keys.size < 10_000) keys.set(memo, key);
     }
     return key;
@@ -69,12 +70,18 @@ export function createPricer(book: PriceBook | null, settings: PricerSettings): 
   };
   return {
     currency: settings.currency,
+    fingerprint: repriceFingerprint(settings, book?.version ?? null),
     price(usage) {
-      const key = keyOf(usage);
-      if (book === null) return { key, cost: { status: 'unpriced', reason: 'no price book' } };
-      return { key, cost: priceUsage(book, key, usage, priceOf, setOf) };
+      const { key, sources } = keyOf(usage);
+      if (book === null) return { key, sources, cost: { status: 'unpriced', reason: 'no price book' } };
+      return { key, sources, cost: priceUsage(book, key, usage, priceOf, setOf) };
     },
   };
+}
+
+interface ResolvedKey {
+  readonly key: ResolvedPriceKey;
+  readonly sources: PriceKeySources;
 }
 
 /** A row's effective price (overrides applied) and how the record names it: the same for every use. */

@@ -53,9 +53,15 @@ function createUnavailablePricer(settings: PricerSettings): Pricer {
   const inner = createPricer(null, settings);
   return {
     currency: inner.currency,
-    price: (usage) => ({
-      key: inner.price(usage).key,
-      cost: { status: 'unpriced', reason: 'price book unavailable' },
-    }),
+    // No book: `book` is null, so nothing priced with this pricer counts as tried.
+    ...(inner.fingerprint === undefined ? {} : { fingerprint: inner.fingerprint }),
+    price: (usage) => {
+      const { key, sources } = inner.price(usage);
+      return {
+        key,
+        ...(sources === undefined ? {} : { sources }),
+        cost: { status: 'unpriced', reason: 'price book unavailable' },
+      };
+    },
   };
 }
