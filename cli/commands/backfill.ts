@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 
+import { backfillDeps } from '../../shared/app/backfillDeps.js';
 import { UserError } from '../../shared/errors.js';
 import {
   backfillComplete,
-  backfillDeps,
   backfillFailed,
   DEFAULT_BACKFILL_LIMIT,
   formatBackfill,

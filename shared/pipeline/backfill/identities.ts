@@ -1,8 +1,6 @@
-import type { Container } from '@azure/cosmos';
-
 import type { IdentityResolver, IngestStore } from '../ports.js';
 import { applyUpdates, type RecordUpdate } from './applyUpdates.js';
-import { collectRecords } from './storedRecords.js';
+import type { UsageRecordStore } from './recordStore.js';
 
 export interface IdentityBackfill {
   /** Pending records looked at this run. */
@@ -22,12 +20,12 @@ export interface IdentityBackfill {
  * resolver call for all their apps: LRU → `apps` → one Graph `$batch` round per 20 misses.
  */
 export async function completeIdentities(
-  usage: Container,
+  usage: UsageRecordStore,
   identities: IdentityResolver,
   store: Pick<IngestStore, 'markRollupsDirty'>,
   limit: number,
 ): Promise<IdentityBackfill> {
-  const { records, more } = await collectRecords(usage, 'pendingIdentity', limit);
+  const { records, more } = await usage.collect({ kind: 'pendingIdentity' }, limit);
   if (records.length === 0) {
     return {
       examined: 0,
