@@ -14,8 +14,14 @@ import { withServices } from '../context.js';
 export function registerBackfill(program: Command): void {
   program
     .command('backfill')
-    .description('replay spilled batches, complete pending identities and re-price unpriced records')
-    .option('--limit <n>', 'pending and unpriced records handled per step', String(DEFAULT_BACKFILL_LIMIT))
+    .description(
+      'replay spilled batches, complete pending identities, re-price records the price book or DEPLOYMENTS may now change',
+    )
+    .option(
+      '--limit <n>',
+      'records handled per step: pending identities, re-price candidates (oldest first)',
+      String(DEFAULT_BACKFILL_LIMIT),
+    )
     .action(async (options: { limit: string }) => {
       const limit = Number(options.limit);
       if (!Number.isSafeInteger(limit) || limit < 1)

@@ -54,13 +54,23 @@ const storedRecordSchema = z.looseObject({
  * Fixed query texts: values are always parameters, never spliced in (docs/security.md). Ordered by
  * event time, so every run starts from the oldest waiting record rather than wherever a scan lands.
  */
-const FILTERS = {
-  pendingIdentity: 'c.identityStatus = @pending',
-  repriceCandidates:
-    '(NOT IS_DEFINED(c.repriceCheckedAgainst) OR (c.repriceCheckedAgainst != @settled' +
-    ' AND c.repriceCheckedAgainst != @key AND c.repriceCheckedAgainst != @book))',
-  unpriced: 'c.costStatus = @unpriced',
-} as const satisfies Record<RecordSelection['kind'], string>;
+const NOT_CHECKED =
+  '(NOT IS_DEFINED(c.repriceCheckedAgainst) OR (c.repriceCheckedAgainst != @settled' +
+  ' AND c.repriceCheckedAgainst != @key AND c.repriceCheckedAgainst != @book))';
+const QUERIES = {
+  pendingIdentity: {
+    select: 'SELECT * FROM c WHERE c.identityStatus = @pending ORDER BY c.eventTime',
+    count: 'SELECT VALUE COUNT(1) FROM c WHERE c.identityStatus = @pending',
+  },
+  repriceCandidates: {
+    select: 'SELECT * FROM c WHERE ' + NOT_CHECKED + ' ORDER BY c.eventTime',
+    count: 'SELECT VALUE COUNT(1) FROM c WHERE ' + NOT_CHECKED,
+  },
+  unpriced: {
+    select: 'SELECT * FROM c WHERE c.costStatus = @unpriced ORDER BY c.eventTime',
+    count: 'SELECT VALUE COUNT(1) FROM c WHERE c.costStatus = @unpriced',
+  },
+} as const satisfies Record<RecordSelection['kind'], { select: string; count: string }>;
 
 function parametersOf(selection: RecordSelection): SqlQuerySpec['parameters'] {
   switch (selection.kind) {
@@ -90,7 +100,7 @@ export class CosmosUsageRecords implements UsageRecordStore {
   ): Promise<{ records: StoredRecord[]; more: boolean; invalid: number }> {
     const iterator = this.usage.items.query<unknown>(
       {
-        query: `SELECT * FROM c WHERE ${FILTERS[selection.kind]} ORDER BY c.eventTime`,
+        query: QUERIES[selection.kind].select,
         parameters: parametersOf(selection),
       },
       { maxItemCount: this.pageSize },
@@ -116,7 +126,7 @@ export class CosmosUsageRecords implements UsageRecordStore {
   async count(selection: RecordSelection): Promise<number> {
     const { resources } = await this.usage.items
       .query<number>({
-        query: `SELECT VALUE COUNT(1) FROM c WHERE ${FILTERS[selection.kind]}`,
+        query: QUERIES[selection.kind].count,
         parameters: parametersOf(selection),
       })
       .fetchAll();
