@@ -67,7 +67,11 @@ function checkedStamp(
 ): { repriceCheckedAgainst?: string } {
   if (sources === undefined || fingerprint === undefined) return {};
   if (!priced) return fingerprint.book === null ? {} : { repriceCheckedAgainst: fingerprint.book };
-  const allEvent = Object.values(sources).every((source) => source === 'event');
+  const allEvent =
+    sources.model === 'event' &&
+    sources.version === 'event' &&
+    sources.deploymentType === 'event' &&
+    sources.region === 'event';
   return { repriceCheckedAgainst: allEvent ? SETTLED_BY_EVENT : fingerprint.key };
 }
 
