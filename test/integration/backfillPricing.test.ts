@@ -133,6 +133,39 @@ describe('a late DEPLOYMENTS fix', () => {
     expect(again.prices).toMatchObject({ ok: true, examined: 0, untried: 0 });
   });
 
+  it('re-keys a v1 record once DEPLOYMENTS settles its version and type, as ingest after the fix does', async () => {
+    // The seed policy's v1 shape: no deployment, type or region, and a model name without a version.
+    const v1 = {
+      'event-time': '9/15/2025 10:30:00 AM',
+      appid: APP,
+      operation: 'chat.completion',
+      model: 'gpt-4o',
+      prompt_tokens: '5000',
+      completion_tokens: '0',
+      total_tokens: '5000',
+      'message-id': 'v1-late-fix',
+    };
+    const mapping = { 'gpt-4o': { version: '0806', deploymentType: 'datazone' } };
+    const after = await open('v1-after', mapping);
+    await refresh(after);
+    await ingest(after, [v1]);
+    const want = (await records(after)).get('v1-late-fix');
+    expect(want).toMatchObject({ deploymentType: 'datazone', cost: 0.01375 });
+
+    const before = await open('v1-before');
+    await refresh(before);
+    await ingest(before, [v1]);
+    expect((await records(before)).get('v1-late-fix')).toMatchObject({
+      costStatus: 'unpriced',
+      unpricedReason: expect.stringContaining('ambiguous version') as unknown,
+    });
+    const fixed = await open('v1-before', mapping);
+    expect((await runBackfill(backfillDeps(fixed))).prices).toMatchObject({ ok: true, repriced: 1 });
+    const got = (await records(fixed)).get('v1-late-fix');
+    for (const field of ['deploymentType', 'region', 'cost', 'costNanos', 'priceSetId', 'priceKeySources'])
+      expect(got?.[field]).toEqual(want?.[field]);
+  });
+
   it('re-resolves records written before priceKeySources existed, keeping a non-default value as the event’s', async () => {
     const services = await open('legacy');
     await refresh(services);
