@@ -15,9 +15,10 @@ export interface BuiltRecord {
 
 /** Pure: a normalized usage, its caller's identity and a pricer make one record. */
 export function buildRecord(usage: NormalizedUsage, identity: AppIdentity, pricer: Pricer): BuiltRecord {
-  const { key, cost, sources } = pricer.price(usage);
+  const { key, cost } = pricer.price(usage);
   const day = usage.eventTime.slice(0, 10);
   const priced = cost.status === 'priced';
+  const sources = pricer.sourcesOf?.(key);
   const record: UsageRecord = {
     id: usage.id,
     pk: usagePartitionKey(usage.appId, day),
@@ -32,6 +33,8 @@ export function buildRecord(usage: NormalizedUsage, identity: AppIdentity, price
     deployment: usage.deployment,
     deploymentType: key.deploymentType,
     region: key.region,
+    ...(sources === undefined ? {} : { priceKeySources: sources }),
+    ...checkedStamp(priced, sources, pricer.fingerprint),
     operation: usage.operation,
     promptTokens: usage.promptTokens,
     cachedTokens: usage.cachedTokens,
@@ -49,8 +52,6 @@ export function buildRecord(usage: NormalizedUsage, identity: AppIdentity, price
     subscriptionId: usage.subscriptionId,
     stream: usage.stream,
     modelTimeMs: usage.modelTimeMs,
-    ...(sources === undefined ? {} : { priceKeySources: sources }),
-    ...checkedStamp(priced, sources, pricer.fingerprint),
   };
   return { record, priceSet: priced ? cost.priceSet : null };
 }

@@ -40,14 +40,12 @@ export interface RepriceFingerprint {
 
 /** Prices one usage from an in-memory price book: no I/O on the hot path. */
 export interface Pricer {
-  readonly currency: string;
-  /** Optional so small fakes may skip it; records then carry no sources and no fingerprint. */
+  /** Optional, like `sourcesOf`, so small fakes may skip them; records then carry neither field. */
   readonly fingerprint?: RepriceFingerprint;
-  price(usage: NormalizedUsage): {
-    readonly key: ResolvedPriceKey;
-    readonly cost: CostResult;
-    readonly sources?: PriceKeySources;
-  };
+  /** Where the parts of a key this pricer returned came from. */
+  readonly sourcesOf?: (key: ResolvedPriceKey) => PriceKeySources | undefined;
+  readonly currency: string;
+  price(usage: NormalizedUsage): { readonly key: ResolvedPriceKey; readonly cost: CostResult };
 }
 
 export interface PricingPort {

@@ -18,6 +18,18 @@ export interface UsageRecord {
   readonly deployment: string | null;
   readonly deploymentType: DeploymentType;
   readonly region: string;
+  /**
+   * Where each part of the price key came from (`event`, `map`, `default`): backfill re-resolves
+   * the parts the event did not carry when DEPLOYMENTS or the defaults change. Absent on records
+   * written before it existed; backfill then re-resolves them (docs/reliability.md).
+   */
+  readonly priceKeySources?: PriceKeySources;
+  /**
+   * The pricing inputs this record was last checked against (`RepriceFingerprint`), or `event`
+   * when no setting can change it. Backfill skips records whose stamp is current. Absent: not
+   * checked yet (no price book at the time, or written before it existed).
+   */
+  readonly repriceCheckedAgainst?: string;
   readonly operation: string;
   readonly promptTokens: number;
   readonly cachedTokens: number;
@@ -41,18 +53,6 @@ export interface UsageRecord {
   readonly subscriptionId: string | null;
   readonly stream: boolean | null;
   readonly modelTimeMs: number | null;
-  /**
-   * Where each part of the price key came from (`event`, `map`, `default`): backfill re-resolves
-   * the parts the event did not carry when DEPLOYMENTS or the defaults change. Absent on records
-   * written before it existed; backfill then re-resolves them (docs/reliability.md).
-   */
-  readonly priceKeySources?: PriceKeySources;
-  /**
-   * The pricing inputs this record was last checked against (`RepriceFingerprint`), or `event`
-   * when no setting can change it. Backfill skips records whose stamp is current. Absent: not
-   * checked yet (no price book at the time, or written before it existed).
-   */
-  readonly repriceCheckedAgainst?: string;
 }
 
 export function usagePartitionKey(appId: string, day: string): string {

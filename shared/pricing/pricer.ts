@@ -23,15 +23,19 @@ export interface PricerSettings extends PriceKeySettings {
 export function createPricer(book: PriceBook | null, settings: PricerSettings): Pricer {
   // A pricer lives as long as its book (the pricing port's TTL). A day's traffic has a few dozen
   // (model, deployment, type, region) tuples, meters and sets of meters, so the memos stay small.
-  const keys = new Map<string, ResolvedKey>();
+  const keys = new Map<string, ResolvedPriceKey>();
+  // Each resolved key object (memoized or not) to where its parts came from, for `sourcesOf`.
+  const sources = new WeakMap<ResolvedPriceKey, PriceKeySources>();
   const prices = new Map<PriceRow, PricedRow>();
   const sets = new Map<AppliedPrice | undefined, SetsBySecond>();
-  const keyOf = (usage: NormalizedUsage): ResolvedKey => {
+  const keyOf = (usage: NormalizedUsage): ResolvedPriceKey => {
     // \u0001 for null: a deployment may well be named "null", and `${null}` would say the same.
     const memo = `${usage.model}\u0000${usage.deployment ?? '\u0001'}\u0000${usage.deploymentType ?? '\u0001'}\u0000${usage.region ?? '\u0001'}`;
     let key = keys.get(memo);
     if (key === undefined) {
-      key = resolvePriceKeyWithSources(usage, settings);
+      const resolved = resolvePriceKeyWithSources(usage, settings);
+      key = resolved.key;
+      sources.set(key, resolved.sources);
       if (keys.size < 10_000) keys.set(memo, key);
     }
     return key;
@@ -69,19 +73,15 @@ export function createPricer(book: PriceBook | null, settings: PricerSettings): 
     return set;
   };
   return {
-    currency: settings.currency,
     fingerprint: repriceFingerprint(settings, book?.version ?? null),
+    sourcesOf: (key) => sources.get(key),
+    currency: settings.currency,
     price(usage) {
-      const { key, sources } = keyOf(usage);
-      if (book === null) return { key, sources, cost: { status: 'unpriced', reason: 'no price book' } };
-      return { key, sources, cost: priceUsage(book, key, usage, priceOf, setOf) };
+      const key = keyOf(usage);
+      if (book === null) return { key, cost: { status: 'unpriced', reason: 'no price book' } };
+      return { key, cost: priceUsage(book, key, usage, priceOf, setOf) };
     },
   };
-}
-
-interface ResolvedKey {
-  readonly key: ResolvedPriceKey;
-  readonly sources: PriceKeySources;
 }
 
 /** A row's effective price (overrides applied) and how the record names it: the same for every use. */

@@ -52,16 +52,13 @@ export function createPricingPort(options: PricingPortOptions): PricingPort & { 
 function createUnavailablePricer(settings: PricerSettings): Pricer {
   const inner = createPricer(null, settings);
   return {
-    currency: inner.currency,
-    // No book: `book` is null, so nothing priced with this pricer counts as tried.
+    // Its `book` fingerprint is null: nothing priced with this pricer counts as tried.
     ...(inner.fingerprint === undefined ? {} : { fingerprint: inner.fingerprint }),
-    price: (usage) => {
-      const { key, sources } = inner.price(usage);
-      return {
-        key,
-        ...(sources === undefined ? {} : { sources }),
-        cost: { status: 'unpriced', reason: 'price book unavailable' },
-      };
-    },
+    ...(inner.sourcesOf === undefined ? {} : { sourcesOf: inner.sourcesOf }),
+    currency: inner.currency,
+    price: (usage) => ({
+      key: inner.price(usage).key,
+      cost: { status: 'unpriced', reason: 'price book unavailable' },
+    }),
   };
 }
