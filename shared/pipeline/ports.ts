@@ -13,6 +13,21 @@ export interface ResolvedPriceKey {
   readonly region: string;
 }
 
+/** Prices one usage from an in-memory price book: no I/O on the hot path. */
+export interface Pricer {
+  /** Optional, like `sourcesOf`, so small fakes may skip them; records then carry neither field. */
+  readonly fingerprint?: RepriceFingerprint;
+  /** Where the parts of a key this pricer returned came from. */
+  readonly sourcesOf?: (key: ResolvedPriceKey) => PriceKeySources | undefined;
+  readonly currency: string;
+  price(usage: NormalizedUsage): { readonly key: ResolvedPriceKey; readonly cost: CostResult };
+}
+
+export interface PricingPort {
+  /** The current pricer (refreshed from the `prices` container on a TTL). */
+  current(): Promise<Pricer>;
+}
+
 /**
  * Where a key part came from, best first: the event itself, DEPLOYMENTS (`map`), or the fallback
  * rule (`default`). An ARM deployment inventory (`inventory`) is to slot in between event and map.
@@ -36,21 +51,6 @@ export interface RepriceFingerprint {
   readonly key: string;
   /** Null without a readable price book: nothing checked then counts as tried. */
   readonly book: string | null;
-}
-
-/** Prices one usage from an in-memory price book: no I/O on the hot path. */
-export interface Pricer {
-  /** Optional, like `sourcesOf`, so small fakes may skip them; records then carry neither field. */
-  readonly fingerprint?: RepriceFingerprint;
-  /** Where the parts of a key this pricer returned came from. */
-  readonly sourcesOf?: (key: ResolvedPriceKey) => PriceKeySources | undefined;
-  readonly currency: string;
-  price(usage: NormalizedUsage): { readonly key: ResolvedPriceKey; readonly cost: CostResult };
-}
-
-export interface PricingPort {
-  /** The current pricer (refreshed from the `prices` container on a TTL). */
-  current(): Promise<Pricer>;
 }
 
 export interface IdentityResolver {

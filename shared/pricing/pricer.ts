@@ -4,11 +4,15 @@ import { attoToDecimal } from '../cost/money.js';
 import { priceSetOf, type PriceSet } from '../cost/priceSet.js';
 import type { AppliedPrice, CostResult } from '../cost/types.js';
 import type { NormalizedUsage } from '../events/types.js';
-import type { PriceKeySources, Pricer, ResolvedPriceKey } from '../pipeline/ports.js';
+import type { Pricer, ResolvedPriceKey } from '../pipeline/ports.js';
 import { effectivePrice } from './overrides.js';
 import type { PriceBook, PriceRow } from './priceBook.js';
 import { repriceFingerprint } from './repriceFingerprint.js';
-import { resolvePriceKeyWithSources, type PriceKeySettings } from './resolvePriceKey.js';
+import {
+  resolvePriceKeyWithSources,
+  type PriceKeySettings,
+  type PriceKeySources,
+} from './resolvePriceKey.js';
 import type { TokenKind } from './types.js';
 
 type SetsByThird = Map<AppliedPrice | undefined, PriceSet>;

@@ -1,6 +1,8 @@
 import type { DeploymentEntry } from '../config.js';
 import type { DeploymentType, NormalizedUsage } from '../events/types.js';
 import type { PriceKeySource, PriceKeySources, ResolvedPriceKey } from '../pipeline/ports.js';
+
+export type { PriceKeySources };
 import { versionFromModelName } from './modelFamily.js';
 
 export interface PriceKeySettings {
@@ -23,7 +25,7 @@ interface KeySource {
 }
 
 /**
- * The sources, best first (DESIGN.md, "Pricing semantics"). Each part of the key comes from the
+ * The sources, best first (README, "Pricing"). Each part of the key comes from the
  * first source that knows it. An ARM deployment inventory would go between `event` and `map`.
  */
 function keySources(settings: PriceKeySettings): readonly KeySource[] {
