@@ -54,7 +54,14 @@ export async function repriceRecords(
   const reasons = new Map<string, number>();
   for (const { record, etag } of records) {
     const rebuilt = rebuild(record, pricer);
-    const next: UsageRecord = { ...record, ...rebuilt.record };
+    const next: UsageRecord = {
+      ...record,
+      ...rebuilt.record,
+      // A pricer that cannot say where its key came from still must not bring the record back each run.
+      repriceCheckedAgainst:
+        rebuilt.record.repriceCheckedAgainst ??
+        (rebuilt.record.costStatus === 'priced' ? current.key : current.book),
+    };
     const changed = pricingChanged(record, next);
     if (rebuilt.priceSet !== null && changed) priceSets.push(rebuilt.priceSet);
     if (next.unpricedReason !== null)

@@ -148,4 +148,16 @@ describe('repriceRecords', () => {
     });
     expect(get('moved')).toEqual(moved);
   });
+
+  it('stamps what it checked even when the pricer cannot say where a key came from, so it is not checked again', async () => {
+    const legacy = record('legacy', { deployment: 'chat-dz' }, before);
+    const { priceKeySources: _s, repriceCheckedAgainst: _c, ...old } = legacy;
+    const { store, get } = memoryStore([old]);
+    // A pricer with a fingerprint but no `sourcesOf` (as a wrapper around the real one might be).
+    const { sourcesOf: _drop, ...sourceless } = after;
+    const { pricing, ingest } = ports(sourceless);
+    expect(await repriceRecords(store, pricing, ingest, 10)).toMatchObject({ examined: 1, repriced: 1 });
+    expect(get('legacy')).toMatchObject({ repriceCheckedAgainst: after.fingerprint?.key });
+    expect(await repriceRecords(store, pricing, ingest, 10)).toMatchObject({ examined: 0 });
+  });
 });
