@@ -2,7 +2,7 @@ import type { PriceSet } from '../cost/priceSet.js';
 import type { NormalizedUsage } from '../events/types.js';
 import type { AppIdentity } from '../identity/types.js';
 import { SETTLED_BY_EVENT } from '../pricing/repriceFingerprint.js';
-import type { PriceKeySources, Pricer, RepriceFingerprint } from './ports.js';
+import type { PriceKeySources, Pricer, RepriceFingerprint, StoredPriceKeySources } from './ports.js';
 import { usagePartitionKey, type UsageRecord } from './record.js';
 
 const NANOS_PER_UNIT = 1e9;
@@ -33,7 +33,7 @@ export function buildRecord(usage: NormalizedUsage, identity: AppIdentity, price
     deployment: usage.deployment,
     deploymentType: key.deploymentType,
     region: key.region,
-    ...(sources === undefined ? {} : { priceKeySources: sources }),
+    ...(sources === undefined ? {} : { priceKeySources: stored(sources) }),
     ...checkedStamp(priced, sources, pricer.fingerprint),
     operation: usage.operation,
     promptTokens: usage.promptTokens,
@@ -54,6 +54,23 @@ export function buildRecord(usage: NormalizedUsage, identity: AppIdentity, price
     modelTimeMs: usage.modelTimeMs,
   };
   return { record, priceSet: priced ? cost.priceSet : null };
+}
+
+// Pricers hand out one sources object per resolved key, so the stored form is built once per key.
+const storedForms = new WeakMap<PriceKeySources, StoredPriceKeySources>();
+
+function stored(sources: PriceKeySources): StoredPriceKeySources {
+  let form = storedForms.get(sources);
+  if (form === undefined) {
+    const parts: { -readonly [Part in keyof StoredPriceKeySources]: StoredPriceKeySources[Part] } = {};
+    for (const part of ['model', 'version', 'deploymentType', 'region'] as const) {
+      const source = sources[part];
+      if (source !== 'event') parts[part] = source;
+    }
+    form = parts;
+    storedForms.set(sources, form);
+  }
+  return form;
 }
 
 /**

@@ -43,6 +43,14 @@ export interface PriceKeySources {
 }
 
 /**
+ * As a record stores them: only the parts that did not come from the event (`{}` when the event gave
+ * every part), to keep records small. Absent on records written before sources were kept.
+ */
+export type StoredPriceKeySources = {
+  readonly [Part in keyof PriceKeySources]?: Exclude<PriceKeySource, 'event'>;
+};
+
+/**
  * What a pricer's outcome depends on besides the event, as short hashes: `key` covers the key
  * resolution (DEPLOYMENTS, defaults), `book` that and the price book. Backfill skips records
  * already checked against the current ones (shared/pricing/repriceFingerprint.ts).

@@ -11,7 +11,7 @@ import type { UsageRecord } from '../pipeline/record.js';
 import { SETTLED_BY_EVENT } from '../pricing/repriceFingerprint.js';
 
 const nullableString = z.string().nullable();
-const keySource = z.enum(['event', 'map', 'default']);
+const keySource = z.enum(['map', 'default']).optional();
 
 /** The stored record as backfill rewrites it; extra fields pass through untouched. */
 const storedRecordSchema = z.looseObject({

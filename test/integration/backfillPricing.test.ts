@@ -106,7 +106,8 @@ describe('a late DEPLOYMENTS fix', () => {
     expect(expected.get('late-fix')).toMatchObject({
       deploymentType: 'datazone',
       cost: 0.01375,
-      priceKeySources: { model: 'event', version: 'event', deploymentType: 'map', region: 'default' },
+      // Only the parts the event did not carry: model and version came from its model name.
+      priceKeySources: { deploymentType: 'map', region: 'default' },
     });
 
     const before = await open('late-fix');
@@ -118,6 +119,9 @@ describe('a late DEPLOYMENTS fix', () => {
       costStatus: 'priced',
       priceKeySources: { deploymentType: 'default' },
     });
+
+    expect(expected.get('late-fix')?.priceKeySources).toEqual({ deploymentType: 'map', region: 'default' });
+    expect(expected.get('own-type')).toMatchObject({ priceKeySources: {}, repriceCheckedAgainst: 'event' });
 
     const fixed = await open('late-fix', DZ);
     const result = await runBackfill(backfillDeps(fixed));
@@ -204,7 +208,7 @@ describe('a late DEPLOYMENTS fix', () => {
     expect((await records(unmapped)).get('kept')).toMatchObject({
       deploymentType: 'regional',
       cost: 0.01375,
-      priceKeySources: { deploymentType: 'event', region: 'default' },
+      priceKeySources: { region: 'default' },
     });
   });
 });

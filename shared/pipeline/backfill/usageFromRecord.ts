@@ -14,7 +14,7 @@ export function usageFromRecord(
 ): NormalizedUsage {
   const sources = record.priceKeySources;
   const fromEvent = (part: 'deploymentType' | 'region') =>
-    record.schema === 'v2' && sources?.[part] === 'event';
+    record.schema === 'v2' && sources !== undefined && sources[part] === undefined;
   return {
     id: record.id,
     requestId: record.requestId,
