@@ -62,6 +62,12 @@ const QUERIES = {
     select: 'SELECT * FROM c WHERE c.identityStatus = @pending ORDER BY c.eventTime',
     count: 'SELECT VALUE COUNT(1) FROM c WHERE c.identityStatus = @pending',
   },
+  pendingIdentityOf: {
+    select:
+      'SELECT * FROM c WHERE c.identityStatus = @pending AND ARRAY_CONTAINS(@appIds, c.appId) ORDER BY c.eventTime',
+    count:
+      'SELECT VALUE COUNT(1) FROM c WHERE c.identityStatus = @pending AND ARRAY_CONTAINS(@appIds, c.appId)',
+  },
   repriceCandidates: {
     select: 'SELECT * FROM c WHERE ' + NOT_CHECKED + ' ORDER BY c.eventTime',
     count: 'SELECT VALUE COUNT(1) FROM c WHERE ' + NOT_CHECKED,
@@ -76,6 +82,11 @@ function parametersOf(selection: RecordSelection): SqlQuerySpec['parameters'] {
   switch (selection.kind) {
     case 'pendingIdentity':
       return [{ name: '@pending', value: 'pending' }];
+    case 'pendingIdentityOf':
+      return [
+        { name: '@pending', value: 'pending' },
+        { name: '@appIds', value: [...selection.appIds] },
+      ];
     case 'unpriced':
       return [{ name: '@unpriced', value: 'unpriced' }];
     case 'repriceCandidates':
@@ -132,6 +143,23 @@ export class CosmosUsageRecords implements UsageRecordStore {
       .fetchAll();
     // A cross-partition count may come back as one partial count per partition range.
     return resources.reduce((sum, n) => sum + n, 0);
+  }
+
+  async pendingApps(): Promise<string[]> {
+    // No DISTINCT in the stand-in: one small row per pending record, deduplicated here.
+    const iterator = this.usage.items.query<{ appId?: unknown }>(
+      {
+        query: 'SELECT c.appId FROM c WHERE c.identityStatus = @pending',
+        parameters: [{ name: '@pending', value: 'pending' }],
+      },
+      { maxItemCount: 1000 },
+    );
+    const apps = new Set<string>();
+    while (iterator.hasMoreResults()) {
+      const { resources } = await iterator.fetchNext();
+      for (const row of resources) if (typeof row.appId === 'string') apps.add(row.appId);
+    }
+    return [...apps];
   }
 
   async replaceIfUnchanged(next: UsageRecord, etag: string): Promise<ReplaceOutcome> {

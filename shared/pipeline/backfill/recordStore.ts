@@ -9,7 +9,7 @@ export interface StoredRecord {
 
 /**
  * Which records a backfill step works on.
- * - `pendingIdentity`: written while the directory was unavailable.
+ * - `pendingIdentity`: written while the directory was unavailable; `pendingIdentityOf`: of these apps.
  * - `repriceCandidates`: not yet checked against the current pricing inputs (their stamp is none of
  *   `current`'s hashes nor `event`): unpriced ones, and priced ones whose key used DEPLOYMENTS or a
  *   default.
@@ -17,6 +17,7 @@ export interface StoredRecord {
  */
 export type RecordSelection =
   | { readonly kind: 'pendingIdentity' }
+  | { readonly kind: 'pendingIdentityOf'; readonly appIds: readonly string[] }
   | { readonly kind: 'repriceCandidates'; readonly current: CurrentFingerprint }
   | { readonly kind: 'unpriced' };
 
@@ -35,6 +36,8 @@ export interface UsageRecordStore {
     limit: number,
   ): Promise<{ readonly records: StoredRecord[]; readonly more: boolean; readonly invalid: number }>;
   count(selection: RecordSelection): Promise<number>;
+  /** The apps that have pending records, each once (read as a projection, page by page). */
+  pendingApps(): Promise<string[]>;
   /** Replaces one record if its ETag still matches: 412 means someone else got there first. */
   replaceIfUnchanged(next: UsageRecord, etag: string): Promise<ReplaceOutcome>;
 }

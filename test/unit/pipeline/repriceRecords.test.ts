@@ -43,6 +43,8 @@ function memoryStore(records: readonly UsageRecord[]) {
   const matches = (selection: RecordSelection, r: UsageRecord) => {
     if (selection.kind === 'pendingIdentity') return r.identityStatus === 'pending';
     if (selection.kind === 'unpriced') return r.costStatus === 'unpriced';
+    if (selection.kind === 'pendingIdentityOf')
+      return r.identityStatus === 'pending' && selection.appIds.includes(r.appId);
     const stamp = r.repriceCheckedAgainst;
     const { key, book: bookStamp } = selection.current;
     return stamp === undefined || ![SETTLED_BY_EVENT, key, bookStamp].includes(stamp);
@@ -61,6 +63,8 @@ function memoryStore(records: readonly UsageRecord[]) {
       });
     },
     count: (selection) => Promise.resolve(selected(selection).length),
+    pendingApps: () =>
+      Promise.resolve([...new Set(selected({ kind: 'pendingIdentity' }).map(({ record }) => record.appId))]),
     replaceIfUnchanged: (next, etag) => {
       const doc = docs.get(next.id);
       if (doc === undefined) return Promise.resolve('gone');
