@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 
+import { backfillDeps } from '../../shared/app/backfillDeps.js';
 import { UserError } from '../../shared/errors.js';
 import {
   backfillComplete,
-  backfillDeps,
   backfillFailed,
   DEFAULT_BACKFILL_LIMIT,
   formatBackfill,
@@ -15,8 +15,14 @@ import { EXIT } from '../exitCodes.js';
 export function registerBackfill(program: Command): void {
   program
     .command('backfill')
-    .description('replay spilled batches, complete pending identities and re-price unpriced records')
-    .option('--limit <n>', 'pending and unpriced records handled per step', String(DEFAULT_BACKFILL_LIMIT))
+    .description(
+      'replay spilled batches, complete pending identities, re-price records the price book or DEPLOYMENTS may now change',
+    )
+    .option(
+      '--limit <n>',
+      'records handled per step: pending identities, re-price candidates (oldest first)',
+      String(DEFAULT_BACKFILL_LIMIT),
+    )
     .action(async (options: { limit: string }) => {
       const limit = Number(options.limit);
       if (!Number.isSafeInteger(limit) || limit < 1)

@@ -16,6 +16,10 @@ export interface ResolvedPriceKey {
 
 /** Prices one usage from an in-memory price book: no I/O on the hot path. */
 export interface Pricer {
+  /** Optional, like `sourcesOf`, so small fakes may skip them; records then carry neither field. */
+  readonly fingerprint?: RepriceFingerprint;
+  /** Where the parts of a key this pricer returned came from. */
+  readonly sourcesOf?: (key: ResolvedPriceKey) => PriceKeySources | undefined;
   readonly currency: string;
   price(usage: NormalizedUsage): { readonly key: ResolvedPriceKey; readonly cost: CostResult };
 }
@@ -23,6 +27,39 @@ export interface Pricer {
 export interface PricingPort {
   /** The current pricer (refreshed from the `prices` container on a TTL). */
   current(): Promise<Pricer>;
+}
+
+/**
+ * Where a key part came from, best first: the event itself, DEPLOYMENTS (`map`), or the fallback
+ * rule (`default`). An ARM deployment inventory (`inventory`) is to slot in between event and map.
+ */
+export type PriceKeySource = 'event' | 'map' | 'default';
+
+/** Per part of the key, its source; `model` is the family. Stored on the record (README, "Records"). */
+export interface PriceKeySources {
+  readonly model: PriceKeySource;
+  readonly version: PriceKeySource;
+  readonly deploymentType: PriceKeySource;
+  readonly region: PriceKeySource;
+}
+
+/**
+ * As a record stores them: only the parts that did not come from the event (`{}` when the event gave
+ * every part), to keep records small. Absent on records written before sources were kept.
+ */
+export type StoredPriceKeySources = {
+  readonly [Part in keyof PriceKeySources]?: Exclude<PriceKeySource, 'event'>;
+};
+
+/**
+ * What a pricer's outcome depends on besides the event, as short hashes: `key` covers the key
+ * resolution (DEPLOYMENTS, defaults), `book` that and the price book. Backfill skips records
+ * already checked against the current ones (shared/pricing/repriceFingerprint.ts).
+ */
+export interface RepriceFingerprint {
+  readonly key: string;
+  /** Null without a readable price book: nothing checked then counts as tried. */
+  readonly book: string | null;
 }
 
 export interface IdentityResolver {

@@ -1,7 +1,6 @@
 import type { Dispatcher } from 'undici';
 
-import type { CosmosPriceStore } from '../store/cosmosPriceStore.js';
-import { toPriceDocs } from './priceRows.js';
+import { toPriceDocs, type PriceDoc } from './priceRows.js';
 import { fetchAoaiCatalog } from './retailPricesClient.js';
 
 export interface RefreshResult {
@@ -16,11 +15,19 @@ export interface RefreshResult {
   readonly requests: number;
 }
 
+/** Where a refresh stores the book (CosmosPriceStore in Azure and locally). */
+export interface PriceBookStore {
+  save(
+    docs: readonly PriceDoc[],
+    meta: { refreshedAt: string; currency: string; serviceName: string; items: number },
+  ): Promise<{ readonly created: number; readonly unchanged: number }>;
+}
+
 /** Retail Prices → `prices`: the one path shared by the timer function and `chargeback prices refresh`. */
 export async function refreshPriceBook(options: {
   readonly url: string;
   readonly currency: string;
-  readonly store: CosmosPriceStore;
+  readonly store: PriceBookStore;
   readonly dispatcher?: Dispatcher | undefined;
   readonly log?: (message: string) => void;
   readonly now?: Date;
