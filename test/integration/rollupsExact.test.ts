@@ -4,7 +4,8 @@ import type { Database } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { pricerSettings, type Services } from '../../shared/app/services.js';
-import { backfillDeps, runBackfill } from '../../shared/pipeline/backfill.js';
+import { backfillDeps } from '../../shared/app/backfillDeps.js';
+import { runBackfill } from '../../shared/pipeline/backfill.js';
 import type { UsageRecord } from '../../shared/pipeline/record.js';
 import { createPricingPort } from '../../shared/pricing/pricingPort.js';
 import { runAudit } from '../../shared/report/audit.js';
