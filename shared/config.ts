@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 import { UserError } from './errors.js';
+import { isGuid } from './events/guid.js';
 
 const deploymentTypeSchema = z.enum(['global', 'datazone', 'regional']);
 
@@ -91,6 +92,27 @@ export const settingsSchema = z.object({
     .default('0 0 2 * * *'),
   PRICE_OVERRIDES: z.preprocess(blankToUndefined, jsonSetting(priceOverridesSchema).optional()),
   BUSINESS_UNIT_TAG_PREFIX: z.string().min(1).default('businessUnit:'),
+  INVENTORY_SUBSCRIPTIONS: z
+    .string()
+    .default('')
+    .transform((raw, ctx) => {
+      const ids = raw
+        .split(',')
+        .map((id) => id.trim().toLowerCase())
+        .filter((id) => id !== '');
+      const bad = ids.find((id) => !isGuid(id));
+      if (bad !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `"${bad}" is not a subscription GUID` });
+        return z.NEVER;
+      }
+      return [...new Set(ids)];
+    }),
+  ARM_ENDPOINT: httpsUrl.default('https://management.azure.com'),
+  ARM_AUTH: z.enum(['default', 'none']).default('default'),
+  INVENTORY_REFRESH_SCHEDULE: z
+    .string()
+    .regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression such as "0 15 * * * *"')
+    .default('0 15 * * * *'),
   AzureWebJobsStorage: z.preprocess(blankToUndefined, z.string().min(1).optional()),
   AzureWebJobsStorage__accountName: z.preprocess(blankToUndefined, z.string().min(1).optional()),
   AzureWebJobsStorage__blobServiceUri: z.preprocess(blankToUndefined, httpsUrl.optional()),
