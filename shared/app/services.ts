@@ -62,7 +62,7 @@ export async function createServices(settings: Settings, options: ServiceOptions
         ? {}
         : { agent: new Agent({ ca: options.trustedCa, keepAlive: true }) }),
     },
-    ['usage', 'deadletter', 'prices', 'apps', 'rollups'],
+    ['usage', 'deadletter', 'prices', 'apps', 'rollups', 'inventory'],
   );
   const directory = createGraphDirectory({
     baseUrl: settings.GRAPH_BASE_URL,
