@@ -13,10 +13,26 @@ export interface ResolvedPriceKey {
   readonly region: string;
 }
 
+/** What the deployment inventory adds to a record (only when INVENTORY_SUBSCRIPTIONS is set). */
+export interface DeploymentRecordFields {
+  /** The account's ARM id, lower-case; null when the inventory does not know the deployment. */
+  readonly resourceId: string | null;
+  readonly sku: string | null;
+  /** Who decided the deployment type: `inventory`, or today's rules (`event`, `map`, `default`). */
+  readonly deploymentSource: 'inventory' | 'event' | 'map' | 'default';
+}
+
 /** Prices one usage from an in-memory price book: no I/O on the hot path. */
 export interface Pricer {
   readonly currency: string;
-  price(usage: NormalizedUsage): { readonly key: ResolvedPriceKey; readonly cost: CostResult };
+  price(usage: NormalizedUsage): {
+    readonly key: ResolvedPriceKey;
+    readonly cost: CostResult;
+    /** Set only when the deployment inventory is on. */
+    readonly deployment?: DeploymentRecordFields;
+  };
+  /** Counters since the last call (e.g. deploymentConflicts), for the batch summary. */
+  takeStats?(): Readonly<Record<string, number>>;
 }
 
 export interface PricingPort {

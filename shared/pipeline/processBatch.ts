@@ -95,7 +95,7 @@ export async function processBatch(
     seenDeadLetters.add(deadLetter.id);
     outcomes[index] = { outcome: 'deadLettered', id: deadLetter.id, reasons, redelivered: repeat };
   }
-  return summarize(outcomes, ports.identities.takeStats());
+  return summarize(outcomes, ports.identities.takeStats(), pricer.takeStats?.());
 }
 
 function uniqueById<T extends { id: string }>(items: readonly T[]): T[] {

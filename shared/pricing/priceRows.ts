@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { classifyMeter } from './meterName.js';
+import { classifyBookMeter } from './batchMeter.js';
 import type { PriceRow } from './priceBook.js';
 import type { RetailPriceItem } from './types.js';
 
@@ -39,7 +39,7 @@ export function toPriceDocs(
   const docs: PriceDoc[] = [];
   const skipped = new Map<string, number>();
   for (const item of items) {
-    const classified = classifyMeter(item);
+    const classified = classifyBookMeter(item);
     if (!classified.priced) {
       skipped.set(classified.reason, (skipped.get(classified.reason) ?? 0) + 1);
       continue;
@@ -73,7 +73,7 @@ export function toPriceDocs(
 export function toPriceRows(docs: readonly PriceDoc[]): PriceRow[] {
   const rows: PriceRow[] = [];
   for (const doc of docs) {
-    const classified = classifyMeter(doc);
+    const classified = classifyBookMeter(doc);
     if (!classified.priced) continue;
     rows.push({
       ...classified.meter,

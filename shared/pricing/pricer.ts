@@ -4,6 +4,7 @@ import { attoToDecimal } from '../cost/money.js';
 import { priceSetOf, type PriceSet } from '../cost/priceSet.js';
 import type { AppliedPrice, CostResult } from '../cost/types.js';
 import type { NormalizedUsage } from '../events/types.js';
+import type { InventoryPricing } from '../inventory/inventoryPricing.js';
 import type { Pricer, ResolvedPriceKey } from '../pipeline/ports.js';
 import { effectivePrice } from './overrides.js';
 import type { PriceBook, PriceRow } from './priceBook.js';
@@ -19,7 +20,11 @@ export interface PricerSettings extends PriceKeySettings {
 }
 
 /** A pricer over an in-memory book; without a book every record is `unpriced: no price book`. */
-export function createPricer(book: PriceBook | null, settings: PricerSettings): Pricer {
+export function createPricer(
+  book: PriceBook | null,
+  settings: PricerSettings,
+  inventory?: InventoryPricing,
+): Pricer {
   // A pricer lives as long as its book (the pricing port's TTL). A day's traffic has a few dozen
   // (model, deployment, type, region) tuples, meters and sets of meters, so the memos stay small.
   const keys = new Map<string, ResolvedPriceKey>();
@@ -67,12 +72,24 @@ export function createPricer(book: PriceBook | null, settings: PricerSettings): 
     if (set === undefined) byThird.set(third, (set = priceSetOf(settings.currency, applied)));
     return set;
   };
+  // [inventory hook] With the deployment inventory on, it decides SKU, type and region (and so the
+  // meters, or none for provisioned deployments) on top of the key today's rules resolve.
+  const priceKey = (key: ResolvedPriceKey, usage: NormalizedUsage): CostResult =>
+    book === null
+      ? { status: 'unpriced', reason: 'no price book' }
+      : priceUsage(book, key, usage, priceOf, setOf);
+  if (inventory !== undefined) {
+    return {
+      currency: settings.currency,
+      price: (usage) => inventory.price(usage, keyOf(usage), (key) => priceKey(key, usage)),
+      takeStats: () => inventory.takeStats(),
+    };
+  }
   return {
     currency: settings.currency,
     price(usage) {
       const key = keyOf(usage);
-      if (book === null) return { key, cost: { status: 'unpriced', reason: 'no price book' } };
-      return { key, cost: priceUsage(book, key, usage, priceOf, setOf) };
+      return { key, cost: priceKey(key, usage) };
     },
   };
 }

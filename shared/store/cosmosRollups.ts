@@ -39,7 +39,7 @@ const MARKERS_PER_ROUND = 50;
 const RECORD_PROJECTION =
   'SELECT c.day, c.appId, c.appDisplayName, c.businessUnit, c.model, c.deploymentType, c.promptTokens, ' +
   'c.cachedTokens, c.completionTokens, c.reasoningTokens, c.totalTokens, c.costNanos, c.region, c.priceSetId, ' +
-  'c.prices FROM c WHERE c.pk = @pk';
+  'c.prices, c.costStatus FROM c WHERE c.pk = @pk';
 
 const sliceEtagSchema = z.object({ id: z.string(), _etag: z.string() });
 

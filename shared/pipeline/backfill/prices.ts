@@ -54,8 +54,9 @@ export async function repriceRecords(
     };
     const rebuilt = buildRecord(usageFromRecord(record), identity, pricer);
     // Only a price is written back: an unavailable book must not overwrite a useful reason.
-    if (rebuilt.priceSet === null) continue;
-    priceSets.push(rebuilt.priceSet);
+    // [inventory hook] …or the inventory's word that the deployment is provisioned (never per token).
+    if (rebuilt.priceSet === null && rebuilt.record.costStatus !== 'provisioned') continue;
+    if (rebuilt.priceSet !== null) priceSets.push(rebuilt.priceSet);
     updates.push({ etag, next: { ...record, ...rebuilt.record } });
   }
   await store.savePriceSets(priceSets);

@@ -27,7 +27,7 @@ const storedRecordSchema = z.looseObject({
   completionTokens: z.number(),
   reasoningTokens: z.number(),
   totalTokens: z.number(),
-  costStatus: z.enum(['priced', 'unpriced']),
+  costStatus: z.enum(['priced', 'unpriced', 'provisioned']),
   unpricedReason: nullableString,
   schema: z.enum(['v1', 'v2']),
   tenantId: nullableString,
