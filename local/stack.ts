@@ -1,3 +1,4 @@
+import { startArmStandIn, type ArmStandIn, type StandInArmAccount } from './armStandIn.js';
 import { startAzurite, type LocalAzurite } from './azurite.js';
 import { startCosmosStandIn, type LocalCosmos } from './cosmosStandIn.js';
 import { startGraphStandIn, type GraphStandIn, type StandInServicePrincipal } from './graphStandIn.js';
@@ -12,6 +13,8 @@ export interface LocalStackOptions {
   /** Azurite is a child process; start it only where spills are exercised. */
   readonly azurite?: boolean;
   readonly database?: string;
+  /** Azure OpenAI accounts the ARM stand-in lists (the inventory is used only with INVENTORY_SUBSCRIPTIONS). */
+  readonly armAccounts?: readonly StandInArmAccount[];
 }
 
 /** Every local stand-in the pipeline talks to, on 127.0.0.1, with the settings that point at them. */
@@ -20,6 +23,7 @@ export interface LocalStack {
   readonly graph: GraphStandIn;
   readonly retail: RetailPricesStandIn;
   readonly azurite: LocalAzurite | undefined;
+  readonly arm: ArmStandIn;
   /** Settings as `local.settings.json` Values would hold them. */
   readonly env: Record<string, string>;
   /** The one self-signed certificate all stand-ins use. */
@@ -28,7 +32,7 @@ export interface LocalStack {
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const [cosmos, graph, retail, azurite] = await Promise.all([
+  const [cosmos, graph, retail, azurite, arm] = await Promise.all([
     startCosmosStandIn(),
     startGraphStandIn({ servicePrincipals: options.servicePrincipals ?? [] }),
     startRetailPricesStandIn({
@@ -36,6 +40,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.serveAsServiceName === undefined ? {} : { serveAsServiceName: options.serveAsServiceName }),
     }),
     options.azurite === true ? startAzurite() : Promise.resolve(undefined),
+    startArmStandIn({ accounts: options.armAccounts ?? [] }),
   ]);
   const env: Record<string, string> = {
     COSMOS_ENDPOINT: cosmos.endpoint,
@@ -48,16 +53,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     PRICE_REGION: 'eastus',
     DEFAULT_DEPLOYMENT_TYPE: 'global',
     AzureWebJobsStorage: azurite?.connectionString ?? 'UseDevelopmentStorage=true',
+    ARM_ENDPOINT: arm.url,
+    ARM_AUTH: 'none',
   };
   return {
     cosmos,
     graph,
     retail,
     azurite,
+    arm,
     env,
     trustedCa: cosmos.cert,
     async stop() {
-      await Promise.all([cosmos.close(), graph.close(), retail.close(), azurite?.stop()]);
+      await Promise.all([cosmos.close(), graph.close(), retail.close(), arm.close(), azurite?.stop()]);
     },
   };
 }
