@@ -16,6 +16,8 @@ export async function refreshInventory(_timer: Timer, context: InvocationContext
     },
   });
   for (const line of formatRefresh(outcomes)) context.log(line);
+  // This instance prices with the new inventory at once; others pick it up on the pricing TTL.
+  services.pricing.invalidate();
 }
 
 app.timer('refreshInventory', {

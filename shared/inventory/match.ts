@@ -51,6 +51,16 @@ export function indexInventory(accounts: readonly InventoryAccount[]): Inventory
     }
   }
 
+  // One URL parse per distinct backend, not per event: a gateway has a handful of backends.
+  const hosts = new Map<string, string | null>();
+  const hostOfBackend = (backend: string): string | null => {
+    let host = hosts.get(backend);
+    if (host === undefined) {
+      host = backendHost(backend);
+      if (hosts.size < 1000) hosts.set(backend, host);
+    }
+    return host;
+  };
   const accountOf = (host: string): InventoryAccount | undefined =>
     byHost.get(host) ?? bySubdomain.get(host.split('.')[0] ?? '');
 
@@ -58,7 +68,7 @@ export function indexInventory(accounts: readonly InventoryAccount[]): Inventory
     const name = query.deployment;
     if (name === null || name === '') return { matched: false, reason: 'the event names no deployment' };
     if (query.backend !== null && query.backend !== '') {
-      const host = backendHost(query.backend);
+      const host = hostOfBackend(query.backend);
       if (host === null) return { matched: false, reason: `backend "${query.backend}" is not a URL or host` };
       const account = accountOf(host);
       if (account === undefined)
