@@ -35,7 +35,7 @@ export function createPricingPort(options: PricingPortOptions): PricingPort & { 
       lastInventory = await options.loadInventory();
     } catch (error) {
       options.log?.(`deployment inventory could not be read: ${(error as Error).message}`);
-      if (lastInventory === undefined) throw error;
+      if (lastInventory === undefined) throw new InventoryUnavailable();
     }
     return createInventoryPricing(lastInventory, options.settings, options.log);
   };
@@ -47,9 +47,14 @@ export function createPricingPort(options: PricingPortOptions): PricingPort & { 
       cached = { pricer, loadedAt: now() };
       return pricer;
     } catch (error) {
-      options.log?.(`price book could not be read: ${(error as Error).message}`);
+      if (!(error instanceof InventoryUnavailable)) {
+        options.log?.(`price book could not be read: ${(error as Error).message}`);
+      }
       if (cached) return cached.pricer;
-      return createUnavailablePricer(options.settings);
+      return createUnavailablePricer(
+        options.settings,
+        error instanceof InventoryUnavailable ? 'deployment inventory unavailable' : 'price book unavailable',
+      );
     } finally {
       loading = undefined;
     }
@@ -67,13 +72,15 @@ export function createPricingPort(options: PricingPortOptions): PricingPort & { 
   };
 }
 
-function createUnavailablePricer(settings: PricerSettings): Pricer {
+class InventoryUnavailable extends Error {}
+
+function createUnavailablePricer(settings: PricerSettings, reason: string): Pricer {
   const inner = createPricer(null, settings);
   return {
     currency: inner.currency,
     price: (usage) => ({
       key: inner.price(usage).key,
-      cost: { status: 'unpriced', reason: 'price book unavailable' },
+      cost: { status: 'unpriced', reason },
     }),
   };
 }
