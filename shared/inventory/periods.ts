@@ -33,8 +33,9 @@ function sameState(a: DeploymentState, b: DeploymentState): boolean {
 
 /**
  * Adds one refresh's observation to a deployment's history. A changed state takes effect from ARM's
- * `lastModifiedAt` when it lies after the current period began and not after `seenAt`; otherwise from
- * `seenAt`, the first moment we know it held. The first state ever seen also covers the time before.
+ * `lastModifiedAt` when it is given, not after `seenAt` and after the start of the period it ends;
+ * otherwise from `seenAt`, the first moment we know it held. The first state ever seen also covers the
+ * time before it (its `from` is null), so a change ARM dates before our first refresh still counts.
  */
 export function observeDeployment(
   previous: InventoryDeployment | undefined,
@@ -55,11 +56,9 @@ export function observeDeployment(
   const seen = Date.parse(seenAt);
   const modified = observed.lastModifiedAt === null ? Number.NaN : Date.parse(observed.lastModifiedAt);
   const floor =
-    current?.from === null || current === undefined
-      ? Date.parse(previous.firstSeenAt)
-      : Date.parse(current.from);
-  // A lastModifiedAt at or before the current period's start cannot be this change (ARM may report an
-  // older edit, e.g. to tags): the change is then dated by when we first saw it.
+    current?.from === null || current === undefined ? Number.NEGATIVE_INFINITY : Date.parse(current.from);
+  // A lastModifiedAt at or before the current period's start cannot be this change (periods stay
+  // ordered); one after the observation is a clock error. Either way we date it by what we saw.
   const from =
     Number.isFinite(modified) && modified > floor && modified <= seen
       ? new Date(modified).toISOString()

@@ -156,4 +156,45 @@ describe('backfill once the inventory learns a deployment', () => {
       resourceId,
     });
   });
+
+  it('prices each event with the SKU in force at its eventTime, across a mid-month move, to the nano-unit', async () => {
+    const chat = { name: 'chat', sku: 'Standard', capacity: 10, model };
+    arm.setAccounts([{ ...EAST, deployments: [chat] }]);
+    await refresh();
+    arm.setAccounts([
+      { ...EAST, deployments: [{ ...chat, sku: 'GlobalStandard', lastModifiedAt: '2025-10-15T06:00:00Z' }] },
+    ]);
+    await refresh();
+    services.pricing.invalidate();
+    const ids = ['c1c2d3e4-0000-4000-8000-000000000001', 'c1c2d3e4-0000-4000-8000-000000000002'];
+    // The v2 events claim `datazone`: ARM says otherwise, and ARM wins (counted in the summary).
+    const at = (requestId: string, eventTime: string) => ({
+      ...event(requestId, 'chat'),
+      eventTime,
+      deploymentType: 'datazone',
+    });
+    const result = await ingestBatch(
+      [at(ids[0] ?? '', '2025-10-15T05:59:59.999Z'), at(ids[1] ?? '', '2025-10-15T06:00:00.000Z')],
+      [
+        { kind: 'file', file: 'moved', line: 1 },
+        { kind: 'file', file: 'moved', line: 2 },
+      ],
+      services.ingest,
+      undefined,
+    );
+    expect(result.status === 'processed' ? result.summary.pricing : undefined).toEqual({
+      deploymentConflicts: 2,
+    });
+    // Standard (regional eastus): 1000 × 0.00275/1K + 500 × 0.011/1K; GlobalStandard: 0.0025 and 0.01.
+    expect(await record(ids[0] ?? '')).toMatchObject({
+      sku: 'Standard',
+      deploymentType: 'regional',
+      costNanos: 8_250_000,
+    });
+    expect(await record(ids[1] ?? '')).toMatchObject({
+      sku: 'GlobalStandard',
+      deploymentType: 'global',
+      costNanos: 7_500_000,
+    });
+  });
 });

@@ -52,22 +52,38 @@ describe('effective-dated deployment periods', () => {
   it('dates a change from when it was first seen when ARM gives no usable lastModifiedAt', () => {
     const noDate = observeDeployment(first, seen({ modelVersion: '2024-11-20' }), '2025-09-20T10:00:00.000Z');
     expect(noDate.periods[1]?.from).toBe('2025-09-20T10:00:00.000Z');
-    // An edit older than the period it would end (e.g. of tags) cannot be this change.
-    const stale = observeDeployment(
-      first,
-      seen({ modelVersion: '2024-11-20', lastModifiedAt: '2025-08-01T00:00:00.000Z' }),
-      '2025-09-20T10:00:00.000Z',
-    );
-    expect(stale.periods[1]?.from).toBe('2025-09-20T10:00:00.000Z');
-    // Nor can one in the future of the observation.
+    expect(periodAt(noDate, '2025-09-20T09:59:59.999Z')?.modelVersion).toBe('2024-08-06');
+    expect(periodAt(noDate, '2025-09-20T10:00:00.000Z')?.modelVersion).toBe('2024-11-20');
+    // One in the future of the observation is a clock error.
     const future = observeDeployment(
       first,
       seen({ modelVersion: '2024-11-20', lastModifiedAt: '2025-09-21T00:00:00.000Z' }),
       '2025-09-20T10:00:00.000Z',
     );
     expect(future.periods[1]?.from).toBe('2025-09-20T10:00:00.000Z');
-    expect(periodAt(noDate, '2025-09-20T09:59:59.999Z')?.modelVersion).toBe('2024-08-06');
-    expect(periodAt(noDate, '2025-09-20T10:00:00.000Z')?.modelVersion).toBe('2024-11-20');
+    // One at or before the start of the period it would end cannot be this change.
+    const stale = observeDeployment(
+      noDate,
+      seen({ modelVersion: '2025-01-01', lastModifiedAt: '2025-09-20T10:00:00.000Z' }),
+      '2025-09-25T00:00:00.000Z',
+    );
+    expect(stale.periods.map((p) => p.from)).toEqual([
+      null,
+      '2025-09-20T10:00:00.000Z',
+      '2025-09-25T00:00:00.000Z',
+    ]);
+  });
+
+  it('trusts a lastModifiedAt before the first refresh: the first state only stood for the unknown past', () => {
+    const moved = observeDeployment(
+      first,
+      seen({ sku: 'GlobalStandard', lastModifiedAt: '2025-08-15T06:00:00Z' }),
+      '2025-09-01T01:00:00.000Z',
+    );
+    expect(moved.periods.map((p) => [p.from, p.sku])).toEqual([
+      [null, 'Standard'],
+      ['2025-08-15T06:00:00.000Z', 'GlobalStandard'],
+    ]);
   });
 
   it('merges an account: new deployments join, vanished ones keep their history', () => {
