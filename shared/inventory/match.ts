@@ -37,12 +37,19 @@ export function backendHost(backend: string): string | null {
  * stores them: exactly, then case-insensitively (ARM resource names are case-insensitive).
  */
 export function indexInventory(accounts: readonly InventoryAccount[]): InventoryIndex {
-  const byHost = new Map<string, InventoryAccount>();
-  const bySubdomain = new Map<string, InventoryAccount>();
+  // A host several accounts list (an old regional endpoint such as eastus.api.cognitive.microsoft.com)
+  // names none of them: it maps to all, and a match through it is ambiguous.
+  const byHost = new Map<string, InventoryAccount[]>();
+  const bySubdomain = new Map<string, InventoryAccount[]>();
+  const add = (map: Map<string, InventoryAccount[]>, key: string, account: InventoryAccount) => {
+    const list = map.get(key) ?? [];
+    if (!list.includes(account)) list.push(account);
+    map.set(key, list);
+  };
   const byDeployment = new Map<string, { account: InventoryAccount; deployment: InventoryDeployment }[]>();
   for (const account of accounts) {
-    for (const host of account.hosts) byHost.set(host, account);
-    if (account.customSubDomain !== null) bySubdomain.set(account.customSubDomain, account);
+    for (const host of account.hosts) add(byHost, host, account);
+    if (account.customSubDomain !== null) add(bySubdomain, account.customSubDomain, account);
     for (const deployment of account.deployments) {
       const key = deployment.name.toLowerCase();
       const list = byDeployment.get(key) ?? [];
@@ -61,8 +68,8 @@ export function indexInventory(accounts: readonly InventoryAccount[]): Inventory
     }
     return host;
   };
-  const accountOf = (host: string): InventoryAccount | undefined =>
-    byHost.get(host) ?? bySubdomain.get(host.split('.')[0] ?? '');
+  const accountsOf = (host: string): readonly InventoryAccount[] =>
+    byHost.get(host) ?? bySubdomain.get(host.split('.')[0] ?? '') ?? [];
 
   function match(query: MatchQuery): MatchResult {
     const name = query.deployment;
@@ -70,9 +77,16 @@ export function indexInventory(accounts: readonly InventoryAccount[]): Inventory
     if (query.backend !== null && query.backend !== '') {
       const host = hostOfBackend(query.backend);
       if (host === null) return { matched: false, reason: `backend "${query.backend}" is not a URL or host` };
-      const account = accountOf(host);
+      const [account, ...more] = accountsOf(host);
       if (account === undefined)
         return { matched: false, reason: `backend host ${host} is no inventoried account` };
+      if (more.length > 0) {
+        const names = [account, ...more]
+          .map((a) => a.name)
+          .sort()
+          .join(', ');
+        return { matched: false, reason: `backend host ${host} is shared by accounts ${names}` };
+      }
       const deployment = findDeployment(account, name);
       if (deployment === undefined) {
         return { matched: false, reason: `account ${account.name} has no deployment "${name}"` };

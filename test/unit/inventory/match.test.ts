@@ -70,4 +70,14 @@ describe('matching an event to a deployment', () => {
       reason: 'the event names no deployment',
     });
   });
+
+  it('refuses a backend host that several accounts list', () => {
+    const shared = 'eastus.api.cognitive.microsoft.com';
+    const a = testAccount('legacy-a', [testDeployment('chat')], { hosts: [shared] });
+    const b = testAccount('legacy-b', [testDeployment('chat')], { hosts: [shared] });
+    expect(indexInventory([a, b]).match({ backend: `https://${shared}/`, deployment: 'chat' })).toEqual({
+      matched: false,
+      reason: `backend host ${shared} is shared by accounts legacy-a, legacy-b`,
+    });
+  });
 });
