@@ -5,6 +5,7 @@ import { ensureError } from '../shared/errors.js';
 import { registerApps } from './commands/apps.js';
 import { registerAudit } from './commands/audit.js';
 import { registerBackfill } from './commands/backfill.js';
+import { registerDeployments } from './commands/deployments.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerPrices } from './commands/prices.js';
 import { registerReport } from './commands/report.js';
@@ -21,6 +22,7 @@ registerPrices(program);
 registerReport(program);
 registerApps(program);
 registerBackfill(program);
+registerDeployments(program);
 registerAudit(program);
 registerSendSample(program);
 

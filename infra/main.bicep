@@ -41,8 +41,18 @@ param deployments object = {}
 param priceRefreshSchedule string = '0 0 2 * * *'
 param businessUnitTagPrefix string = 'businessUnit:'
 
+@description('Where the deployment inventory reads Azure OpenAI accounts: the function identity gets Reader on each entry, a resource group, or the whole subscription when resourceGroup is empty. Empty: the inventory is off.')
+param inventoryReaderScopes inventoryScope[] = []
+param inventoryRefreshSchedule string = '0 15 * * * *'
+
 @description('Optional object id of a user or group that runs the CLI against Azure (Cosmos data + Event Hubs send).')
 param operatorPrincipalId string = ''
+
+type inventoryScope = {
+  subscriptionId: string
+  @description('Empty: Reader on the whole subscription.')
+  resourceGroup: string?
+}
 
 var suffix = uniqueString(resourceGroup().id, prefix)
 var names = {
@@ -109,6 +119,9 @@ module functionApp 'modules/functionapp.bicep' = {
       DEPLOYMENTS: string(deployments)
       PRICE_REFRESH_SCHEDULE: priceRefreshSchedule
       BUSINESS_UNIT_TAG_PREFIX: businessUnitTagPrefix
+      INVENTORY_SUBSCRIPTIONS: join(union(map(inventoryReaderScopes, s => toLower(s.subscriptionId)), []), ',')
+      ARM_AUTH: 'default'
+      INVENTORY_REFRESH_SCHEDULE: inventoryRefreshSchedule
       APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.appInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
     }
@@ -128,6 +141,22 @@ module roles 'modules/roles.bicep' = {
     appInsightsName: monitoring.outputs.appInsightsName
   }
 }
+
+module inventoryReaderOnGroups 'modules/inventoryReaderRg.bicep' = [
+  for (s, i) in filter(inventoryReaderScopes, s => !empty(s.?resourceGroup ?? '')): {
+    name: 'inventory-reader-rg-${i}'
+    scope: resourceGroup(s.subscriptionId, s.?resourceGroup ?? '')
+    params: { principalId: functionApp.outputs.principalId }
+  }
+]
+
+module inventoryReaderOnSubscriptions 'modules/inventoryReaderSub.bicep' = [
+  for (s, i) in filter(inventoryReaderScopes, s => empty(s.?resourceGroup ?? '')): {
+    name: 'inventory-reader-sub-${i}'
+    scope: subscription(s.subscriptionId)
+    params: { principalId: functionApp.outputs.principalId }
+  }
+]
 
 module gateway 'modules/apim.bicep' = {
   name: 'apim-chargeback'

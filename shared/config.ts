@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import { UserError } from './errors.js';
 import { EVENT_TIME_CULTURES } from './events/eventTime.js';
+import { isGuid } from './events/guid.js';
 
 const deploymentTypeSchema = z.enum(['global', 'datazone', 'regional']);
 
@@ -95,6 +96,27 @@ export const settingsSchema = z.object({
   EVENT_TIME_CULTURE: z
     .enum(EVENT_TIME_CULTURES, { error: `must be one of ${EVENT_TIME_CULTURES.join(', ')}` })
     .default('en-US'),
+  INVENTORY_SUBSCRIPTIONS: z
+    .string()
+    .default('')
+    .transform((raw, ctx) => {
+      const ids = raw
+        .split(',')
+        .map((id) => id.trim().toLowerCase())
+        .filter((id) => id !== '');
+      const bad = ids.find((id) => !isGuid(id));
+      if (bad !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `"${bad}" is not a subscription GUID` });
+        return z.NEVER;
+      }
+      return [...new Set(ids)];
+    }),
+  ARM_ENDPOINT: httpsUrl.default('https://management.azure.com'),
+  ARM_AUTH: z.enum(['default', 'none']).default('default'),
+  INVENTORY_REFRESH_SCHEDULE: z
+    .string()
+    .regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression such as "0 15 * * * *"')
+    .default('0 15 * * * *'),
   AzureWebJobsStorage: z.preprocess(blankToUndefined, z.string().min(1).optional()),
   AzureWebJobsStorage__accountName: z.preprocess(blankToUndefined, z.string().min(1).optional()),
   AzureWebJobsStorage__blobServiceUri: z.preprocess(blankToUndefined, httpsUrl.optional()),

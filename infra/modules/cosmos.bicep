@@ -34,6 +34,7 @@ var indexedFields = {
   prices: ['docType', 'family']
   apps: ['docType', 'lastSeen']
   rollups: ['docType', 'day', 'appId', 'businessUnit', 'model']
+  inventory: ['docType']
 }
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {

@@ -52,6 +52,12 @@ export const CONTAINERS = {
     partitionKey: { paths: ['/pk'] },
     indexingPolicy: indexOnly(['docType', 'day', 'appId', 'businessUnit', 'model']),
   },
+  /** pk = subscription GUID: one document per AOAI account (its deployments' history) and one status. */
+  inventory: {
+    id: 'inventory',
+    partitionKey: { paths: ['/pk'] },
+    indexingPolicy: indexOnly(['docType']),
+  },
 } as const satisfies Record<string, ContainerDefinition>;
 
 export type ContainerName = keyof typeof CONTAINERS;
