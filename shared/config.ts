@@ -94,6 +94,35 @@ export const settingsSchema = z.object({
   AzureWebJobsStorage: z.preprocess(blankToUndefined, z.string().min(1).optional()),
   AzureWebJobsStorage__accountName: z.preprocess(blankToUndefined, z.string().min(1).optional()),
   AzureWebJobsStorage__blobServiceUri: z.preprocess(blankToUndefined, httpsUrl.optional()),
+  // Bill reconciliation (docs/invoice.md).
+  INVOICE_IMPORT_SCHEDULE: z
+    .string()
+    .regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression such as "0 30 6 * * *"')
+    .default('0 30 6 * * *'),
+  INVOICE_EXPORT_CONTAINER: z
+    .string()
+    .regex(
+      /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/,
+      'must be a blob container name (3-63 lower-case letters, digits, -)',
+    )
+    .default('cost-exports'),
+  INVOICE_STORAGE: z.preprocess(blankToUndefined, z.string().min(1).optional()),
+  RECONCILE_TOLERANCE_PERCENT: z.preprocess(blankToUndefined, z.coerce.number().min(0).max(100).default(1)),
+  UNATTRIBUTED_POLICY: z.enum(['explicit', 'proportional']).default('explicit'),
+  PTU_IDLE_POLICY: z.enum(['explicit', 'proportional']).default('explicit'),
+  PTU_TOKEN_WEIGHTS: z.preprocess(
+    blankToUndefined,
+    jsonSetting(
+      z.record(
+        z.string().min(1),
+        z.strictObject({
+          input: z.number().nonnegative().optional(),
+          cachedInput: z.number().nonnegative().optional(),
+          output: z.number().nonnegative().optional(),
+        }),
+      ),
+    ).default({}),
+  ),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
