@@ -6,7 +6,9 @@ import { registerApps } from './commands/apps.js';
 import { registerAudit } from './commands/audit.js';
 import { registerBackfill } from './commands/backfill.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerInvoice } from './commands/invoice.js';
 import { registerPrices } from './commands/prices.js';
+import { registerReconcile } from './commands/reconcile.js';
 import { registerReport } from './commands/report.js';
 import { registerSendSample } from './commands/sendSample.js';
 
@@ -22,6 +24,8 @@ registerApps(program);
 registerBackfill(program);
 registerAudit(program);
 registerSendSample(program);
+registerInvoice(program);
+registerReconcile(program);
 
 try {
   await program.parseAsync(process.argv);

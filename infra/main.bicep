@@ -39,6 +39,9 @@ param defaultDeploymentType string = 'global'
 @description('DEPLOYMENTS: deployment or logged model name -> {model?, version?, deploymentType?, region?}.')
 param deployments object = {}
 param priceRefreshSchedule string = '0 0 2 * * *'
+
+@description('NCRONTAB schedule of the Cost Management export import (daily by default, after the exports land).')
+param invoiceImportSchedule string = '0 30 6 * * *'
 param businessUnitTagPrefix string = 'businessUnit:'
 
 @description('Optional object id of a user or group that runs the CLI against Azure (Cosmos data + Event Hubs send).')
@@ -108,6 +111,7 @@ module functionApp 'modules/functionapp.bicep' = {
       DEFAULT_DEPLOYMENT_TYPE: defaultDeploymentType
       DEPLOYMENTS: string(deployments)
       PRICE_REFRESH_SCHEDULE: priceRefreshSchedule
+      INVOICE_IMPORT_SCHEDULE: invoiceImportSchedule
       BUSINESS_UNIT_TAG_PREFIX: businessUnitTagPrefix
       APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.appInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'

@@ -33,6 +33,7 @@ var indexedFields = {
   prices: ['docType', 'family']
   apps: ['docType', 'lastSeen']
   rollups: ['docType', 'day', 'appId', 'businessUnit', 'model']
+  invoice: ['docType', 'day', 'importId', 'resourceId']
 }
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {

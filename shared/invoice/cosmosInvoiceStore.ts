@@ -91,13 +91,27 @@ export class CosmosInvoiceStore {
     );
     const stale = this.container.items.query<{ id: string }>(
       {
-        query: "SELECT c.id FROM c WHERE c.docType = 'line' AND c.importId != @importId",
-        parameters: [{ name: '@importId', value: run.importId }],
+        query: "SELECT c.id FROM c WHERE c.pk = @pk AND c.docType = 'line' AND c.importId != @importId",
+        parameters: [
+          { name: '@pk', value: pk },
+          { name: '@importId', value: run.importId },
+        ],
       },
       { partitionKey: pk },
     );
     const { resources } = await stale.fetchAll();
-    await pMap(resources, ({ id }) => this.container.item(id, pk).delete(), { concurrency: CONCURRENCY });
+    await pMap(
+      resources,
+      async ({ id }) => {
+        try {
+          await this.container.item(id, pk).delete();
+        } catch (error) {
+          // Already gone (a concurrent or earlier import): the outcome is the same.
+          if ((error as { code?: number }).code !== 404) throw error;
+        }
+      },
+      { concurrency: CONCURRENCY },
+    );
     await this.container.items.upsert({ id: `run|${pk}`, pk, docType: 'run', ...run });
     return { deleted: resources.length };
   }
