@@ -11,6 +11,7 @@ import { registerReconcile } from '../../cli/commands/reconcile.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { createServices, type Services } from '../../shared/app/services.js';
 import { loadSettings } from '../../shared/config.js';
+import { UserError } from '../../shared/errors.js';
 import { CosmosInvoiceStore } from '../../shared/invoice/cosmosInvoiceStore.js';
 import { importNewRuns } from '../../shared/invoice/importNewRuns.js';
 import {
@@ -204,6 +205,14 @@ describe('chargeback invoice import', () => {
       billedUnits: '2000000',
     });
     expect(result.code).toBe(1); // the PTU key of that day has no records
+  });
+
+  it('rejects bad reconcile input as a user error (exit 2)', async () => {
+    const bad = cli('reconcile', '--from', '2025-8-1', '--to', '2025-08-02', '--usage', 'usage.json');
+    await expect(bad).rejects.toBeInstanceOf(UserError);
+    await expect(
+      cli('reconcile', '--from', '2025-08-01', '--to', '2025-08-02', '--format', 'xml'),
+    ).rejects.toThrow(/--format: must be table, json or csv/);
   });
 
   it('reports rows whose quantities disagree and exits 1', async () => {
