@@ -7,7 +7,9 @@ import { registerAudit } from './commands/audit.js';
 import { registerBackfill } from './commands/backfill.js';
 import { registerDeployments } from './commands/deployments.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerInvoice } from './commands/invoice.js';
 import { registerPrices } from './commands/prices.js';
+import { registerReconcile } from './commands/reconcile.js';
 import { registerReport } from './commands/report.js';
 import { registerSendSample } from './commands/sendSample.js';
 import { exitCodeFor } from './exitCodes.js';
@@ -25,6 +27,8 @@ registerBackfill(program);
 registerDeployments(program);
 registerAudit(program);
 registerSendSample(program);
+registerInvoice(program);
+registerReconcile(program);
 
 try {
   await program.parseAsync(process.argv);

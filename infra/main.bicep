@@ -39,6 +39,9 @@ param defaultDeploymentType string = 'global'
 @description('DEPLOYMENTS: deployment or logged model name -> {model?, version?, deploymentType?, region?}.')
 param deployments object = {}
 param priceRefreshSchedule string = '0 0 2 * * *'
+
+@description('NCRONTAB schedule of the Cost Management export import (daily by default, after the exports land).')
+param invoiceImportSchedule string = '0 30 6 * * *'
 param businessUnitTagPrefix string = 'businessUnit:'
 
 @description('Where the deployment inventory reads Azure OpenAI accounts: the function identity gets Reader on each entry, a resource group, or the whole subscription when resourceGroup is empty. Empty: the inventory is off.')
@@ -118,6 +121,7 @@ module functionApp 'modules/functionapp.bicep' = {
       DEFAULT_DEPLOYMENT_TYPE: defaultDeploymentType
       DEPLOYMENTS: string(deployments)
       PRICE_REFRESH_SCHEDULE: priceRefreshSchedule
+      INVOICE_IMPORT_SCHEDULE: invoiceImportSchedule
       BUSINESS_UNIT_TAG_PREFIX: businessUnitTagPrefix
       INVENTORY_SUBSCRIPTIONS: join(union(map(inventoryReaderScopes, s => toLower(s.subscriptionId)), []), ',')
       ARM_AUTH: 'default'

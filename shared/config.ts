@@ -130,6 +130,36 @@ export const settingsSchema = z.object({
       .max(600_000, 'must be at most 600000 (ms)')
       .default(5_000),
   ),
+  // Bill reconciliation (docs/invoice.md).
+  INVOICE_IMPORT_SCHEDULE: z
+    .string()
+    .regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression such as "0 30 6 * * *"')
+    .default('0 30 6 * * *'),
+  INVOICE_EXPORT_CONTAINER: z
+    .string()
+    .regex(
+      /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/,
+      'must be a blob container name (3-63 lower-case letters, digits, -)',
+    )
+    .default('cost-exports'),
+  INVOICE_STORAGE: z.preprocess(blankToUndefined, z.string().min(1).optional()),
+  RECONCILE_TOLERANCE_PERCENT: z.preprocess(blankToUndefined, z.coerce.number().min(0).max(100).default(1)),
+  // `unallocated` / `idle`: what no app used is shown on its own row, never hidden in the apps' shares.
+  UNATTRIBUTED_POLICY: z.enum(['unallocated', 'proportional']).default('unallocated'),
+  PTU_IDLE_POLICY: z.enum(['idle', 'proportional']).default('idle'),
+  PTU_TOKEN_WEIGHTS: z.preprocess(
+    blankToUndefined,
+    jsonSetting(
+      z.record(
+        z.string().min(1),
+        z.strictObject({
+          input: z.number().nonnegative().optional(),
+          cachedInput: z.number().nonnegative().optional(),
+          output: z.number().nonnegative().optional(),
+        }),
+      ),
+    ).default({}),
+  ),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -35,6 +35,7 @@ var indexedFields = {
   apps: ['docType', 'lastSeen']
   rollups: ['docType', 'day', 'appId', 'businessUnit', 'model']
   inventory: ['docType']
+  invoice: ['docType', 'day', 'importId', 'resourceId']
 }
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {

@@ -42,7 +42,10 @@ export interface StorageSettings {
 }
 
 /** The function app's own storage: a connection string locally, identity-based in Azure. */
-export async function openSpillContainer(settings: StorageSettings): Promise<ContainerClient> {
+export async function openSpillContainer(
+  settings: StorageSettings,
+  containerName: string = SPILL_CONTAINER,
+): Promise<ContainerClient> {
   const identityBased =
     settings.AzureWebJobsStorage__accountName !== undefined ||
     settings.AzureWebJobsStorage__blobServiceUri !== undefined;
@@ -66,7 +69,7 @@ export async function openSpillContainer(settings: StorageSettings): Promise<Con
     const { DefaultAzureCredential } = await import('@azure/identity');
     service = new BlobServiceClient(uri, new DefaultAzureCredential(), { retryOptions: { maxTries: 3 } });
   }
-  return service.getContainerClient(SPILL_CONTAINER);
+  return service.getContainerClient(containerName);
 }
 
 /** Batches that could not be written, kept whole until `backfill` replays them. */

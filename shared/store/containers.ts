@@ -58,6 +58,12 @@ export const CONTAINERS = {
     partitionKey: { paths: ['/pk'] },
     indexingPolicy: indexOnly(['docType']),
   },
+  /** pk = invoice month `YYYY-MM`: an import replaces one month's lines in one partition. */
+  invoice: {
+    id: 'invoice',
+    partitionKey: { paths: ['/pk'] },
+    indexingPolicy: indexOnly(['docType', 'day', 'importId', 'resourceId']),
+  },
 } as const satisfies Record<string, ContainerDefinition>;
 
 export type ContainerName = keyof typeof CONTAINERS;
