@@ -17,13 +17,17 @@ export function registerInvoice(program: Command): void {
     .argument('<path>', 'an export file, or a folder holding export runs (manifest.json + partitions)')
     .action(async (path: string) => {
       const runs = await localRuns(path);
-      await withServices(async (services) => {
-        const store = await CosmosInvoiceStore.open(services.database);
-        for (const run of runs) {
-          const summary = await importRun(run, store);
-          process.stdout.write(`${describeImport(summary)}\n`);
-          if (summary.rejected.length > 0) process.exitCode = 1;
-        }
-      });
+      // A writer: it may create the database and its containers.
+      await withServices(
+        async (services) => {
+          const store = await CosmosInvoiceStore.open(services.database);
+          for (const run of runs) {
+            const summary = await importRun(run, store);
+            process.stdout.write(`${describeImport(summary)}\n`);
+            if (summary.rejected.length > 0) process.exitCode = 1;
+          }
+        },
+        { create: true },
+      );
     });
 }

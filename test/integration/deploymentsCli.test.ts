@@ -115,11 +115,11 @@ describe('chargeback deployments', () => {
     );
   });
 
-  it('exits 3 and keeps the inventory when ARM refuses', async () => {
+  it('exits 4 and keeps the inventory when ARM refuses', async () => {
     arm.failPath(`/subscriptions/${SUB}`, 403);
     try {
       const result = await cli('refresh');
-      expect(result.code).toBe(3);
+      expect(result.code).toBe(4);
       expect(result.out).toContain('FAILED, last good inventory kept: arm: ');
       expect(result.out).toContain('lacks the role Reader');
     } finally {
