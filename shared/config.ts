@@ -60,7 +60,7 @@ const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' }
 const blankToUndefined = (value: unknown): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
-export const settingsSchema = z.object({
+const settingsFields = z.object({
   USAGE_EVENTHUB_NAME: z.string().min(1).default('aoai-usage'),
   USAGE_CONSUMER_GROUP: z.string().min(1).default('$Default'),
   COSMOS_ENDPOINT: z.preprocess(blankToUndefined, httpsUrl.optional()),
@@ -91,9 +91,36 @@ export const settingsSchema = z.object({
     .default('0 0 2 * * *'),
   PRICE_OVERRIDES: z.preprocess(blankToUndefined, jsonSetting(priceOverridesSchema).optional()),
   BUSINESS_UNIT_TAG_PREFIX: z.string().min(1).default('businessUnit:'),
+  ALERT_WEBHOOK_URL: z.preprocess(blankToUndefined, httpsUrl.optional()),
+  ALERT_WEBHOOK_SECRET: z.preprocess(
+    blankToUndefined,
+    z.string().min(16, 'must be at least 16 characters').optional(),
+  ),
+  ALERT_WEBHOOK_FORMAT: z
+    .enum(['generic', 'teams', 'slack'], { error: 'must be generic, teams or slack' })
+    .default('generic'),
+  LIMITS_CACHE_SECONDS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a whole number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(0, 'must be 0-3600 seconds')
+      .max(3600, 'must be 0-3600 seconds')
+      .default(60),
+  ),
   AzureWebJobsStorage: z.preprocess(blankToUndefined, z.string().min(1).optional()),
   AzureWebJobsStorage__accountName: z.preprocess(blankToUndefined, z.string().min(1).optional()),
   AzureWebJobsStorage__blobServiceUri: z.preprocess(blankToUndefined, httpsUrl.optional()),
+});
+
+export const settingsSchema = settingsFields.superRefine((s, ctx) => {
+  // Alerts are signed, so a receiver can tell them from anyone else's POST.
+  if (s.ALERT_WEBHOOK_URL !== undefined && s.ALERT_WEBHOOK_SECRET === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ALERT_WEBHOOK_SECRET'],
+      message: 'is required when ALERT_WEBHOOK_URL is set',
+    });
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

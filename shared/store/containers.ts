@@ -50,6 +50,12 @@ export const CONTAINERS = {
     partitionKey: { paths: ['/pk'] },
     indexingPolicy: indexOnly(['docType', 'day', 'appId', 'businessUnit', 'model']),
   },
+  /** pk = `budget` for budgets (a handful, read whole); `alert|<YYYY-MM>` for the alerts they fire. */
+  budgets: {
+    id: 'budgets',
+    partitionKey: { paths: ['/pk'] },
+    indexingPolicy: indexOnly(['docType', 'firedAt', 'delivery/status']),
+  },
 } as const satisfies Record<string, ContainerDefinition>;
 
 export type ContainerName = keyof typeof CONTAINERS;
