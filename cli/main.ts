@@ -5,6 +5,7 @@ import { DependencyError, ensureError, UserError } from '../shared/errors.js';
 import { registerApps } from './commands/apps.js';
 import { registerAudit } from './commands/audit.js';
 import { registerBackfill } from './commands/backfill.js';
+import { registerBudgets } from './commands/budgets.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerPrices } from './commands/prices.js';
 import { registerReport } from './commands/report.js';
@@ -22,6 +23,7 @@ registerApps(program);
 registerBackfill(program);
 registerAudit(program);
 registerSendSample(program);
+registerBudgets(program);
 
 try {
   await program.parseAsync(process.argv);

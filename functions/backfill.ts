@@ -1,6 +1,8 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 
 import { sharedServices } from '../shared/app/lazyServices.js';
+import type { Services } from '../shared/app/services.js';
+import { budgetDeps, evaluateAfterBackfill } from '../shared/budgets/runEvaluation.js';
 import { backfillDeps, backfillFailed, formatBackfill, runBackfill } from '../shared/pipeline/backfill.js';
 
 /**
@@ -23,6 +25,20 @@ export async function backfill(_timer: Timer, context: InvocationContext): Promi
     if (failed) context.warn(`backfill ${line}`);
     else context.log(`backfill ${line}`);
   }
+  await logBudgets(services, context);
+}
+
+/** Budgets are evaluated after the rollup refresh above; it logs and never throws. */
+async function logBudgets(services: Services, context: InvocationContext): Promise<void> {
+  const budgets = await evaluateAfterBackfill(
+    budgetDeps(services, {
+      log: (m) => {
+        context.log(m);
+      },
+    }),
+  );
+  if (budgets.ok) context.log(budgets.line);
+  else context.warn(budgets.line);
 }
 
 app.timer('backfill', {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 
+import { budgetDeps, evaluateAfterBackfill } from '../../shared/budgets/runEvaluation.js';
 import { UserError } from '../../shared/errors.js';
 import {
   backfillComplete,
@@ -23,6 +24,11 @@ export function registerBackfill(program: Command): void {
       await withServices(async (services) => {
         const result = await runBackfill(backfillDeps(services), { limit });
         process.stdout.write(`${formatBackfill(result).join('\n')}\n`);
+        // As the timer does: budgets after the rollup refresh, never failing the backfill.
+        const budgets = await evaluateAfterBackfill(
+          budgetDeps(services, { log: (m) => process.stderr.write(`${m}\n`) }),
+        );
+        process.stdout.write(`${budgets.line}\n`);
         // Records still pending or unpriced are normal (Graph down, meter not in the book yet); a spill
         // or a step that could not run means a dependency is still failing, as `ingest` reports it (3).
         if (backfillFailed(result)) process.exitCode = 3;

@@ -31,7 +31,8 @@ export interface LimitsAnswer {
 
 /**
  * Whether a budget covers an app: its own budget, `all`, its business unit (finance's override, else
- * the tag), and a model family's budget when the app used that family in the period.
+ * the tag; or the unit its spend was counted in this period), and a model family's budget when the
+ * app used that family in the period.
  */
 export function covers(status: BudgetStatus, appId: string, unit: string | null): boolean {
   const scope = parseScope(status.budget.scope);
@@ -41,7 +42,7 @@ export function covers(status: BudgetStatus, appId: string, unit: string | null)
     case 'app':
       return scope.appId === appId;
     case 'businessUnit':
-      return unit !== null && scope.name === unit;
+      return (unit !== null && scope.name === unit) || status.apps.has(appId);
     case 'model':
       return status.apps.has(appId);
   }

@@ -1,4 +1,5 @@
 import type { Services } from '../app/services.js';
+import { ensureError } from '../errors.js';
 import type { UsageSlice } from '../report/types.js';
 import { CosmosRollups } from '../store/cosmosRollups.js';
 import { newAlertDoc, type AlertDoc, type Delivery } from './alertDoc.js';
@@ -137,6 +138,18 @@ async function send(deps: BudgetDeps, doc: AlertDoc, etag: string): Promise<bool
   if (!result.ok) deps.log(`budget alert ${doc.id} not delivered: ${result.error ?? 'unknown'}`);
   await deps.store.setDelivery(doc, etag, delivery);
   return result.ok;
+}
+
+/**
+ * After the backfill's rollup refresh: evaluates and logs, and never throws, so a budget or webhook
+ * problem cannot fail the backfill (nor, through it, anything upstream). The next run retries.
+ */
+export async function evaluateAfterBackfill(deps: BudgetDeps): Promise<{ ok: boolean; line: string }> {
+  try {
+    return { ok: true, line: formatEvaluation(await evaluateBudgetAlerts(deps)) };
+  } catch (error) {
+    return { ok: false, line: `budgets: not evaluated (${ensureError(error).message})` };
+  }
 }
 
 export function formatEvaluation(summary: EvaluationSummary): string {
