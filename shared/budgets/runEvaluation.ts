@@ -94,6 +94,8 @@ export async function evaluateBudgetAlerts(deps: BudgetDeps): Promise<Evaluation
     if (ok === true) delivered += 1;
     else if (ok === false) failed += 1;
   };
+  // Alerts this run already tried: a failure waits for the next evaluation, as documented.
+  const tried = new Set<string>();
   for (const status of statuses) {
     for (const threshold of status.crossed) {
       crossed += 1;
@@ -102,6 +104,7 @@ export async function evaluateBudgetAlerts(deps: BudgetDeps): Promise<Evaluation
       if (created === null) continue;
       fired += 1;
       deps.log(`budget alert fired: ${doc.scope} ${threshold}% (${doc.periodKey})`);
+      tried.add(doc.id);
       if (deps.webhook !== null) tally(await send(deps, doc, created.etag));
     }
   }
@@ -109,6 +112,7 @@ export async function evaluateBudgetAlerts(deps: BudgetDeps): Promise<Evaluation
   let retried = 0;
   for (const { doc, etag } of due) {
     if (deps.webhook === null) break;
+    if (tried.has(doc.id)) continue;
     const claimedAt = deps.now().toISOString();
     const claim: Delivery = { ...doc.delivery, status: 'sending', claimedAt };
     const claimed = await deps.store.setDelivery(doc, etag, claim);
