@@ -41,6 +41,13 @@ param deployments object = {}
 param priceRefreshSchedule string = '0 0 2 * * *'
 param businessUnitTagPrefix string = 'businessUnit:'
 
+@description('Gateway budgets (docs/budgets.md): APIM asks GET /api/limits/{appId} and answers 429 for a spent hard budget.')
+param enforceBudgets bool = false
+@description('LIMITS_CACHE_SECONDS: how long APIM caches an app\'s limits answer.')
+param limitsCacheSeconds int = 60
+@description('Per-app token limits for APIM (token-limits.xml); empty = off. See docs/budgets.md.')
+param tokenLimits object = {}
+
 @description('Optional object id of a user or group that runs the CLI against Azure (Cosmos data + Event Hubs send).')
 param operatorPrincipalId string = ''
 
@@ -109,6 +116,7 @@ module functionApp 'modules/functionapp.bicep' = {
       DEPLOYMENTS: string(deployments)
       PRICE_REFRESH_SCHEDULE: priceRefreshSchedule
       BUSINESS_UNIT_TAG_PREFIX: businessUnitTagPrefix
+      LIMITS_CACHE_SECONDS: string(limitsCacheSeconds)
       APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.appInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
     }
@@ -141,6 +149,11 @@ module gateway 'modules/apim.bicep' = {
     eventHubName: eventHubs.outputs.hubName
     gatewayTenantId: tenant().tenantId
     gatewayAudience: gatewayAudience
+    enforceBudgets: enforceBudgets
+    limitsUrl: 'https://${functionApp.outputs.defaultHostName}/api/limits'
+    limitsKey: enforceBudgets ? listKeys(resourceId('Microsoft.Web/sites/host', names.functionApp, 'default'), '2023-12-01').functionKeys.default : ''
+    limitsCacheSeconds: limitsCacheSeconds
+    tokenLimits: tokenLimits
   }
   // The logger sends with APIM's identity, so its Data Sender role comes first.
   dependsOn: [roles]

@@ -33,7 +33,9 @@ export async function limitsResponse(
       answer = createLimits(limitsDeps(built, budgetDeps(built)));
       answerers.set(built, answer);
     }
-    return { status: 200, jsonBody: await answer(appId), headers };
+    // The gateway keeps an answer as long as this says (and LIMITS_CACHE_SECONDS in its named value).
+    const maxAge = `private, max-age=${built.settings.LIMITS_CACHE_SECONDS}`;
+    return { status: 200, jsonBody: await answer(appId), headers: { 'cache-control': maxAge } };
   } catch (error) {
     const err = ensureError(error);
     // Anything else is a bug: the host logs and answers 500, which the gateway also fails open on.
