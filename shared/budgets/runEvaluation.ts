@@ -54,6 +54,17 @@ export function budgetDeps(
   };
 }
 
+/** What `budgetStatuses` reads, for fronts that only show statuses (the page). */
+export function statusDeps(
+  services: Pick<Services, 'database' | 'apps'>,
+): Pick<BudgetDeps, 'store' | 'spend' | 'overrides'> {
+  return {
+    store: new CosmosBudgets(services.database),
+    spend: new CosmosRollups(services.database),
+    overrides: () => services.apps.allOverrides(),
+  };
+}
+
 /** Every budget's status now, from one read of the rollups covering all their periods. */
 export async function budgetStatuses(
   deps: Pick<BudgetDeps, 'store' | 'spend' | 'overrides'>,

@@ -1,4 +1,5 @@
 import type { Services } from '../../app/services.js';
+import { budgetStatuses, statusDeps } from '../../budgets/runEvaluation.js';
 import { previousPeriod } from '../period.js';
 import { parseReportQuery } from '../reportOutput.js';
 import { runReport } from '../runReport.js';
@@ -37,6 +38,7 @@ export async function chargebackPageHtml(
   const html = renderPage(pageModel(report, slices, previous), {
     code: params.code ?? null,
     generatedAt: now.toISOString(),
+    budgets: await budgetStatuses(statusDeps(services), now),
   });
   return { status: 200, html };
 }
