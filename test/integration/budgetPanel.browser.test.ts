@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { chargebackPage } from '../../functions/chargebackPage.js';
@@ -36,6 +36,11 @@ let base = '';
 function eventTime(): string {
   const now = Date.now();
   return new Date(Math.max(now - (now % 86_400_000), now - 60_000)).toISOString();
+}
+
+async function attributeOfAll(locator: Locator, name: string): Promise<(string | null)[]> {
+  const all = await locator.all();
+  return Promise.all(all.map((one) => one.getAttribute(name)));
 }
 
 beforeAll(async () => {
@@ -115,9 +120,9 @@ describe.skipIf(BROWSER.kind === 'skip')('the budget panel in a real browser', (
     await expect.poll(() => panel.isVisible()).toBe(true);
     expect(await panel.locator('h2').textContent()).toBe('Budgets this period');
     const rows = panel.locator('svg g.budget-row');
-    const scopes = await rows.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-scope')));
+    const scopes = await attributeOfAll(rows, 'data-scope');
     expect(scopes).toEqual([`businessUnit:${HOSTILE_UNIT}`, 'all', `app:${HR}`]);
-    const states = await rows.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-state')));
+    const states = await attributeOfAll(rows, 'data-state');
     expect(states[0]).toBe('blocked');
     expect(states[2]).toBe('ok');
     // The blocked row's spend bar is drawn past its 100% line.
