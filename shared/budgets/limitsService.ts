@@ -4,11 +4,11 @@ import { budgetStatuses, type BudgetDeps } from './runEvaluation.js';
 import type { BudgetStatus } from './evaluate.js';
 
 /**
- * The statuses of every budget are computed once per `memoMs` and shared by all apps' answers: the
+ * The statuses of every budget are computed at most once per `memoMs` and shared by all apps' answers: the
  * gateway asks per app (and caches each answer itself), so one instance reads the rollups a few times
  * a minute, not once per app. The figures move only when the backfill refreshes the rollups.
  */
-export const LIMITS_MEMO_MS = 15_000;
+export const LIMITS_MEMO_MS = 5_000;
 
 export interface LimitsDeps extends Pick<BudgetDeps, 'store' | 'spend' | 'overrides'> {
   /** The app's business unit now: finance's override, else its service principal's tag, else null. */
