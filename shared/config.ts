@@ -57,6 +57,11 @@ function jsonSetting<T extends z.ZodType>(schema: T) {
 }
 
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' });
+/** https, or plain http to a receiver on this machine (a local test receiver); nothing else in clear. */
+const webhookUrl = z.url({ protocol: /^https?$/, error: 'must be an https:// URL' }).refine((value) => {
+  const url = new URL(value);
+  return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+}, 'must be an https:// URL (http:// only to 127.0.0.1 or localhost)');
 const blankToUndefined = (value: unknown): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
@@ -91,7 +96,7 @@ const settingsFields = z.object({
     .default('0 0 2 * * *'),
   PRICE_OVERRIDES: z.preprocess(blankToUndefined, jsonSetting(priceOverridesSchema).optional()),
   BUSINESS_UNIT_TAG_PREFIX: z.string().min(1).default('businessUnit:'),
-  ALERT_WEBHOOK_URL: z.preprocess(blankToUndefined, httpsUrl.optional()),
+  ALERT_WEBHOOK_URL: z.preprocess(blankToUndefined, webhookUrl.optional()),
   ALERT_WEBHOOK_SECRET: z.preprocess(
     blankToUndefined,
     z.string().min(16, 'must be at least 16 characters').optional(),

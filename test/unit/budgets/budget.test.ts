@@ -7,6 +7,7 @@ import {
   parseScope,
   parseThresholds,
 } from '../../../shared/budgets/budget.js';
+import { loadSettings } from '../../../shared/config.js';
 
 const APP = '7D8A1C3E-2B4F-4E6A-9C1D-0F2E3A4B5C6D';
 
@@ -79,6 +80,51 @@ describe('budget input', () => {
     );
     expect(() => budgetFromArguments({ scope: 'all', amount: '1', on: 'plan' }, 'USD')).toThrow(
       'on: must be actual or forecast (got "plan")',
+    );
+  });
+});
+
+describe('alert settings', () => {
+  const base = { COSMOS_ENDPOINT: 'https://127.0.0.1:8081/' };
+
+  it('needs a secret with a webhook, https or a loopback http URL, and a known format', () => {
+    expect(() => loadSettings({ ...base, ALERT_WEBHOOK_URL: 'https://hooks.example.com/x' })).toThrow(
+      'ALERT_WEBHOOK_SECRET: is required when ALERT_WEBHOOK_URL is set',
+    );
+    expect(() =>
+      loadSettings({
+        ...base,
+        ALERT_WEBHOOK_URL: 'http://hooks.example.com/x',
+        ALERT_WEBHOOK_SECRET: 'x'.repeat(16),
+      }),
+    ).toThrow('ALERT_WEBHOOK_URL: must be an https:// URL (http:// only to 127.0.0.1 or localhost)');
+    expect(() => loadSettings({ ...base, ALERT_WEBHOOK_FORMAT: 'discord' })).toThrow(
+      'ALERT_WEBHOOK_FORMAT: must be generic, teams or slack',
+    );
+    expect(() => loadSettings({ ...base, ALERT_WEBHOOK_SECRET: 'short' })).toThrow(
+      'ALERT_WEBHOOK_SECRET: must be at least 16 characters',
+    );
+    const local = loadSettings({
+      ...base,
+      ALERT_WEBHOOK_URL: 'http://127.0.0.1:9999/hook',
+      ALERT_WEBHOOK_SECRET: 'x'.repeat(16),
+      ALERT_WEBHOOK_FORMAT: 'teams',
+    });
+    expect([local.ALERT_WEBHOOK_URL, local.ALERT_WEBHOOK_FORMAT, local.LIMITS_CACHE_SECONDS]).toEqual([
+      'http://127.0.0.1:9999/hook',
+      'teams',
+      60,
+    ]);
+  });
+
+  it('reads LIMITS_CACHE_SECONDS as whole seconds, 0-3600', () => {
+    expect(loadSettings({ ...base, LIMITS_CACHE_SECONDS: '120' }).LIMITS_CACHE_SECONDS).toBe(120);
+    expect(loadSettings({ ...base, LIMITS_CACHE_SECONDS: '' }).LIMITS_CACHE_SECONDS).toBe(60);
+    expect(() => loadSettings({ ...base, LIMITS_CACHE_SECONDS: 'soon' })).toThrow(
+      'LIMITS_CACHE_SECONDS: must be a whole number of seconds',
+    );
+    expect(() => loadSettings({ ...base, LIMITS_CACHE_SECONDS: '7200' })).toThrow(
+      'LIMITS_CACHE_SECONDS: must be 0-3600 seconds',
     );
   });
 });
