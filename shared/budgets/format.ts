@@ -1,12 +1,18 @@
 import Table from 'cli-table3';
 
-import { nanosToCents } from '../cost/money.js';
+import { nanosToDecimal } from '../cost/money.js';
 import { alertView, type AlertDoc } from './alertDoc.js';
 import type { Budget } from './budget.js';
 import { byRisk, type BudgetStatus } from './evaluate.js';
 import { limitBudget } from './limits.js';
 
 const plain = { style: { head: [], border: [] } };
+
+/** Exact, with at least cents: `1250.50`, `0.00318` (a budget of a few cents must not read 0.00). */
+export function money(nanos: bigint): string {
+  const exact = nanosToDecimal(nanos);
+  return exact.replace(/(\.\d\d\d*?)0+$/, '$1');
+}
 
 export function budgetsTable(budgets: readonly Budget[]): string {
   if (budgets.length === 0) return 'no budgets (chargeback budgets set <scope> --amount <n>)\n';
@@ -19,7 +25,7 @@ export function budgetsTable(budgets: readonly Budget[]): string {
     table.push([
       b.scope,
       b.period,
-      `${nanosToCents(b.amountNanos)} ${b.currency}`,
+      `${money(b.amountNanos)} ${b.currency}`,
       b.thresholds.map((t) => `${t}%`).join(','),
       b.on,
       b.hard ? 'hard' : '',
@@ -54,11 +60,11 @@ export function statusOutput(statuses: readonly BudgetStatus[], format: 'table' 
     table.push([
       s.budget.scope + (s.budget.hard ? ' (hard)' : ''),
       `${s.budget.period} ${s.window.key}`,
-      nanosToCents(s.budget.amountNanos),
-      nanosToCents(s.spentNanos),
-      nanosToCents(remaining > 0n ? remaining : 0n),
+      money(s.budget.amountNanos),
+      money(s.spentNanos),
+      money(remaining > 0n ? remaining : 0n),
       s.percent,
-      nanosToCents(s.forecastNanos),
+      money(s.forecastNanos),
       s.forecastPercent,
       s.unpricedRequests > 0 ? String(s.unpricedRequests) : '',
       [...s.crossed.map((t) => `${t}%`), ...(s.exhausted ? ['BLOCKED'] : [])].join(' '),
@@ -85,8 +91,8 @@ export function alertsOutput(docs: readonly AlertDoc[], format: 'table' | 'json'
       d.scope,
       d.periodKey,
       `${d.threshold}% ${d.on}`,
-      nanosToCents(BigInt(d.spentNanos)),
-      nanosToCents(BigInt(d.forecastNanos)),
+      money(BigInt(d.spentNanos)),
+      money(BigInt(d.forecastNanos)),
       d.delivery.status + (d.delivery.lastError ? ` (${d.delivery.lastError.slice(0, 40)})` : ''),
       String(d.delivery.attempts),
     ]);

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 
 import { registerBudgets } from '../../../cli/commands/budgets.js';
+import { money } from '../../../shared/budgets/format.js';
 import { UserError } from '../../../shared/errors.js';
 
 /** The command as `chargeback` registers it; every case fails before any setting is read or connection made. */
@@ -35,5 +36,15 @@ describe('chargeback budgets: bad input is a usage error naming the field', () =
     const error = await run(...args);
     expect(error).toBeInstanceOf(UserError);
     expect((error as Error).message).toContain(message);
+  });
+});
+
+describe('budget tables', () => {
+  it('show money exactly, with at least cents, so a budget of a few cents never reads 0.00', () => {
+    expect(money(1_250_500_000_000n)).toBe('1250.50');
+    expect(money(3_180_000n)).toBe('0.00318');
+    expect(money(5_000_000_000n)).toBe('5.00');
+    expect(money(1n)).toBe('0.000000001');
+    expect(money(0n)).toBe('0.00');
   });
 });
