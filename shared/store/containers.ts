@@ -54,7 +54,8 @@ export const CONTAINERS = {
   budgets: {
     id: 'budgets',
     partitionKey: { paths: ['/pk'] },
-    indexingPolicy: indexOnly(['docType', 'firedAt', 'delivery/status']),
+    // Every path the budget and alert queries filter on (Cosmos refuses filters on excluded paths).
+    indexingPolicy: indexOnly(['docType', 'firedAt', 'delivery/status', 'delivery/claimedAt', 'pk']),
   },
 } as const satisfies Record<string, ContainerDefinition>;
 
