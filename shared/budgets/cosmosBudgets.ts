@@ -92,6 +92,23 @@ export class CosmosBudgets {
       .sort((a, b) => a.scope.localeCompare(b.scope));
   }
 
+  /** Ids of the alerts already fired in these partitions: creates that would only meet a 409 are skipped. */
+  async firedIds(partitions: readonly string[]): Promise<Set<string>> {
+    const ids = new Set<string>();
+    for (const pk of new Set(partitions)) {
+      const docs = await this.query(
+        'SELECT c.id FROM c WHERE c.pk = @pk AND c.docType = @t',
+        [
+          { name: '@pk', value: pk },
+          { name: '@t', value: 'alert' },
+        ],
+        pk,
+      );
+      for (const doc of docs) ids.add(z.object({ id: z.string() }).parse(doc).id);
+    }
+    return ids;
+  }
+
   /** The conditional create that fires an alert: null when it had fired already (409). */
   async createAlert(doc: AlertDoc): Promise<{ etag: string } | null> {
     try {

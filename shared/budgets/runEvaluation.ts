@@ -2,7 +2,7 @@ import type { Services } from '../app/services.js';
 import { ensureError } from '../errors.js';
 import type { UsageSlice } from '../report/types.js';
 import { CosmosRollups } from '../store/cosmosRollups.js';
-import { newAlertDoc, type AlertDoc, type Delivery } from './alertDoc.js';
+import { alertPartition, newAlertDoc, type AlertDoc, type Delivery } from './alertDoc.js';
 import { alertBody, type WebhookFormat } from './alertPayload.js';
 import { CosmosBudgets } from './cosmosBudgets.js';
 import { deliver, type RetryBudget, type WebhookTarget } from './deliver.js';
@@ -98,7 +98,7 @@ export async function evaluateBudgetAlerts(deps: BudgetDeps): Promise<Evaluation
   const now = deps.now();
   const statuses = await budgetStatuses(deps, now);
   let crossed = 0;
-  let fired = 0;
+  let firedNow = 0;
   let delivered = 0;
   let failed = 0;
   const tally = (ok: boolean | null) => {
@@ -107,13 +107,16 @@ export async function evaluateBudgetAlerts(deps: BudgetDeps): Promise<Evaluation
   };
   // Alerts this run already tried: a failure waits for the next evaluation, as documented.
   const tried = new Set<string>();
+  // One read per month partition spares a 409 per crossed threshold per run; the create still decides.
+  const fired = await deps.store.firedIds(statuses.map((s) => alertPartition(s.window.key)));
   for (const status of statuses) {
     for (const threshold of status.crossed) {
       crossed += 1;
       const doc = newAlertDoc(status, threshold, now, deps.webhook !== null);
+      if (fired.has(doc.id)) continue;
       const created = await deps.store.createAlert(doc);
       if (created === null) continue;
-      fired += 1;
+      firedNow += 1;
       deps.log(`budget alert fired: ${doc.scope} ${threshold}% (${doc.periodKey})`);
       tried.add(doc.id);
       if (deps.webhook !== null) tally(await send(deps, doc, created.etag));
@@ -132,7 +135,7 @@ export async function evaluateBudgetAlerts(deps: BudgetDeps): Promise<Evaluation
     retried += 1;
     tally(await send(deps, { ...doc, delivery: claim }, claimed.etag));
   }
-  return { budgets: statuses.length, crossed, fired, delivered, failed, retried };
+  return { budgets: statuses.length, crossed, fired: firedNow, delivered, failed, retried };
 }
 
 /** Posts one claimed alert and records the outcome on it. Never throws for the receiver's sake. */
