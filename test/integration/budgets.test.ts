@@ -1,8 +1,9 @@
 import { createHmac, randomUUID } from 'node:crypto';
 
-import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
+import { HttpRequest, HttpResponse, InvocationContext, type Timer } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { backfill } from '../../functions/backfill.js';
 import { limits } from '../../functions/limits.js';
 import type { Services } from '../../shared/app/services.js';
 import { budgetFromArguments } from '../../shared/budgets/budget.js';
@@ -270,5 +271,43 @@ describe('budgets against the Cosmos stand-in', () => {
     expect([next.fired, next.retried, next.delivered]).toEqual([0, 1, 1]);
     expect(receiver.posts.slice(before).map((p) => p.answered)).toEqual([500, 500, 500, 500, 200]);
     expect((await find())?.delivery).toMatchObject({ status: 'delivered', attempts: 5 });
+  });
+
+  it('the backfill timer evaluates budgets after its rollup refresh, called as the host calls it', async () => {
+    const { world } = ready();
+    await setBudget(world.services, { scope: 'all', amount: '1000', thresholds: '1,99' });
+    await ingestBatch([event(HR, 1_000)], [{ kind: 'file' }], world.services.ingest, undefined);
+    const lines: string[] = [];
+    const context = new InvocationContext({
+      invocationId: randomUUID(),
+      functionName: 'backfill',
+      logHandler: (_level, ...args) => lines.push(args.map(String).join(' ')),
+    });
+    const now = new Date().toISOString();
+    const timer: Timer = {
+      isPastDue: false,
+      schedule: { adjustForDST: false },
+      scheduleStatus: { last: now, next: now, lastUpdated: now },
+    };
+    await backfill(timer, context);
+    // The function's own settings have no webhook: the alert is recorded, unsent, and the run says so.
+    const line = lines.find((l) => l.startsWith('budgets:'));
+    expect(line).toMatch(/^budgets: \d+ evaluated, \d+ thresholds crossed, 0 alerts fired/);
+    const today = now.slice(0, 10);
+    const all = (await new CosmosBudgets(world.services.database).alerts(today, today)).filter(
+      (d) => d.scope === 'all',
+    );
+    expect(all).toEqual([]);
+    await setBudget(world.services, { scope: 'all', amount: '0.000001', thresholds: '1,99' });
+    lines.length = 0;
+    await backfill(timer, context);
+    expect(lines.find((l) => l.startsWith('budgets:'))).toMatch(/ 2 alerts fired, 0 delivered, 0 failed/);
+    const fired = (await new CosmosBudgets(world.services.database).alerts(today, today)).filter(
+      (d) => d.scope === 'all',
+    );
+    expect(fired.map((d) => [d.threshold, d.delivery.status])).toEqual([
+      [1, 'unsent'],
+      [99, 'unsent'],
+    ]);
   });
 });
