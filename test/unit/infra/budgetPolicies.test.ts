@@ -157,9 +157,13 @@ describe('the Bicep that attaches them', () => {
   it('includes them in the API policy before the other inbound fragment, after the token is validated', () => {
     expect(bicep).toContain('<include-fragment fragment-id="budget-enforcement" />');
     expect(bicep).toContain('<include-fragment fragment-id="token-limits" />');
-    const policy = read('infra/apim/load-balancing.xml');
     const marker = '<include-fragment fragment-id="stream-include-usage" />';
-    expect(policy.indexOf('validate-azure-ad-token')).toBeLessThan(policy.indexOf(marker));
+    // Bicep inserts them before this marker, in either API policy: it must be there once, after validation.
+    for (const file of ['load-balancing.xml', 'load-balancing-random.xml']) {
+      const policy = read(`infra/apim/${file}`);
+      expect(policy.split(marker)).toHaveLength(2);
+      expect(policy.indexOf('validate-azure-ad-token')).toBeLessThan(policy.indexOf(marker));
+    }
     expect(bicep).toContain(`var streamInclude = '${marker}'`);
   });
 
