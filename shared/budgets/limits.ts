@@ -12,6 +12,8 @@ export interface LimitBudget {
   readonly currency: string;
   readonly amount: string;
   readonly spent: string;
+  /** Amount minus spent, 0 when over. */
+  readonly remaining: string;
   readonly percent: string;
   readonly forecast: string;
   readonly forecastPercent: string;
@@ -50,6 +52,7 @@ export function covers(status: BudgetStatus, appId: string, unit: string | null)
 
 export function limitBudget(status: BudgetStatus): LimitBudget {
   const { budget } = status;
+  const remaining = budget.amountNanos - status.spentNanos;
   return {
     scope: budget.scope,
     period: budget.period,
@@ -58,6 +61,7 @@ export function limitBudget(status: BudgetStatus): LimitBudget {
     currency: budget.currency,
     amount: nanosToDecimal(budget.amountNanos),
     spent: nanosToDecimal(status.spentNanos),
+    remaining: nanosToDecimal(remaining > 0n ? remaining : 0n),
     percent: status.percent,
     forecast: nanosToDecimal(status.forecastNanos),
     forecastPercent: status.forecastPercent,

@@ -153,6 +153,7 @@ describe('limits (pure)', () => {
     expect(answer.state).toBe('warning');
     expect(answer.budgets.find((b) => b.scope === 'businessUnit:HR')).toMatchObject({
       spent: '24.000000000',
+      remaining: '16.000000000',
       amount: '40.000000000',
       percent: '60.0',
       crossed: [50],
