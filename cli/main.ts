@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 
-import { DependencyError, ensureError, UserError } from '../shared/errors.js';
+import { ensureError } from '../shared/errors.js';
 import { registerApps } from './commands/apps.js';
 import { registerAudit } from './commands/audit.js';
 import { registerBackfill } from './commands/backfill.js';
@@ -10,6 +10,7 @@ import { registerIngest } from './commands/ingest.js';
 import { registerPrices } from './commands/prices.js';
 import { registerReport } from './commands/report.js';
 import { registerSendSample } from './commands/sendSample.js';
+import { exitCodeFor } from './exitCodes.js';
 
 const program = new Command('chargeback')
   .description('Azure OpenAI chargeback: ingest usage, refresh prices, report cost per app and business unit')
@@ -28,11 +29,8 @@ registerBudgets(program);
 try {
   await program.parseAsync(process.argv);
 } catch (thrown) {
-  if (thrown instanceof CommanderError) {
-    process.exitCode = thrown.exitCode;
-  } else {
-    const error = ensureError(thrown);
-    process.stderr.write(`chargeback: ${error.message}\n`);
-    process.exitCode = error instanceof UserError ? 2 : error instanceof DependencyError ? 3 : 1;
-  }
+  // Commander has printed its own message (unknown option, missing argument, --help).
+  if (!(thrown instanceof CommanderError))
+    process.stderr.write(`chargeback: ${ensureError(thrown).message}\n`);
+  process.exitCode = exitCodeFor(thrown);
 }

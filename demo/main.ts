@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 
 import { createServices } from '../shared/app/services.js';
 import { loadSettings } from '../shared/config.js';
@@ -10,16 +10,17 @@ import type { RetailPriceItem } from '../shared/pricing/types.js';
 import { reportTable } from '../shared/report/formatReport.js';
 import { runReport } from '../shared/report/runReport.js';
 import { DEMO_DEPLOYMENTS, DEMO_SERVICE_PRINCIPALS } from '../local/demoDirectory.js';
-import { startChargebackFront, untilInterrupted } from '../local/chargebackFront.js';
+import { startChargebackFront } from '../local/chargebackFront.js';
+import { exportLines, sampleFile, settingsForStack } from '../local/localSettings.js';
 import { startLocalStack } from '../local/stack.js';
+import { untilStopped } from '../local/untilStopped.js';
 
-const samples = (name: string) => fileURLToPath(new URL(`../../samples/${name}`, import.meta.url));
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** The whole pipeline on embedded local services: no Azure account, no network. */
 async function main(): Promise<void> {
   const snapshot = JSON.parse(
-    readFileSync(samples('retail-prices-snapshot.json'), 'utf8'),
+    readFileSync(sampleFile('retail-prices-snapshot.json'), 'utf8'),
   ) as RetailPriceItem[];
   const stack = await startLocalStack({
     servicePrincipals: DEMO_SERVICE_PRINCIPALS,
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
       `\nprices refresh: ${prices.items} catalog items → ${prices.tokenMeters} token meters in the price book`,
     );
 
-    const file = samples('events.jsonl');
+    const file = sampleFile('events.jsonl');
     const result = await ingestStream(readEvents(file), services.ingest, services.spill);
     const t = result.totals;
     say(
@@ -66,8 +67,13 @@ async function main(): Promise<void> {
       say(`Chargeback page: ${front.pageUrl('2026-11-01', '2026-11-30')}`);
       say(`FOCUS CSV:       ${front.url}/api/chargeback?from=2026-11-01&to=2026-11-30&format=focus`);
       if (process.argv.includes('--serve')) {
+        // The same settings `npm run local` prints, so another shell's CLI can use this demo's data.
+        const settings = settingsForStack(stack, path.join('.local', 'demo-cert.pem'));
+        say('\nSettings for another shell (then `npm exec --no -- chargeback report …`):');
+        for (const line of exportLines(settings)) say(line);
         say('Serving until Ctrl-C.');
-        await untilInterrupted();
+        // Stops on Ctrl-C, SIGTERM, or when `npm run`'s shell is killed (see untilStopped).
+        await untilStopped();
       } else {
         say('(the demo stops its services now; `npm run demo -- --serve` keeps the page up until Ctrl-C)');
       }

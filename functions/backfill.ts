@@ -1,9 +1,10 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 
+import { backfillDeps } from '../shared/app/backfillDeps.js';
 import { sharedServices } from '../shared/app/lazyServices.js';
 import type { Services } from '../shared/app/services.js';
 import { budgetDeps, evaluateAfterBackfill } from '../shared/budgets/runEvaluation.js';
-import { backfillDeps, backfillFailed, formatBackfill, runBackfill } from '../shared/pipeline/backfill.js';
+import { backfillFailed, formatBackfill, runBackfill } from '../shared/pipeline/backfill.js';
 
 /**
  * Every 15 minutes. A constant rather than a setting: settings are public API (README, "Settings"), and

@@ -1,5 +1,6 @@
-import { app, type InvocationContext } from '@azure/functions';
+import { app, type InvocationContext, type RetryOptions } from '@azure/functions';
 
+import { ensureError } from '../shared/errors.js';
 import { sharedServices } from '../shared/app/lazyServices.js';
 import { sourcesFromTrigger } from '../shared/events/triggerSources.js';
 import { ingestBatch } from '../shared/pipeline/ingestBatch.js';
@@ -10,7 +11,16 @@ export async function ingestUsage(messages: unknown, context: InvocationContext)
   const services = await sharedServices();
   const bodies = Array.isArray(messages) ? (messages as unknown[]) : [messages];
   const sources = sourcesFromTrigger(context.triggerMetadata, bodies.length);
-  const result = await ingestBatch(bodies, sources, services.ingest, services.spill);
+  let result;
+  try {
+    result = await ingestBatch(bodies, sources, services.ingest, services.spill);
+  } catch (error) {
+    // Thrown only when neither Cosmos nor the spill took the batch: the host retries it (INGEST_RETRY).
+    context.error(
+      `batch of ${bodies.length} not saved, the host will deliver it again: ${ensureError(error).message}`,
+    );
+    throw error;
+  }
   if (result.status === 'spilled') {
     context.warn(`batch of ${result.received} spilled to ${result.spill}: ${result.reason}`);
     return;
@@ -25,17 +35,23 @@ export async function ingestUsage(messages: unknown, context: InvocationContext)
   }
 }
 
+/**
+ * Only a failed spill throws (NothingSavedError: neither Cosmos nor blob storage took the batch). A
+ * finite count would let the host checkpoint past that batch once the retries run out, losing it; -1
+ * retries indefinitely, so a long storage outage pauses this partition instead (docs/reliability.md).
+ */
+export const INGEST_RETRY: RetryOptions = {
+  strategy: 'exponentialBackoff',
+  maxRetryCount: -1,
+  minimumInterval: { seconds: 5 },
+  maximumInterval: { minutes: 5 },
+};
+
 app.eventHub('ingestUsage', {
   connection: 'EventHubConnection',
   eventHubName: '%USAGE_EVENTHUB_NAME%',
   consumerGroup: '%USAGE_CONSUMER_GROUP%',
   cardinality: 'many',
-  // Only a failed spill throws; the host then retries the batch before it checkpoints past it.
-  retry: {
-    strategy: 'exponentialBackoff',
-    maxRetryCount: 8,
-    minimumInterval: { seconds: 5 },
-    maximumInterval: { minutes: 5 },
-  },
+  retry: INGEST_RETRY,
   handler: ingestUsage,
 });

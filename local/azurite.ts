@@ -17,8 +17,13 @@ const ACCOUNT = 'devstoreaccount1';
 const KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 /** Azurite's blob service in memory on 127.0.0.1, as a child process of this one. */
-export async function startAzurite(): Promise<LocalAzurite> {
-  const blobPort = await freePort();
+export async function startAzurite(port = 0): Promise<LocalAzurite> {
+  const blobPort = port === 0 ? await freePort() : port;
+  if (port !== 0 && (await canConnect(port))) {
+    throw Object.assign(new Error(`listen EADDRINUSE: address already in use 127.0.0.1:${port}`), {
+      code: 'EADDRINUSE',
+    });
+  }
   const require = createRequire(import.meta.url);
   const bin = join(dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'blob', 'main.js');
   const child = spawn(

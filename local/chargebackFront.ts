@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 
 import azureFunctions, { type HttpHandler } from '@azure/functions';
 
-import { chargebackPage } from '../functions/chargebackPage.js';
-import { chargebackReport } from '../functions/chargebackReport.js';
+import { chargebackPage } from '../functions/handlers/chargebackPage.js';
+import { chargebackReport } from '../functions/handlers/chargebackReport.js';
 import { sharedServices } from '../shared/app/lazyServices.js';
 import { closeServer } from './closeServer.js';
 
@@ -85,16 +85,4 @@ export async function startChargebackFront(
       if (options.closeServices !== false) await services.close();
     },
   };
-}
-
-/** Resolves on Ctrl-C (or SIGTERM), for `npm run demo -- --serve`. */
-export function untilInterrupted(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => {
-      resolve();
-    });
-    process.once('SIGTERM', () => {
-      resolve();
-    });
-  });
 }

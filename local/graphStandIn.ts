@@ -76,6 +76,8 @@ export interface GraphStandIn {
 export interface GraphStandInOptions {
   readonly servicePrincipals?: readonly StandInServicePrincipal[];
   readonly faults?: Readonly<Record<string, AppFault>>;
+  /** 0 (default): any free port. `npm run local` uses a fixed, documented one. */
+  readonly port?: number;
 }
 
 /** A local HTTPS server speaking Graph v1.0 for `GET servicePrincipals(appId='…')` and `POST $batch`. */
@@ -183,7 +185,10 @@ export async function startGraphStandIn(options: GraphStandInOptions = {}): Prom
       res.end(JSON.stringify(reply.body));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
 
   return {

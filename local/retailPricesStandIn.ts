@@ -18,6 +18,8 @@ export interface RetailPricesStandInOptions {
    * Read once at start: later changes to the array are not served.
    */
   readonly items: readonly RetailPriceItem[];
+  /** 0 (default): any free port. `npm run local` uses a fixed, documented one. */
+  readonly port?: number;
   /** Items per page; the real API sends 100. */
   readonly pageSize?: number;
   /** The only currencyCode served (no conversion); default USD. */
@@ -157,7 +159,7 @@ export async function startRetailPricesStandIn(
   const server = createServer({ key, cert }, handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
       resolve();
     });
   });

@@ -12,6 +12,15 @@ export interface LocalStackOptions {
   /** Azurite is a child process; start it only where spills are exercised. */
   readonly azurite?: boolean;
   readonly database?: string;
+  /** Fixed ports (`npm run local`); otherwise any free ones. */
+  readonly ports?: LocalPorts;
+}
+
+export interface LocalPorts {
+  readonly cosmos: number;
+  readonly graph: number;
+  readonly retail: number;
+  readonly blob: number;
 }
 
 /** Every local stand-in the pipeline talks to, on 127.0.0.1, with the settings that point at them. */
@@ -28,15 +37,50 @@ export interface LocalStack {
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const [cosmos, graph, retail, azurite] = await Promise.all([
-    startCosmosStandIn(),
-    startGraphStandIn({ servicePrincipals: options.servicePrincipals ?? [] }),
+  const started = await Promise.allSettled([
+    startCosmosStandIn(options.ports?.cosmos),
+    startGraphStandIn({
+      servicePrincipals: options.servicePrincipals ?? [],
+      ...(options.ports === undefined ? {} : { port: options.ports.graph }),
+    }),
     startRetailPricesStandIn({
       items: options.priceItems ?? [],
+      ...(options.ports === undefined ? {} : { port: options.ports.retail }),
       ...(options.serveAsServiceName === undefined ? {} : { serveAsServiceName: options.serveAsServiceName }),
     }),
-    options.azurite === true ? startAzurite() : Promise.resolve(undefined),
-  ]);
+    options.azurite === true ? startAzurite(options.ports?.blob) : Promise.resolve(undefined),
+  ] as const);
+  const [cosmos, graph, retail, azurite] = started;
+  if (
+    cosmos.status === 'rejected' ||
+    graph.status === 'rejected' ||
+    retail.status === 'rejected' ||
+    azurite.status === 'rejected'
+  ) {
+    // One could not start (a fixed port taken): stop the others, or they keep the process alive.
+    await Promise.allSettled([
+      cosmos.status === 'fulfilled' ? cosmos.value.close() : undefined,
+      graph.status === 'fulfilled' ? graph.value.close() : undefined,
+      retail.status === 'fulfilled' ? retail.value.close() : undefined,
+      azurite.status === 'fulfilled' ? azurite.value?.stop() : undefined,
+    ]);
+    const names = ['Cosmos stand-in', 'Graph stand-in', 'Retail Prices stand-in', 'Azurite'];
+    const failure = started.findIndex((result) => result.status === 'rejected');
+    const reason = (started[failure] as PromiseRejectedResult).reason as Error;
+    throw new Error(`${names[failure] ?? 'a local service'} could not start: ${reason.message}`, {
+      cause: reason,
+    });
+  }
+  return assemble(cosmos.value, graph.value, retail.value, azurite.value, options);
+}
+
+function assemble(
+  cosmos: LocalCosmos,
+  graph: GraphStandIn,
+  retail: RetailPricesStandIn,
+  azurite: LocalAzurite | undefined,
+  options: LocalStackOptions,
+): LocalStack {
   const env: Record<string, string> = {
     COSMOS_ENDPOINT: cosmos.endpoint,
     COSMOS_KEY: cosmos.key,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 import { UserError } from './errors.js';
+import { EVENT_TIME_CULTURES } from './events/eventTime.js';
 
 const deploymentTypeSchema = z.enum(['global', 'datazone', 'regional']);
 
@@ -96,6 +97,9 @@ const settingsFields = z.object({
     .default('0 0 2 * * *'),
   PRICE_OVERRIDES: z.preprocess(blankToUndefined, jsonSetting(priceOverridesSchema).optional()),
   BUSINESS_UNIT_TAG_PREFIX: z.string().min(1).default('businessUnit:'),
+  EVENT_TIME_CULTURE: z
+    .enum(EVENT_TIME_CULTURES, { error: `must be one of ${EVENT_TIME_CULTURES.join(', ')}` })
+    .default('en-US'),
   ALERT_WEBHOOK_URL: z.preprocess(blankToUndefined, webhookUrl.optional()),
   ALERT_WEBHOOK_SECRET: z.preprocess(
     blankToUndefined,
@@ -116,6 +120,16 @@ const settingsFields = z.object({
   AzureWebJobsStorage: z.preprocess(blankToUndefined, z.string().min(1).optional()),
   AzureWebJobsStorage__accountName: z.preprocess(blankToUndefined, z.string().min(1).optional()),
   AzureWebJobsStorage__blobServiceUri: z.preprocess(blankToUndefined, httpsUrl.optional()),
+  /** CLI only: fail fast on an endpoint that accepts connections but never answers. */
+  CHARGEBACK_REQUEST_TIMEOUT_MS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a whole number of milliseconds' })
+      .int('must be a whole number of milliseconds')
+      .min(100, 'must be at least 100 (ms)')
+      .max(600_000, 'must be at most 600000 (ms)')
+      .default(5_000),
+  ),
 });
 
 export const settingsSchema = settingsFields.superRefine((s, ctx) => {

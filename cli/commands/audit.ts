@@ -5,6 +5,7 @@ import { describeIssues } from '../../shared/report/reportQuery.js';
 import { auditQuerySchema, runAudit } from '../../shared/report/audit.js';
 import { auditTable } from '../../shared/report/auditFormat.js';
 import { withServices } from '../context.js';
+import { EXIT } from '../exitCodes.js';
 
 export function registerAudit(program: Command): void {
   program
@@ -26,8 +27,8 @@ export function registerAudit(program: Command): void {
           options.format === 'json' ? `${JSON.stringify(audit, null, 2)}\n` : auditTable(audit),
         );
         // 1: something is lost or unexplained. 3: nothing lost, but spilled events wait for `backfill`.
-        if (!audit.balanced) process.exitCode = 1;
-        else if (audit.total.spilledEvents > 0) process.exitCode = 3;
+        if (!audit.balanced) process.exitCode = EXIT.finding;
+        else if (audit.total.spilledEvents > 0) process.exitCode = EXIT.spilled;
       });
     });
 }

@@ -1,22 +1,29 @@
 import type { Command } from 'commander';
 
+import { backfillDeps } from '../../shared/app/backfillDeps.js';
 import { budgetDeps, evaluateAfterBackfill } from '../../shared/budgets/runEvaluation.js';
 import { UserError } from '../../shared/errors.js';
 import {
   backfillComplete,
-  backfillDeps,
   backfillFailed,
   DEFAULT_BACKFILL_LIMIT,
   formatBackfill,
   runBackfill,
 } from '../../shared/pipeline/backfill.js';
 import { withServices } from '../context.js';
+import { EXIT } from '../exitCodes.js';
 
 export function registerBackfill(program: Command): void {
   program
     .command('backfill')
-    .description('replay spilled batches, complete pending identities and re-price unpriced records')
-    .option('--limit <n>', 'pending and unpriced records handled per step', String(DEFAULT_BACKFILL_LIMIT))
+    .description(
+      'replay spilled batches, complete pending identities, re-price records the price book or DEPLOYMENTS may now change',
+    )
+    .option(
+      '--limit <n>',
+      'records handled per step: pending identities, re-price candidates (oldest first)',
+      String(DEFAULT_BACKFILL_LIMIT),
+    )
     .action(async (options: { limit: string }) => {
       const limit = Number(options.limit);
       if (!Number.isSafeInteger(limit) || limit < 1)
@@ -30,8 +37,9 @@ export function registerBackfill(program: Command): void {
         );
         process.stdout.write(`${budgets.line}\n`);
         // Records still pending or unpriced are normal (Graph down, meter not in the book yet); a spill
-        // or a step that could not run means a dependency is still failing, as `ingest` reports it (3).
-        if (backfillFailed(result)) process.exitCode = 3;
+        // or a step that could not run means a dependency is still failing: what waits is safe in the
+        // spill store and the ledger, so it is `ingest`'s "spilled, run backfill (again) later" (3).
+        if (backfillFailed(result)) process.exitCode = EXIT.spilled;
         else if (!backfillComplete(result)) process.stderr.write('some records wait for the next backfill\n');
       });
     });

@@ -27,6 +27,7 @@ var indexedFields = {
     'costStatus'
     'identityStatus'
     'unpricedReason'
+    'repriceCheckedAgainst'
     'pk'
   ]
   deadletter: ['day', 'receivedAt']

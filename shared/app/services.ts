@@ -23,6 +23,10 @@ export interface ServiceOptions {
   readonly now?: () => Date;
   /** Our bulk-write retry on top of the SDK's (tests shorten it; production keeps the default). */
   readonly bulkRetry?: BulkRetryOptions;
+  /** `existing`: never create the database or containers (the CLI's read-only commands). */
+  readonly databaseMode?: 'create' | 'existing';
+  /** Cosmos request timeout (the CLI's CHARGEBACK_REQUEST_TIMEOUT_MS); the SDK default otherwise. */
+  readonly requestTimeoutMs?: number;
 }
 
 /** Everything the functions and the CLI share, built once per process from the settings. */
@@ -58,6 +62,8 @@ export async function createServices(settings: Settings, options: ServiceOptions
       endpoint: settings.COSMOS_ENDPOINT,
       key: settings.COSMOS_KEY,
       database: settings.COSMOS_DATABASE,
+      ...(options.databaseMode === undefined ? {} : { mode: options.databaseMode }),
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
       ...(options.trustedCa === undefined
         ? {}
         : { agent: new Agent({ ca: options.trustedCa, keepAlive: true }) }),
@@ -101,6 +107,7 @@ export async function createServices(settings: Settings, options: ServiceOptions
       identities,
       pricing,
       now: options.now ?? (() => new Date()),
+      eventTimeCulture: settings.EVENT_TIME_CULTURE,
     },
     async close() {
       await directory.close();

@@ -10,19 +10,42 @@ export const NANO_PER_UNIT = 1_000_000_000n;
 
 /** `0.0025`, `7.5e-05`, `"1.1E-7"` → integer atto-units. Uses the shortest decimal form of a number. */
 export function toAtto(value: number | string): bigint {
+  const { atto, exact, text } = readAtto(value);
+  if (!exact) throw new RangeError(`${text} has more than ${ATTO_DIGITS} decimals`);
+  return atto;
+}
+
+/**
+ * Like `toAtto`, but a value with more than 18 decimals (a float artefact such as
+ * `7.000000000000001e-7`) is rounded half-even to the nearest atto-unit instead of refused.
+ * `exact` says whether anything was dropped.
+ */
+export function toAttoRounded(value: number | string): { readonly atto: bigint; readonly exact: boolean } {
+  const { atto, exact } = readAtto(value);
+  return { atto, exact };
+}
+
+/** Exponents beyond this are not prices: refusing them keeps a hostile `1e999999999` from building a huge bigint. */
+const MAX_EXPONENT = 400;
+
+function readAtto(value: number | string): { atto: bigint; exact: boolean; text: string } {
   const text = typeof value === 'number' ? numberToDecimalText(value) : value.trim();
   const match = /^(-?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
   if (!match || (match[2] === '' && (match[3] ?? '') === ''))
     throw new RangeError(`not a decimal number: ${text}`);
   const [, sign, intPart = '', fracPart = '', expPart = '0'] = match;
-  const digits = BigInt(`${intPart}${fracPart}` || '0');
-  const scale = ATTO_DIGITS + Number(expPart) - fracPart.length;
-  if (scale < 0) {
-    const divisor = 10n ** BigInt(-scale);
-    if (digits % divisor !== 0n) throw new RangeError(`${text} has more than ${ATTO_DIGITS} decimals`);
-    return (sign === '-' ? -1n : 1n) * (digits / divisor);
-  }
-  return (sign === '-' ? -1n : 1n) * digits * 10n ** BigInt(scale);
+  const exponent = Number(expPart);
+  if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > MAX_EXPONENT)
+    throw new RangeError(`${text} is out of range`);
+  const digitText = `${intPart}${fracPart}`.replace(/^0+/, '');
+  const digits = BigInt(digitText || '0');
+  const scale = ATTO_DIGITS + exponent - fracPart.length;
+  const signed = (n: bigint) => (sign === '-' ? -n : n);
+  if (scale >= 0) return { atto: signed(digits * 10n ** BigInt(scale)), exact: true, text };
+  // Below half an atto-unit whatever the digits: rounds to 0 without building 10^-scale.
+  if (-scale > digitText.length) return { atto: 0n, exact: digits === 0n, text };
+  const divisor = 10n ** BigInt(-scale);
+  return { atto: signed(divideHalfEven(digits, divisor)), exact: digits % divisor === 0n, text };
 }
 
 function numberToDecimalText(value: number): string {

@@ -1,11 +1,25 @@
 /**
  * Event times arrive as ISO 8601 (v2, and some v1 gateways) or as .NET `DateTime.UtcNow.ToString()`
- * in en-US (`6/7/2023 3:45:12 PM`). Both are UTC: the seed policy logs `UtcNow`, so an ISO time
- * without an offset is read as UTC too. Returns ISO UTC with milliseconds, or a problem.
+ * in the gateway's culture: en-US `6/7/2023 3:45:12 PM`, en-GB `07/06/2023 15:45:12`, invariant
+ * `06/07/2023 15:45:12`. All are UTC: the seed policy logs `UtcNow`, so an ISO time without an offset
+ * is read as UTC too. Returns ISO UTC with milliseconds, or a problem.
  */
 export type ParsedTime = { ok: true; iso: string } | { ok: false; problem: string };
 
-const US_DATE_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2})(?: ?([AaPp][Mm]))?$/;
+/** `EVENT_TIME_CULTURE`: which .NET culture wrote the slash-separated times (README, "Settings"). */
+export const EVENT_TIME_CULTURES = ['en-US', 'en-GB', 'invariant'] as const;
+export type EventTimeCulture = (typeof EVENT_TIME_CULTURES)[number];
+
+/** Day and month order, and whether a 12-hour clock may appear, per culture. */
+const CULTURE_FORMAT: Readonly<
+  Record<EventTimeCulture, { dayFirst: boolean; ampm: boolean; shape: string }>
+> = {
+  'en-US': { dayFirst: false, ampm: true, shape: 'en-US M/d/yyyy h:mm:ss tt' },
+  'en-GB': { dayFirst: true, ampm: false, shape: 'en-GB dd/MM/yyyy HH:mm:ss' },
+  invariant: { dayFirst: false, ampm: false, shape: 'invariant MM/dd/yyyy HH:mm:ss' },
+};
+
+const SLASH_DATE_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2})(?: ?([AaPp][Mm]))?$/;
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /** Accepted years: anything else is a clock or parsing error and would land in a nonsense partition. */
@@ -13,17 +27,20 @@ const MIN_YEAR = 2020;
 const MAX_FUTURE_MS = 24 * 3600 * 1000;
 const MIN_YEAR_MS = Date.UTC(MIN_YEAR, 0, 1);
 
-export function parseEventTime(text: string, now: Date): ParsedTime {
+export function parseEventTime(text: string, now: Date, culture: EventTimeCulture = 'en-US'): ParsedTime {
   const trimmed = text.trim();
   const canonical = parseCanonicalIso(trimmed);
   if (canonical !== undefined && canonical >= MIN_YEAR_MS && canonical - now.getTime() <= MAX_FUTURE_MS) {
     return { ok: true, iso: trimmed }; // already the ISO form we store
   }
-  const parsed = canonical ?? parseUsDateTime(trimmed) ?? parseIsoDateTime(trimmed);
+  const format = CULTURE_FORMAT[culture];
+  const parsed = canonical ?? parseSlashDateTime(trimmed, culture) ?? parseIsoDateTime(trimmed);
   if (parsed === undefined) {
-    return { ok: false, problem: `"${clip(trimmed)}" is neither ISO 8601 nor en-US M/d/yyyy h:mm:ss tt` };
+    return { ok: false, problem: `"${clip(trimmed)}" is neither ISO 8601 nor ${format.shape}` };
   }
-  if (Number.isNaN(parsed)) return { ok: false, problem: `"${clip(trimmed)}" is not a real date and time` };
+  if (Number.isNaN(parsed)) {
+    return { ok: false, problem: `"${clip(trimmed)}" is not a real date and time in ${format.shape}` };
+  }
   if (new Date(parsed).getUTCFullYear() < MIN_YEAR) {
     return { ok: false, problem: `"${clip(trimmed)}" is before ${MIN_YEAR}` };
   }
@@ -67,12 +84,16 @@ function daysIn(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-function parseUsDateTime(text: string): number | undefined {
-  const m = US_DATE_TIME.exec(text);
+/** A slash date read in one culture only: `7/6/2025` is 6 July in en-US and 7 June in en-GB, never a guess. */
+function parseSlashDateTime(text: string, culture: EventTimeCulture): number | undefined {
+  const m = SLASH_DATE_TIME.exec(text);
   if (!m) return undefined;
-  const [, mo, d, y, h, mi, s, ampm] = m;
+  const format = CULTURE_FORMAT[culture];
+  const [, first, second, y, h, mi, s, ampm] = m;
+  const [d, mo] = format.dayFirst ? [first, second] : [second, first];
   let hour = Number(h);
   if (ampm !== undefined) {
+    if (!format.ampm) return Number.NaN;
     if (hour < 1 || hour > 12) return Number.NaN;
     const pm = ampm.toUpperCase() === 'PM';
     hour = (hour % 12) + (pm ? 12 : 0);

@@ -4,8 +4,11 @@ import { isGuid } from './guid.js';
 import type { EventSource } from './types.js';
 
 /**
- * The Cosmos id of a record. A gateway request id is the natural key. Without one, the same event
- * redelivered from the same hub position must map to the same id, while two identical calls at
+ * The Cosmos id of a record. A gateway request id is the natural key: a GUID (what APIM sends) is the
+ * id itself, lower-cased, as it always was, so redelivered old events still meet their records. Any
+ * other request id is hashed (`r-…`): text such as `.`, `..` or an over-long id is no valid Cosmos id,
+ * and a hash of it always is. GUIDs, `r-` and `h-` ids never collide. Without a request id, the same
+ * event redelivered from the same hub position must map to the same id, while two identical calls at
  * different positions must not; a file has no position, so its events are keyed by content.
  */
 export function idempotencyKey(
@@ -13,7 +16,9 @@ export function idempotencyKey(
   canonical: string,
   source: EventSource,
 ): string {
-  if (requestId !== undefined) return isGuid(requestId) ? requestId.toLowerCase() : requestId;
+  if (requestId !== undefined) {
+    return isGuid(requestId) ? requestId.toLowerCase() : `r-${sha256(requestId).slice(0, 40)}`;
+  }
   const position =
     source.kind === 'eventhub' && source.partitionId !== undefined && source.sequenceNumber !== undefined
       ? `|eh:${source.partitionId}:${source.sequenceNumber}`

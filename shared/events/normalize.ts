@@ -1,41 +1,139 @@
 import type { z } from 'zod';
 
-import { parseEventTime } from './eventTime.js';
+import { parseEventTime, type EventTimeCulture } from './eventTime.js';
 import { isGuid } from './guid.js';
-import { MAX_EVENT_DEPTH, nestedDeeperThan } from './nesting.js';
 import { canonicalJson, idempotencyKey } from './idempotencyKey.js';
+import { MAX_EVENT_DEPTH, nestedDeeperThan } from './nesting.js';
 import { parseBody } from './parseBody.js';
+import { redactedView, shapeOf } from './redact.js';
+import { SpilledBody } from './spilledBody.js';
 import type { EventSource, FieldIssue, NormalizedUsage } from './types.js';
 import { v1EventSchema, type V1Event } from './v1Schema.js';
 import { parseV2Fast } from './v2FastPath.js';
 import { v2EventSchema, type V2Event } from './v2Schema.js';
 
-export type NormalizeResult =
-  | { readonly ok: true; readonly usage: NormalizedUsage }
-  | { readonly ok: false; readonly issues: readonly FieldIssue[]; readonly raw: string };
+/** A refused body, as the dead letter needs it. */
+export interface Rejected {
+  readonly ok: false;
+  readonly issues: readonly FieldIssue[];
+  /** The body's text as received: hashed into the dead-letter id, never stored. */
+  readonly raw: string;
+  /** What is stored instead: the redacted view as JSON (shared/events/redact.ts), or the body's shape. */
+  readonly view: string;
+  readonly rawBytes: number;
+  /** Set for replayed spills, whose raw text is gone: the id the first delivery computed. */
+  readonly deadLetterId?: string;
+}
 
-/** Body (object, JSON string or bytes) → one normalized usage, or the reasons it is not one. */
-export function normalizeEvent(body: unknown, source: EventSource, now: Date): NormalizeResult {
+export type NormalizeResult = { readonly ok: true; readonly usage: NormalizedUsage } | Rejected;
+
+/** A body's JSON object, or why it is none; bounded in size and depth, so any later code may walk it. */
+export type PreparedBody =
+  | { readonly ok: true; readonly value: Record<string, unknown>; readonly raw: string }
+  | { readonly ok: false; readonly issue: FieldIssue; readonly raw: string; readonly shape: string };
+
+export function prepareBody(body: unknown): PreparedBody {
   const parsed = parseBody(body);
-  if (!parsed.ok) return reject(parsed.raw, [{ path: '(body)', problem: parsed.problem }]);
-  const { value, raw } = parsed;
-  if (nestedDeeperThan(value, MAX_EVENT_DEPTH)) {
-    return reject(raw, [{ path: '(body)', problem: `is nested more than ${MAX_EVENT_DEPTH} levels deep` }]);
+  if (!parsed.ok) {
+    return {
+      ok: false,
+      issue: { path: '(body)', problem: parsed.problem },
+      raw: parsed.raw,
+      // The same shape whether the host or the CLI decoded the JSON text.
+      shape: 'value' in parsed ? bodyShape(parsed.value) : bodyShape(body),
+    };
   }
+  if (nestedDeeperThan(parsed.value, MAX_EVENT_DEPTH)) {
+    return {
+      ok: false,
+      issue: { path: '(body)', problem: `is nested more than ${MAX_EVENT_DEPTH} levels deep` },
+      raw: parsed.raw,
+      shape: JSON.stringify(shapeOf(parsed.value)),
+    };
+  }
+  return { ok: true, value: parsed.value, raw: parsed.raw };
+}
 
+/** Body (object, JSON string, bytes, or a replayed spill's) → one normalized usage, or why it is not one. */
+export function normalizeEvent(
+  body: unknown,
+  source: EventSource,
+  now: Date,
+  culture: EventTimeCulture = 'en-US',
+): NormalizeResult {
+  if (body instanceof SpilledBody) return normalizeSpilled(body, source, now, culture);
+  const prepared = prepareBody(body);
+  if (!prepared.ok) {
+    return {
+      ok: false,
+      issues: [prepared.issue],
+      raw: prepared.raw,
+      view: prepared.shape,
+      rawBytes: utf8Bytes(prepared.raw),
+    };
+  }
+  const evidence: Evidence = { raw: prepared.raw, rawBytes: -1 };
+  return normalizeValue(prepared.value, source, now, culture, evidence);
+}
+
+function normalizeSpilled(
+  body: SpilledBody,
+  source: EventSource,
+  now: Date,
+  culture: EventTimeCulture,
+): NormalizeResult {
+  const evidence: Evidence = {
+    raw: '',
+    rawBytes: body.rawBytes,
+    redacted: true,
+    deadLetterId: body.deadLetterId,
+    ...(body.contentId === undefined ? {} : { contentId: body.contentId }),
+  };
+  if (body.view === undefined) {
+    const issues = body.refused ?? [{ path: '(body)', problem: 'was refused before it was spilled' }];
+    return {
+      ok: false,
+      issues,
+      raw: '',
+      view: body.shape,
+      rawBytes: body.rawBytes,
+      deadLetterId: body.deadLetterId,
+    };
+  }
+  return normalizeValue(body.view, source, now, culture, evidence);
+}
+
+/** What a refusal or the content id needs beyond the parsed value. */
+interface Evidence {
+  readonly raw: string;
+  /** -1: count from `raw` when needed (most events are never refused). */
+  readonly rawBytes: number;
+  readonly deadLetterId?: string;
+  readonly contentId?: string;
+  /** The value is already a redacted view (a replayed spill): redacting it again would shape its shapes. */
+  readonly redacted?: boolean;
+}
+
+function normalizeValue(
+  value: Record<string, unknown>,
+  source: EventSource,
+  now: Date,
+  culture: EventTimeCulture,
+  evidence: Evidence,
+): NormalizeResult {
   if ('schema' in value) {
     const fast = parseV2Fast(value);
-    if (fast !== undefined) return finish(fromV2(fast), value, source, now, raw);
+    if (fast !== undefined) return finish(fromV2(fast), value, source, now, culture, evidence);
     const result = v2EventSchema.safeParse(value);
-    if (!result.success) return reject(raw, zodIssues(result.error));
-    return finish(fromV2(result.data), value, source, now, raw);
+    if (!result.success) return reject(value, evidence, zodIssues(result.error));
+    return finish(fromV2(result.data), value, source, now, culture, evidence);
   }
   if ('event-time' in value || 'appid' in value) {
     const result = v1EventSchema.safeParse(value);
-    if (!result.success) return reject(raw, zodIssues(result.error));
-    return finish(fromV1(result.data), value, source, now, raw);
+    if (!result.success) return reject(value, evidence, zodIssues(result.error));
+    return finish(fromV1(result.data), value, source, now, culture, evidence);
   }
-  return reject(raw, [
+  return reject(value, evidence, [
     {
       path: '(body)',
       problem:
@@ -108,27 +206,29 @@ function finish(
   value: Record<string, unknown>,
   source: EventSource,
   now: Date,
-  raw: string,
+  culture: EventTimeCulture,
+  evidence: Evidence,
 ): NormalizeResult {
-  const time = parseEventTime(draft.rawTime.value, now);
+  const time = parseEventTime(draft.rawTime.value, now, culture);
   const appId = draft.rawAppId.value.trim();
   const guid = isGuid(appId);
   if (!time.ok || !guid) {
     const issues: FieldIssue[] = [];
     if (!time.ok) issues.push({ path: draft.rawTime.path, problem: time.problem });
     if (!guid) issues.push({ path: draft.rawAppId.path, problem: `"${appId.slice(0, 64)}" is not a GUID` });
-    return reject(raw, issues);
+    return reject(value, evidence, issues);
   }
 
   // The content hash is only the key when there is no request id: don't serialize every event for it.
   const id =
-    draft.requestId === null
-      ? idempotencyKey(undefined, canonicalJson(value), source)
-      : idempotencyKey(draft.requestId, '', source);
+    draft.requestId !== null
+      ? idempotencyKey(draft.requestId, '', source)
+      : (evidence.contentId ?? idempotencyKey(undefined, canonicalJson(value), source));
   // Field by field rather than rest-and-spread: one object per event instead of two.
   const usage: NormalizedUsage = {
     id,
-    requestId: draft.requestId === null ? null : id,
+    // A GUID is kept as its id (lower case); any other request id as it came, beside its hashed id.
+    requestId: draft.requestId === null ? null : isGuid(draft.requestId) ? id : draft.requestId,
     schema: draft.schema,
     eventTime: time.iso,
     appId: appId.toLowerCase(),
@@ -151,8 +251,32 @@ function finish(
   return { ok: true, usage };
 }
 
-function reject(raw: string, issues: readonly FieldIssue[]): NormalizeResult {
-  return { ok: false, issues, raw };
+/** A refusal keeps the redacted view, never the body: the raw text only feeds the dead-letter id. */
+function reject(value: Record<string, unknown>, evidence: Evidence, issues: readonly FieldIssue[]): Rejected {
+  return {
+    ok: false,
+    issues,
+    raw: evidence.raw,
+    view: JSON.stringify(evidence.redacted === true ? value : redactedView(value)),
+    rawBytes: evidence.rawBytes >= 0 ? evidence.rawBytes : utf8Bytes(evidence.raw),
+    ...(evidence.deadLetterId === undefined ? {} : { deadLetterId: evidence.deadLetterId }),
+  };
+}
+
+function utf8Bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** A body refused before it was parsed keeps only its kind and size. */
+function bodyShape(body: unknown): string {
+  if (typeof body === 'string') return JSON.stringify(`string:${body.length}`);
+  if (body instanceof Uint8Array || body instanceof ArrayBuffer)
+    return JSON.stringify(`bytes:${body.byteLength}`);
+  try {
+    return JSON.stringify(typeof body === 'object' && body !== null ? shapeOf(body, 2) : shapeOf(body));
+  } catch {
+    return '"unreadable"'; // an object whose getters throw
+  }
 }
 
 function zodIssues(error: z.ZodError): FieldIssue[] {

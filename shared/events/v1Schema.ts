@@ -1,11 +1,17 @@
 import { z } from 'zod';
 
 import { REQUEST_ID, REQUEST_ID_PROBLEM } from './guid.js';
+import { isWellFormedText, NOT_UNICODE_PROBLEM } from './unicode.js';
 import { tokenCountString } from './tokenCount.js';
 import { inconsistency } from './usageShapes.js';
 
 const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine(isWellFormedText, NOT_UNICODE_PROBLEM);
 
 /**
  * The seed's APIM policy: every value a string, `event-time` from .NET `DateTime.UtcNow.ToString()`,
@@ -17,7 +23,9 @@ export const v1EventSchema = z
     appid: text(64),
     operation: text(128),
     model: text(128),
-    modeltime: z.union([z.string().max(32), z.number()]).optional(),
+    modeltime: z
+      .union([z.string().max(32).refine(isWellFormedText, NOT_UNICODE_PROBLEM), z.number()])
+      .optional(),
     prompt_tokens: tokenCountString,
     completion_tokens: tokenCountString.optional(),
     total_tokens: tokenCountString.optional(),

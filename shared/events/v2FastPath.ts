@@ -1,5 +1,6 @@
 import { REQUEST_ID } from './guid.js';
 import { MAX_TOKENS_PER_FIELD } from './tokenCount.js';
+import { isWellFormedText } from './unicode.js';
 import { inconsistency, type TokenUsage } from './usageShapes.js';
 import {
   ARM_REGION,
@@ -49,7 +50,7 @@ export function parseV2Fast(value: Record<string, unknown>): V2Event | undefined
     return ARM_REGION.test(name) ? name : FAIL;
   });
   const backend = nullish(value.backend, (v) =>
-    typeof v === 'string' && v.length <= BACKEND_MAX ? v : FAIL,
+    typeof v === 'string' && v.length <= BACKEND_MAX && isWellFormedText(v) ? v : FAIL,
   );
   const stream = nullish(value.stream, (v) => (typeof v === 'boolean' ? v : FAIL));
   const statusCode = nullish(value.statusCode, (v) =>
@@ -88,9 +89,11 @@ export function parseV2Fast(value: Record<string, unknown>): V2Event | undefined
 
 const FAIL = Symbol('fail');
 
-/** Text the schema keeps as it is: a string, already trimmed, 1 to `max` characters. */
+/** Text the schema keeps as it is: a string, already trimmed, 1 to `max` characters, valid Unicode. */
 function text(v: unknown, max: number): string | typeof FAIL {
-  return typeof v === 'string' && v.length > 0 && v.length <= max && v.trim() === v ? v : FAIL;
+  return typeof v === 'string' && v.length > 0 && v.length <= max && v.trim() === v && isWellFormedText(v)
+    ? v
+    : FAIL;
 }
 
 function optionalText(v: unknown, max: number): string | undefined | typeof FAIL {

@@ -1,10 +1,16 @@
 import { z } from 'zod';
 
 import { REQUEST_ID, REQUEST_ID_PROBLEM } from './guid.js';
+import { isWellFormedText, NOT_UNICODE_PROBLEM } from './unicode.js';
 import { usageSchema } from './usageShapes.js';
 
 const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine(isWellFormedText, NOT_UNICODE_PROBLEM);
 
 export const ARM_REGION = /^[a-z0-9]{2,40}$/;
 export const BACKEND_MAX = 512;
@@ -74,7 +80,11 @@ export const v2EventSchema = z
       .toLowerCase()
       .regex(ARM_REGION, 'must be an ARM region name such as "eastus"')
       .nullish(),
-    backend: z.string().max(BACKEND_MAX).nullish(),
+    backend: z
+      .string()
+      .max(BACKEND_MAX, `must be at most ${BACKEND_MAX} characters`)
+      .refine(isWellFormedText, NOT_UNICODE_PROBLEM)
+      .nullish(),
     operation: text(TEXT_MAX.operation),
     model: text(TEXT_MAX.model),
     stream: z.boolean().nullish(),

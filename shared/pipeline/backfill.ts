@@ -1,25 +1,33 @@
-import type { Container } from '@azure/cosmos';
-
-import type { Services } from '../app/services.js';
-import { CosmosRollups, type RefreshResult } from '../store/cosmosRollups.js';
 import { ensureError } from '../errors.js';
 import { completeIdentities, type IdentityBackfill } from './backfill/identities.js';
 import { repriceRecords, type PriceBackfill } from './backfill/prices.js';
+import type { UsageRecordStore } from './backfill/recordStore.js';
 import { replaySpills, type SpillReplay, type SpillStore } from './backfill/spills.js';
 import type { IngestPorts, PricingPort } from './ports.js';
 
-/** What backfill needs; `backfillDeps(services)` builds it for the timer function and the CLI. */
+/** What a rollup refresh reports (CosmosRollups.refreshDirty, docs/rollups.md). */
+export interface RollupRefresh {
+  readonly groups: number;
+  readonly slices: number;
+  readonly markersLeft: number;
+  readonly contended: number;
+}
+
+/**
+ * What backfill needs, as ports: `backfillDeps(services)` in shared/app wires the Cosmos and blob
+ * adapters for the timer function and the CLI.
+ */
 export interface BackfillDeps {
-  readonly usage: Container;
+  readonly usage: UsageRecordStore;
   readonly spill: SpillStore;
   readonly ingest: IngestPorts;
   readonly pricing: PricingPort & { invalidate(): void };
   /** Recomputes dirty rollups, so reports find little left to do (docs/rollups.md). */
-  readonly rollups: { refreshDirty(): Promise<RefreshResult> };
+  readonly rollups: { refreshDirty(): Promise<RollupRefresh> };
 }
 
 export interface BackfillOptions {
-  /** Pending and unpriced records handled per step and run; the rest waits for the next run. */
+  /** Records handled per step and run (pending ones; re-price candidates); the rest waits for the next run. */
   readonly limit?: number;
 }
 
@@ -27,20 +35,10 @@ export interface BackfillResult {
   readonly spills: StepResult<SpillReplay>;
   readonly identities: StepResult<IdentityBackfill>;
   readonly prices: StepResult<PriceBackfill>;
-  readonly rollups: StepResult<RefreshResult>;
+  readonly rollups: StepResult<RollupRefresh>;
 }
 
 export const DEFAULT_BACKFILL_LIMIT = 5_000;
-
-export function backfillDeps(services: Services): BackfillDeps {
-  return {
-    usage: services.database.container('usage'),
-    spill: services.spill,
-    ingest: services.ingest,
-    pricing: services.pricing,
-    rollups: new CosmosRollups(services.database),
-  };
-}
 
 /**
  * The one implementation behind the `backfill` timer and `chargeback backfill`. Spills are replayed
@@ -88,16 +86,20 @@ export function formatBackfill(result: BackfillResult): string[] {
       ? `identities: completed ${identities.completed} of ${identities.examined} pending records; ` +
         `still pending ${identities.stillPending}${identities.more ? ' (more next run)' : ''}`
       : `identities: not completed: ${identities.error}`,
-    prices.ok
-      ? `prices: re-priced ${prices.repriced} of ${prices.examined} unpriced records; ` +
-        `still unpriced ${prices.stillUnpriced}${prices.more ? ' (more next run)' : ''}`
-      : `prices: not re-priced: ${prices.error}`,
+    ...(prices.ok ? formatPrices(prices) : [`prices: not re-priced: ${prices.error}`]),
     rollups.ok
       ? `rollups: recomputed ${rollups.groups} app-days (${rollups.slices} slices); ` +
         `${rollups.markersLeft} markers left for later (deferred, or ${rollups.contended} app-days written meanwhile)`
       : `rollups: not refreshed: ${rollups.error}`,
   ];
   if (spills.ok) for (const f of spills.failed) lines.push(`spill ${f.name} kept: ${f.reason}`);
+  if (spills.ok) {
+    for (const q of spills.quarantined) {
+      lines.push(
+        `spill QUARANTINED as ${q.name}, not replayed again until moved back (docs/reliability.md): ${q.reason}`,
+      );
+    }
+  }
   for (const [name, r] of [
     ['identities', identities],
     ['prices', prices],
@@ -111,15 +113,34 @@ export function formatBackfill(result: BackfillResult): string[] {
   return lines;
 }
 
+function formatPrices(prices: PriceBackfill): string[] {
+  const lines = [
+    `prices: checked ${prices.examined} records against the current price book and DEPLOYMENTS; ` +
+      `re-priced ${prices.repriced}; still unpriced ${prices.stillUnpriced}; ` +
+      (prices.untried > 0
+        ? `${prices.untried} records not checked yet (more next run)`
+        : 'every record checked; the unpriced wait for a price book or DEPLOYMENTS change'),
+  ];
+  for (const { reason, count } of prices.reasons) lines.push(`prices: still unpriced (${count}): ${reason}`);
+  return lines;
+}
+
 /** True when a step could not run or a spill could not be replayed: a dependency is still failing. */
 export function backfillFailed(result: BackfillResult): boolean {
   const { spills, identities, prices, rollups } = result;
   return (
-    !spills.ok || !identities.ok || !prices.ok || !rollups.ok || spills.failed.length + spills.skipped > 0
+    !spills.ok ||
+    !identities.ok ||
+    !prices.ok ||
+    !rollups.ok ||
+    spills.failed.length + spills.skipped + spills.quarantined.length > 0
   );
 }
 
-/** True when this run left nothing behind that a later run must finish. */
+/**
+ * True when this run left nothing behind that a later run must finish. Unpriced records already
+ * checked against the current book and settings wait for a change to those, not for a run.
+ */
 export function backfillComplete(result: BackfillResult): boolean {
   const { identities, prices } = result;
   return (
@@ -128,7 +149,6 @@ export function backfillComplete(result: BackfillResult): boolean {
     identities.stillPending === 0 &&
     !identities.more &&
     prices.ok &&
-    prices.stillUnpriced === 0 &&
-    !prices.more
+    prices.untried === 0
   );
 }

@@ -1,7 +1,8 @@
 import type { PriceSet } from '../cost/priceSet.js';
 import type { NormalizedUsage } from '../events/types.js';
 import type { AppIdentity } from '../identity/types.js';
-import type { Pricer } from './ports.js';
+import { SETTLED_BY_EVENT } from '../pricing/repriceFingerprint.js';
+import type { PriceKeySources, Pricer, RepriceFingerprint, StoredPriceKeySources } from './ports.js';
 import { usagePartitionKey, type UsageRecord } from './record.js';
 
 const NANOS_PER_UNIT = 1e9;
@@ -17,6 +18,7 @@ export function buildRecord(usage: NormalizedUsage, identity: AppIdentity, price
   const { key, cost } = pricer.price(usage);
   const day = usage.eventTime.slice(0, 10);
   const priced = cost.status === 'priced';
+  const sources = pricer.sourcesOf?.(key);
   const record: UsageRecord = {
     id: usage.id,
     pk: usagePartitionKey(usage.appId, day),
@@ -31,6 +33,8 @@ export function buildRecord(usage: NormalizedUsage, identity: AppIdentity, price
     deployment: usage.deployment,
     deploymentType: key.deploymentType,
     region: key.region,
+    ...(sources === undefined ? {} : { priceKeySources: stored(sources) }),
+    ...checkedStamp(priced, sources, pricer.fingerprint),
     operation: usage.operation,
     promptTokens: usage.promptTokens,
     cachedTokens: usage.cachedTokens,
@@ -50,6 +54,43 @@ export function buildRecord(usage: NormalizedUsage, identity: AppIdentity, price
     modelTimeMs: usage.modelTimeMs,
   };
   return { record, priceSet: priced ? cost.priceSet : null };
+}
+
+// Pricers hand out one sources object per resolved key, so the stored form is built once per key.
+const storedForms = new WeakMap<PriceKeySources, StoredPriceKeySources>();
+
+function stored(sources: PriceKeySources): StoredPriceKeySources {
+  let form = storedForms.get(sources);
+  if (form === undefined) {
+    const parts: { -readonly [Part in keyof StoredPriceKeySources]: StoredPriceKeySources[Part] } = {};
+    for (const part of ['model', 'version', 'deploymentType', 'region'] as const) {
+      const source = sources[part];
+      if (source !== 'event') parts[part] = source;
+    }
+    form = parts;
+    storedForms.set(sources, form);
+  }
+  return form;
+}
+
+/**
+ * What the record was checked against: a priced record only depends on the key resolution (or on
+ * nothing, when the event gave every part); an unpriced one also on the book. No stamp without a
+ * book, so a record written during a price-book outage is tried again.
+ */
+function checkedStamp(
+  priced: boolean,
+  sources: PriceKeySources | undefined,
+  fingerprint: RepriceFingerprint | undefined,
+): { repriceCheckedAgainst?: string } {
+  if (sources === undefined || fingerprint === undefined) return {};
+  if (!priced) return fingerprint.book === null ? {} : { repriceCheckedAgainst: fingerprint.book };
+  const allEvent =
+    sources.model === 'event' &&
+    sources.version === 'event' &&
+    sources.deploymentType === 'event' &&
+    sources.region === 'event';
+  return { repriceCheckedAgainst: allEvent ? SETTLED_BY_EVENT : fingerprint.key };
 }
 
 /** A record still waiting for its caller's name or its price: `backfill` completes it. */

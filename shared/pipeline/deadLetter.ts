@@ -1,5 +1,6 @@
+import type { Rejected } from '../events/normalize.js';
 import { sha256 } from '../events/idempotencyKey.js';
-import type { EventSource, FieldIssue } from '../events/types.js';
+import type { EventSource } from '../events/types.js';
 import type { DeadLetter } from './ports.js';
 
 export const DEAD_LETTER_RAW_LIMIT = 16 * 1024;
@@ -8,25 +9,28 @@ export const DEAD_LETTER_RAW_LIMIT = 16 * 1024;
  * The id hashes the raw body and, for hub events, its position: a redelivered bad event maps
  * to the same document, so dead letters are idempotent too.
  */
-export function buildDeadLetter(
-  raw: string,
-  reasons: readonly FieldIssue[],
-  source: EventSource,
-  receivedAt: Date,
-): DeadLetter {
+export function deadLetterId(raw: string, source: EventSource): string {
   const position =
     source.kind === 'eventhub' ? `|eh:${source.partitionId ?? ''}:${source.sequenceNumber ?? ''}` : '';
-  const id = `dl-${sha256(raw + position).slice(0, 40)}`;
-  const rawBytes = Buffer.byteLength(raw, 'utf8');
-  const truncated = rawBytes > DEAD_LETTER_RAW_LIMIT;
+  return `dl-${sha256(raw + position).slice(0, 40)}`;
+}
+
+/**
+ * What is kept is the body's redacted view (the fields the pipeline reads, the shape of the rest;
+ * docs/security.md), never the body itself: enough to see why it was refused and to fix the sender.
+ */
+export function buildDeadLetter(rejected: Rejected, source: EventSource, receivedAt: Date): DeadLetter {
+  const id = rejected.deadLetterId ?? deadLetterId(rejected.raw, source);
+  const viewBytes = Buffer.byteLength(rejected.view, 'utf8');
+  const truncated = viewBytes > DEAD_LETTER_RAW_LIMIT;
   return {
     id,
     pk: id,
     receivedAt: receivedAt.toISOString(),
     day: receivedAt.toISOString().slice(0, 10),
-    reasons,
-    raw: truncated ? truncateUtf8(raw, DEAD_LETTER_RAW_LIMIT) : raw,
-    rawBytes,
+    reasons: rejected.issues,
+    raw: truncated ? truncateUtf8(rejected.view, DEAD_LETTER_RAW_LIMIT) : rejected.view,
+    rawBytes: rejected.rawBytes,
     truncated,
     source,
   };

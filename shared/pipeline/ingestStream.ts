@@ -15,7 +15,12 @@ export interface StreamOptions {
 export interface StreamResult {
   readonly totals: Totals;
   /** Batches the store could not take, spilled whole for `backfill`. */
-  readonly spilled: { readonly name: string; readonly events: number; readonly reason: string }[];
+  readonly spilled: {
+    readonly name: string;
+    readonly events: number;
+    readonly reason: string;
+    readonly storeFailure: boolean;
+  }[];
   readonly read: number;
 }
 
@@ -38,7 +43,12 @@ export async function ingestStream(
     const task = ingestBatch(bodies, sources, ports, spill).then(
       (result) => {
         if (result.status === 'spilled') {
-          spilled.push({ name: result.spill, events: result.received, reason: result.reason });
+          spilled.push({
+            name: result.spill,
+            events: result.received,
+            reason: result.reason,
+            storeFailure: result.storeFailure,
+          });
         } else {
           totals = addCounts(totals, result.summary);
           options.onBatch?.(totals);

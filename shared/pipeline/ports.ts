@@ -1,5 +1,6 @@
 import type { PriceSet } from '../cost/priceSet.js';
 import type { CostResult } from '../cost/types.js';
+import type { EventTimeCulture } from '../events/eventTime.js';
 import type { DeploymentType, EventSource, FieldIssue, NormalizedUsage } from '../events/types.js';
 import type { AppIdentity } from '../identity/types.js';
 import type { LedgerDoc } from './ledger.js';
@@ -15,6 +16,10 @@ export interface ResolvedPriceKey {
 
 /** Prices one usage from an in-memory price book: no I/O on the hot path. */
 export interface Pricer {
+  /** Optional, like `sourcesOf`, so small fakes may skip them; records then carry neither field. */
+  readonly fingerprint?: RepriceFingerprint;
+  /** Where the parts of a key this pricer returned came from. */
+  readonly sourcesOf?: (key: ResolvedPriceKey) => PriceKeySources | undefined;
   readonly currency: string;
   price(usage: NormalizedUsage): { readonly key: ResolvedPriceKey; readonly cost: CostResult };
 }
@@ -22,6 +27,39 @@ export interface Pricer {
 export interface PricingPort {
   /** The current pricer (refreshed from the `prices` container on a TTL). */
   current(): Promise<Pricer>;
+}
+
+/**
+ * Where a key part came from, best first: the event itself, DEPLOYMENTS (`map`), or the fallback
+ * rule (`default`). An ARM deployment inventory (`inventory`) is to slot in between event and map.
+ */
+export type PriceKeySource = 'event' | 'map' | 'default';
+
+/** Per part of the key, its source; `model` is the family. Stored on the record (README, "Records"). */
+export interface PriceKeySources {
+  readonly model: PriceKeySource;
+  readonly version: PriceKeySource;
+  readonly deploymentType: PriceKeySource;
+  readonly region: PriceKeySource;
+}
+
+/**
+ * As a record stores them: only the parts that did not come from the event (`{}` when the event gave
+ * every part), to keep records small. Absent on records written before sources were kept.
+ */
+export type StoredPriceKeySources = {
+  readonly [Part in keyof PriceKeySources]?: Exclude<PriceKeySource, 'event'>;
+};
+
+/**
+ * What a pricer's outcome depends on besides the event, as short hashes: `key` covers the key
+ * resolution (DEPLOYMENTS, defaults), `book` that and the price book. Backfill skips records
+ * already checked against the current ones (shared/pricing/repriceFingerprint.ts).
+ */
+export interface RepriceFingerprint {
+  readonly key: string;
+  /** Null without a readable price book: nothing checked then counts as tried. */
+  readonly book: string | null;
 }
 
 export interface IdentityResolver {
@@ -37,9 +75,11 @@ export interface DeadLetter {
   readonly receivedAt: string;
   readonly day: string;
   readonly reasons: readonly FieldIssue[];
-  /** The body as received, capped at 16 KB. */
+  /** The body's redacted view as JSON (docs/security.md): read fields kept, the rest as shapes; capped at 16 KB. */
   readonly raw: string;
+  /** The size of the body as received. */
   readonly rawBytes: number;
+  /** The view was cut at 16 KB. */
   readonly truncated: boolean;
   readonly source: EventSource;
 }
@@ -69,4 +109,6 @@ export interface IngestPorts {
   readonly identities: IdentityResolver;
   readonly pricing: PricingPort;
   readonly now: () => Date;
+  /** `EVENT_TIME_CULTURE`: how slash-separated event times are read; en-US when absent. */
+  readonly eventTimeCulture?: EventTimeCulture;
 }

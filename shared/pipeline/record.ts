@@ -1,5 +1,6 @@
 import type { DeploymentType } from '../events/types.js';
 import type { IdentityStatus } from '../identity/types.js';
+import type { StoredPriceKeySources } from './ports.js';
 
 /** One document of the `usage` container: one AOAI request, priced and named. */
 export interface UsageRecord {
@@ -17,6 +18,18 @@ export interface UsageRecord {
   readonly deployment: string | null;
   readonly deploymentType: DeploymentType;
   readonly region: string;
+  /**
+   * Where the price-key parts the event did not carry came from (`map` or `default`; a part not
+   * named came from the event): backfill re-resolves those when DEPLOYMENTS or the defaults change.
+   * Absent on records written before it existed; backfill then re-resolves them (docs/reliability.md).
+   */
+  readonly priceKeySources?: StoredPriceKeySources;
+  /**
+   * The pricing inputs this record was last checked against (`RepriceFingerprint`), or `event`
+   * when no setting can change it. Backfill skips records whose stamp is current. Absent: not
+   * checked yet (no price book at the time, or written before it existed).
+   */
+  readonly repriceCheckedAgainst?: string;
   readonly operation: string;
   readonly promptTokens: number;
   readonly cachedTokens: number;

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { DeploymentType } from '../events/types.js';
 import type { TokenKind, TokenMeter } from './types.js';
 
@@ -26,6 +28,7 @@ export class PriceBook {
   /** Per meter key (family, type, region, kind, version): rows newest first, dates parsed once. */
   private readonly meters = new Map<string, readonly DatedRow[]>();
   private readonly inputVersions = new Map<string, readonly (string | null)[]>();
+  private versionMemo: string | undefined;
   private lastAt = '';
   private lastAtMs = Number.NaN;
 
@@ -43,6 +46,19 @@ export class PriceBook {
     // Newest first, so the first row in force at a time is the latest effectiveStartDate ≤ that time.
     for (const list of this.byKey.values())
       list.sort((a, b) => b.effectiveStartDate.localeCompare(a.effectiveStartDate));
+  }
+
+  /**
+   * A hash of the rows themselves, not of when they were read: a refresh that brings nothing new
+   * keeps it, so backfill does not try the same unpriced records again (repriceFingerprint.ts).
+   */
+  get version(): string {
+    if (this.versionMemo === undefined) {
+      const rows = [...this.byKey.values()].flat().map((row) => JSON.stringify(row));
+      rows.sort();
+      this.versionMemo = createHash('sha256').update(rows.join('\n')).digest('hex').slice(0, 16);
+    }
+    return this.versionMemo;
   }
 
   get size(): number {

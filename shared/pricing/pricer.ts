@@ -1,4 +1,5 @@
 import type { PriceOverrides } from '../config.js';
+import { ensureError } from '../errors.js';
 import { computeCostNanos, type TokenPrice } from '../cost/computeCost.js';
 import { attoToDecimal } from '../cost/money.js';
 import { priceSetOf, type PriceSet } from '../cost/priceSet.js';
@@ -7,7 +8,12 @@ import type { NormalizedUsage } from '../events/types.js';
 import type { Pricer, ResolvedPriceKey } from '../pipeline/ports.js';
 import { effectivePrice } from './overrides.js';
 import type { PriceBook, PriceRow } from './priceBook.js';
-import { resolvePriceKey, type PriceKeySettings } from './resolvePriceKey.js';
+import { repriceFingerprint } from './repriceFingerprint.js';
+import {
+  resolvePriceKeyWithSources,
+  type PriceKeySettings,
+  type PriceKeySources,
+} from './resolvePriceKey.js';
 import type { TokenKind } from './types.js';
 
 type SetsByThird = Map<AppliedPrice | undefined, PriceSet>;
@@ -23,6 +29,8 @@ export function createPricer(book: PriceBook | null, settings: PricerSettings): 
   // A pricer lives as long as its book (the pricing port's TTL). A day's traffic has a few dozen
   // (model, deployment, type, region) tuples, meters and sets of meters, so the memos stay small.
   const keys = new Map<string, ResolvedPriceKey>();
+  // Each resolved key object (memoized or not) to where its parts came from, for `sourcesOf`.
+  const sources = new WeakMap<ResolvedPriceKey, PriceKeySources>();
   const prices = new Map<PriceRow, PricedRow>();
   const sets = new Map<AppliedPrice | undefined, SetsBySecond>();
   const keyOf = (usage: NormalizedUsage): ResolvedPriceKey => {
@@ -30,7 +38,9 @@ export function createPricer(book: PriceBook | null, settings: PricerSettings): 
     const memo = `${usage.model}\u0000${usage.deployment ?? '\u0001'}\u0000${usage.deploymentType ?? '\u0001'}\u0000${usage.region ?? '\u0001'}`;
     let key = keys.get(memo);
     if (key === undefined) {
-      key = resolvePriceKey(usage, settings);
+      const resolved = resolvePriceKeyWithSources(usage, settings);
+      key = resolved.key;
+      sources.set(key, resolved.sources);
       if (keys.size < 10_000) keys.set(memo, key);
     }
     return key;
@@ -68,11 +78,18 @@ export function createPricer(book: PriceBook | null, settings: PricerSettings): 
     return set;
   };
   return {
+    fingerprint: repriceFingerprint(settings, book?.version ?? null),
+    sourcesOf: (key) => sources.get(key),
     currency: settings.currency,
     price(usage) {
       const key = keyOf(usage);
       if (book === null) return { key, cost: { status: 'unpriced', reason: 'no price book' } };
-      return { key, cost: priceUsage(book, key, usage, priceOf, setOf) };
+      try {
+        return { key, cost: priceUsage(book, key, usage, priceOf, setOf) };
+      } catch (error) {
+        // One event's pricing failure (a price the book cannot use) is that event's, never the batch's.
+        return { key, cost: { status: 'unpriced', reason: `pricing failed: ${ensureError(error).message}` } };
+      }
     },
   };
 }
@@ -116,6 +133,9 @@ function priceUsage(
   const cachedPrice = cached?.ok === true ? use(cached.row) : undefined;
   const outputPrice = output?.ok === true ? use(output.row) : undefined;
   const nanos = computeCostNanos(usage, inputPrice, cachedPrice, outputPrice);
+  // Records and rollups carry costNanos as a JSON number: beyond 2^53 it would silently lose nano-units.
+  if (nanos > BigInt(Number.MAX_SAFE_INTEGER) || nanos < 0n)
+    return { status: 'unpriced', reason: `cost ${nanos} nano-units is out of range` };
   return { status: 'priced', costNanos: Number(nanos), priceSet: setOf(applied) };
 }
 

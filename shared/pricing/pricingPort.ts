@@ -52,6 +52,9 @@ export function createPricingPort(options: PricingPortOptions): PricingPort & { 
 function createUnavailablePricer(settings: PricerSettings): Pricer {
   const inner = createPricer(null, settings);
   return {
+    // Its `book` fingerprint is null: nothing priced with this pricer counts as tried.
+    ...(inner.fingerprint === undefined ? {} : { fingerprint: inner.fingerprint }),
+    ...(inner.sourcesOf === undefined ? {} : { sourcesOf: inner.sourcesOf }),
     currency: inner.currency,
     price: (usage) => ({
       key: inner.price(usage).key,

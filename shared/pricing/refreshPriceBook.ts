@@ -1,7 +1,6 @@
 import type { Dispatcher } from 'undici';
 
-import type { CosmosPriceStore } from '../store/cosmosPriceStore.js';
-import { toPriceDocs } from './priceRows.js';
+import { toPriceDocs, type PriceDoc } from './priceRows.js';
 import { fetchAoaiCatalog } from './retailPricesClient.js';
 
 export interface RefreshResult {
@@ -11,14 +10,24 @@ export interface RefreshResult {
   readonly created: number;
   readonly unchanged: number;
   readonly skipped: Readonly<Record<string, number>>;
+  /** One line per price rounded to 18 decimals or refused (also logged): see `checkRetailPrice`. */
+  readonly warnings: readonly string[];
   readonly requests: number;
+}
+
+/** Where a refresh stores the book (CosmosPriceStore in Azure and locally). */
+export interface PriceBookStore {
+  save(
+    docs: readonly PriceDoc[],
+    meta: { refreshedAt: string; currency: string; serviceName: string; items: number },
+  ): Promise<{ readonly created: number; readonly unchanged: number }>;
 }
 
 /** Retail Prices → `prices`: the one path shared by the timer function and `chargeback prices refresh`. */
 export async function refreshPriceBook(options: {
   readonly url: string;
   readonly currency: string;
-  readonly store: CosmosPriceStore;
+  readonly store: PriceBookStore;
   readonly dispatcher?: Dispatcher | undefined;
   readonly log?: (message: string) => void;
   readonly now?: Date;
@@ -30,7 +39,8 @@ export async function refreshPriceBook(options: {
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
-  const { docs, skipped } = toPriceDocs(catalog.items, options.currency, now.toISOString());
+  const { docs, skipped, warnings } = toPriceDocs(catalog.items, options.currency, now.toISOString());
+  for (const warning of warnings) options.log?.(warning);
   const saved = await options.store.save(docs, {
     refreshedAt: now.toISOString(),
     currency: options.currency,
@@ -43,6 +53,7 @@ export async function refreshPriceBook(options: {
     tokenMeters: docs.length,
     ...saved,
     skipped: Object.fromEntries(skipped),
+    warnings,
     requests: catalog.requests,
   };
 }

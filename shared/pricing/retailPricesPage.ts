@@ -4,20 +4,22 @@ import type { RetailPriceItem } from './types.js';
 
 // The API sends JSON numbers (Python re-serialisations show them as `7.5e-05`, which JSON.parse reads
 // exactly). A numeric string is accepted too, defensively, but nothing else: a price must never become 0.
+// A number the book cannot use (negative, too large, too many decimals) is the row's problem, not the
+// page's: `checkRetailPrice` refuses or rounds it with a warning, so one bad item cannot stop a refresh.
 const price = z
   .union(
     [
       z.number(),
       z
         .string()
-        .regex(/^\d+(\.\d+)?([eE][-+]?\d+)?$/)
+        .regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/)
         .transform(Number),
     ],
     {
       error: 'must be a number',
     },
   )
-  .pipe(z.number().nonnegative('must not be negative'));
+  .pipe(z.number({ error: 'must be a finite number' }));
 
 const text = z.string().min(1, 'must not be empty');
 const date = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' });

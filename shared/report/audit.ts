@@ -1,8 +1,16 @@
 import type { Database } from '@azure/cosmos';
 import { z } from 'zod';
 
-import type { SpillStore } from '../pipeline/backfill/spills.js';
+import {
+  checkSpills,
+  spillsWithQuarantined,
+  withSpillHealth,
+  type SpillHealth,
+  type SpillHealthSource,
+} from './auditSpills.js';
+import type { IngestPorts } from '../pipeline/ports.js';
 import { MAX_RANGE_DAYS, RANGE_TOO_LONG } from './reportQuery.js';
+import { checkRollups, type RollupCheck } from './auditRollups.js';
 import {
   findLedgeredElsewhere,
   findPriceSets,
@@ -60,7 +68,14 @@ export interface Audit {
   readonly untraceablePrices: number;
   /** Up to 20 price-set ids named by records but not stored. */
   readonly missingPriceSets: readonly string[];
-  /** Every seen event is stored or waiting in a spill, nothing stored was unseen, every cost traceable. */
+  /** Spills whose replay fails for a reason other than the store, and quarantined ones (auditSpills.ts). */
+  readonly spillHealth?: SpillHealth;
+  /** Rollups against a recomputation from the records (runAudit only). */
+  readonly rollups?: RollupCheck;
+  /**
+   * Every seen event is stored or waiting in a spill, nothing stored was unseen, every cost traceable,
+   * and every rollup equals its records.
+   */
   readonly balanced: boolean;
 }
 
@@ -208,12 +223,26 @@ export function buildAudit(
 
 /** The one path behind `chargeback audit`: read, look up what is stored on other days, count. */
 export async function runAudit(
-  services: { readonly database: Database; readonly spill: Pick<SpillStore, 'list' | 'read'> },
+  services: {
+    readonly database: Database;
+    readonly spill: SpillHealthSource;
+    /** For EVENT_TIME_CULTURE: a spilled event is keyed as its replay will key it. */
+    readonly ingest?: Pick<IngestPorts, 'eventTimeCulture'>;
+  },
   query: AuditQuery,
 ): Promise<Audit> {
-  const inputs = await readAuditInputs(services.database, services.spill, query.from, query.to);
+  const spillHealth = await checkSpills(services.spill);
+  const spills = spillsWithQuarantined(services.spill);
+  const culture = services.ingest?.eventTimeCulture;
+  const inputs = await readAuditInputs(services.database, spills, query.from, query.to, culture);
   const storedElsewhere = await findStored(services.database, unmatchedSeenIds(inputs));
   const seenElsewhere = await findLedgeredElsewhere(services.database, unseenDeadLetterIds(inputs));
   const storedPriceSets = await findPriceSets(services.database, namedPriceSets(inputs));
-  return buildAudit(query, inputs, storedElsewhere, seenElsewhere, storedPriceSets);
+  const books = withSpillHealth(
+    buildAudit(query, inputs, storedElsewhere, seenElsewhere, storedPriceSets),
+    spillHealth,
+  );
+  const recordGroups = inputs.records.flatMap((r) => (r.pk === undefined ? [] : [r.pk]));
+  const rollups = await checkRollups(services.database, query, recordGroups);
+  return { ...books, rollups, balanced: books.balanced && rollups.differing === 0 };
 }

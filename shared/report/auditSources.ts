@@ -3,11 +3,14 @@ import { z } from 'zod';
 
 import { normalizeEvent } from '../events/normalize.js';
 import { buildDeadLetter } from '../pipeline/deadLetter.js';
+import type { EventTimeCulture } from '../events/eventTime.js';
 import type { SpillStore } from '../pipeline/backfill/spills.js';
 import { CosmosPriceSets } from '../store/cosmosPriceSets.js';
 
 const recordRow = z.object({
   id: z.string(),
+  /** `<appId>|<day>`: the rollup group the record belongs to. */
+  pk: z.string().optional(),
   day: z.string(),
   costStatus: z.string(),
   identityStatus: z.string(),
@@ -61,13 +64,14 @@ export async function readAuditInputs(
   spill: Pick<SpillStore, 'list' | 'read'>,
   from: string,
   to: string,
+  culture?: EventTimeCulture,
 ): Promise<AuditInputs> {
   const [records, deadLetters, ledgers, spills] = await Promise.all([
     readAll(
       database.container('usage'),
       {
         query:
-          'SELECT c.id, c.day, c.costStatus, c.identityStatus, c.unpricedReason, c.priceSetId, c.prices FROM c WHERE c.day >= @from AND c.day <= @to',
+          'SELECT c.id, c.pk, c.day, c.costStatus, c.identityStatus, c.unpricedReason, c.priceSetId, c.prices FROM c WHERE c.day >= @from AND c.day <= @to',
         parameters: range(from, to),
       },
       recordRow,
@@ -89,7 +93,7 @@ export async function readAuditInputs(
       },
       ledgerRow,
     ),
-    readSpills(spill),
+    readSpills(spill, culture),
   ]);
   return {
     records,
@@ -159,7 +163,10 @@ async function readAll<T>(container: Container, spec: SqlQuerySpec, schema: z.Zo
 }
 
 /** Spills are rare and small: each is read and its events keyed exactly as a replay would key them. */
-async function readSpills(spill: Pick<SpillStore, 'list' | 'read'>): Promise<SpillRow[]> {
+async function readSpills(
+  spill: Pick<SpillStore, 'list' | 'read'>,
+  culture: EventTimeCulture | undefined,
+): Promise<SpillRow[]> {
   const rows: SpillRow[] = [];
   const now = new Date();
   for (const name of await spill.list()) {
@@ -167,8 +174,8 @@ async function readSpills(spill: Pick<SpillStore, 'list' | 'read'>): Promise<Spi
     if (batch === undefined) continue; // replayed and removed since the listing
     const ids = batch.bodies.map((body, i) => {
       const source = batch.sources[i] ?? { kind: 'eventhub' as const };
-      const result = normalizeEvent(body, source, now);
-      return result.ok ? result.usage.id : buildDeadLetter(result.raw, result.issues, source, now).id;
+      const result = normalizeEvent(body, source, now, culture);
+      return result.ok ? result.usage.id : buildDeadLetter(result, source, now).id;
     });
     rows.push({ name, day: name.slice(0, 10), ids });
   }

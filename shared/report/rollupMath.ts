@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { UsageSlice } from './types.js';
 
 /** The fields of a usage record a rollup needs (the projection the refresher reads). */
@@ -20,6 +22,8 @@ export interface RecordAmounts {
   readonly priceSetId?: string | null;
   /** Records written before price sets named their meters inline. */
   readonly prices?: readonly { readonly meterId: string }[] | null;
+  /** Cosmos's last-write time (seconds): the most recently written record's name wins. */
+  readonly _ts?: number;
 }
 
 const NO_METERS: readonly string[] = [];
@@ -30,23 +34,78 @@ function meterIdsOfRecord(r: RecordAmounts, meterIdsOf: (priceSetId: string) => 
 }
 
 /**
- * Pure: the records of one (app, day) → one slice per (model, deployment type). `meterIdsOf` names
- * the meters of a record's price set (the FOCUS export's SkuPriceId).
+ * The canonical key of a slice within its (app, day): a JSON array, so no character in a model
+ * name can make two slices share a key (a `|` joined key let "a|b"+"c" meet "a"+"b|c").
+ */
+export function sliceKey(s: { readonly model: string; readonly deploymentType: string }): string {
+  return JSON.stringify([s.model, s.deploymentType]);
+}
+
+/**
+ * A rollup document id: the hex SHA-256 of the JSON array of its key parts and generation.
+ * Injective in the parts and always a valid id, whatever the event text holds (`/ \ ? #`, a lone
+ * surrogate, any length): JSON.stringify escapes lone surrogates, so the hashed text is well-formed.
+ * The parts stay fields of the document.
+ */
+export function rollupSliceId(
+  s: {
+    readonly day: string;
+    readonly appId: string;
+    readonly model: string;
+    readonly deploymentType: string;
+  },
+  gen: string,
+): string {
+  return hashParts(['rollup', s.day, s.appId, s.model, s.deploymentType, gen]);
+}
+
+/** The id of a group's commit document (see docs/rollups.md), one per usage partition. */
+export function rollupGroupId(pk: string): string {
+  return hashParts(['rollup-group', pk]);
+}
+
+function hashParts(parts: readonly string[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+interface Named {
+  readonly name: string | null;
+  readonly unit: string | null;
+  readonly ts: number;
+}
+
+/** The later write wins; equal times (one batch) fall back to the larger text, so order never matters. */
+function laterName(a: Named | undefined, b: Named): Named {
+  if (a === undefined) return b;
+  if (b.ts !== a.ts) return b.ts > a.ts ? b : a;
+  return JSON.stringify([b.name, b.unit]) > JSON.stringify([a.name, a.unit]) ? b : a;
+}
+
+/**
+ * Pure: the records of one (app, day) → one slice per (model, deployment type), the same whatever
+ * order the records come in (the refresher and `audit` both call it). `meterIdsOf` names the
+ * meters of a record's price set (the FOCUS export's SkuPriceId).
  */
 export function rollUp(
   records: readonly RecordAmounts[],
   meterIdsOf: (priceSetId: string) => readonly string[] = () => NO_METERS,
 ): UsageSlice[] {
   const slices = new Map<string, UsageSlice>();
+  const names = new Map<string, Named>();
   for (const r of records) {
-    const key = `${r.model}|${r.deploymentType}`;
+    const key = sliceKey(r);
     const s = slices.get(key);
+    // The latest known name wins, so a backfilled name shows up in the rollup too.
+    const named =
+      r.appDisplayName === null && r.businessUnit === null
+        ? names.get(key)
+        : laterName(names.get(key), { name: r.appDisplayName, unit: r.businessUnit, ts: r._ts ?? 0 });
+    if (named !== undefined) names.set(key, named);
     slices.set(key, {
       day: r.day,
       appId: r.appId,
-      // The latest known name wins, so a backfilled name shows up in the rollup too.
-      appDisplayName: r.appDisplayName ?? s?.appDisplayName ?? null,
-      businessUnit: r.businessUnit ?? s?.businessUnit ?? null,
+      appDisplayName: named?.name ?? null,
+      businessUnit: named?.unit ?? null,
       model: r.model,
       deploymentType: r.deploymentType,
       requests: (s?.requests ?? 0) + 1,

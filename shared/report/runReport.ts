@@ -21,14 +21,15 @@ export interface ReportRun {
   readonly overrides: ReadonlyMap<string, string>;
 }
 
-/** Brings rollups up to date, then reports from them: the one path behind CLI, HTTP and page. */
+/** Brings the range's rollups up to date, then reports from them: the one path behind CLI, HTTP and page. */
 export async function runReport(
   services: Pick<Services, 'database' | 'apps' | 'settings'>,
   query: RunReportQuery,
 ): Promise<ReportRun> {
   const rollups = new CosmosRollups(services.database);
-  await rollups.refreshDirty();
   const before = query.compare === 'previous' ? previousPeriod(query.from, query.to) : undefined;
+  // Only the days it reads: another range's backlog is the backfill timer's, not this report's.
+  await rollups.refreshDirty({ from: before?.from ?? query.from, to: query.to });
   // One read covers both periods: they are adjacent.
   const [read, overrides] = await Promise.all([
     rollups.read(before?.from ?? query.from, query.to),

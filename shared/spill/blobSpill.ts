@@ -8,6 +8,32 @@ import type { Spill } from '../pipeline/ingestBatch.js';
 import { decodeSpill, encodeSpill } from './spillFormat.js';
 
 export const SPILL_CONTAINER = 'chargeback-spill';
+/** Spills whose replay kept failing for a reason other than the store (docs/reliability.md, "Spills"). */
+export const QUARANTINE_PREFIX = 'quarantine/';
+const FAILURES_KEY = 'replayfailures';
+const LAST_FAILURE_KEY = 'lastreplayfailure';
+
+export interface ReplayFailures {
+  readonly count: number;
+  readonly last: string | null;
+}
+
+function readFailures(metadata: Record<string, string> | undefined): ReplayFailures {
+  const count = Number(metadata?.[FAILURES_KEY] ?? 0);
+  const last = metadata?.[LAST_FAILURE_KEY];
+  return {
+    count: Number.isSafeInteger(count) && count > 0 ? count : 0,
+    last: last === undefined ? null : safeDecode(last),
+  };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
 
 export interface StorageSettings {
   readonly AzureWebJobsStorage?: string | undefined;
@@ -73,12 +99,60 @@ export class BlobSpill implements Spill {
     return name;
   }
 
-  /** Names of spilled batches waiting, oldest first. */
+  /** Names of spilled batches waiting, oldest first (quarantined ones are not waiting). */
   async list(): Promise<string[]> {
+    return (await this.names()).filter((name) => !name.startsWith(QUARANTINE_PREFIX));
+  }
+
+  /** Names of quarantined spills (`quarantine/<name>`), oldest first. */
+  async listQuarantined(): Promise<string[]> {
+    return (await this.names()).filter((name) => name.startsWith(QUARANTINE_PREFIX));
+  }
+
+  private async names(): Promise<string[]> {
     if (!(await this.container.exists())) return [];
     const names: string[] = [];
     for await (const blob of this.container.listBlobsFlat()) names.push(blob.name);
     return names.sort();
+  }
+
+  /** How many replays of this spill failed for a reason other than the store, and the last reason. */
+  async replayFailures(name: string): Promise<ReplayFailures> {
+    const { metadata } = await this.container.getBlobClient(name).getProperties();
+    return readFailures(metadata);
+  }
+
+  /**
+   * Counts one more failed replay in the blob's metadata (ETag-conditioned, so two backfills racing
+   * count once) and returns the new count.
+   */
+  async recordReplayFailure(name: string, reason: string): Promise<number> {
+    const blob = this.container.getBlobClient(name);
+    const { metadata, etag } = await blob.getProperties();
+    const count = readFailures(metadata).count + 1;
+    await blob.setMetadata(
+      {
+        ...metadata,
+        [FAILURES_KEY]: String(count),
+        // Metadata travels as HTTP headers: ASCII only.
+        [LAST_FAILURE_KEY]: encodeURIComponent(reason.slice(0, 500)),
+      },
+      etag === undefined ? {} : { conditions: { ifMatch: etag } },
+    );
+    return count;
+  }
+
+  /** Moves a spill to `quarantine/<name>`, metadata kept: replays stop, nothing is deleted unsaved. */
+  async quarantine(name: string): Promise<string> {
+    const source = this.container.getBlobClient(name);
+    const [buffer, { metadata }] = await Promise.all([source.downloadToBuffer(), source.getProperties()]);
+    const target = `${QUARANTINE_PREFIX}${name}`;
+    await this.container.getBlockBlobClient(target).upload(buffer, buffer.length, {
+      blobHTTPHeaders: { blobContentType: 'application/json' },
+      ...(metadata === undefined ? {} : { metadata }),
+    });
+    await source.deleteIfExists();
+    return target;
   }
 
   async read(name: string): Promise<ReturnType<typeof decodeSpill>> {

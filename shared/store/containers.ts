@@ -26,6 +26,8 @@ export const CONTAINERS = {
       'costStatus',
       'identityStatus',
       'unpricedReason',
+      // Backfill selects the records not yet checked against the current pricing inputs.
+      'repriceCheckedAgainst',
       // The rollup refresher and docs/finance-queries.md filter on it (Bicep indexes it too).
       'pk',
     ]),

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import type { Database } from '@azure/cosmos';
 
 import type { PriceSet } from '../cost/priceSet.js';
@@ -24,7 +26,13 @@ export class CosmosIngestStore implements IngestStore {
   }
 
   createRecords(records: readonly UsageRecord[]): Promise<ReadonlyMap<string, WriteStatus>> {
-    return bulkCreate(this.database.container('usage'), records, this.retry);
+    // Unique to this write: a retry's 409 on a create whose answer was lost is told from a redelivery by it.
+    const writeId = randomUUID();
+    return bulkCreate(
+      this.database.container('usage'),
+      records.map((record) => ({ ...record, writeId })),
+      this.retry,
+    );
   }
 
   createDeadLetters(deadLetters: readonly DeadLetter[]): Promise<ReadonlyMap<string, WriteStatus>> {

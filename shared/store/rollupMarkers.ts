@@ -46,6 +46,20 @@ export function parseMarker(raw: unknown): DirtyMarker {
   };
 }
 
+/** The day of a group `<appId>|<day>` (appIds are GUIDs, so the last `|` is the separator). */
+export function dayOfGroup(group: string): string {
+  return group.slice(group.lastIndexOf('|') + 1);
+}
+
+/**
+ * A new marker naming some of `marker`'s groups, for when a range-limited refresh settled the rest.
+ * It stands for the same writes (they completed before `marker` was read), so it keeps `markedAt`.
+ */
+export function splitMarker(marker: DirtyMarker, groups: readonly string[]): DirtyMarker {
+  const id = `dirty|${randomUUID()}`;
+  return { id, pk: id, docType: 'dirty', groups: [...groups], markedAt: marker.markedAt };
+}
+
 /** Groups per marker: 1,000 keys are ~50 KB, far below Cosmos's 2 MB item limit. */
 const GROUPS_PER_MARKER = 1_000;
 

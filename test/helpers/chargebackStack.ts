@@ -58,6 +58,7 @@ export interface ChargebackStack {
  */
 export async function startChargebackStack(
   extraPrincipals: readonly StandInServicePrincipal[] = [],
+  options: { readonly azurite?: boolean } = {},
 ): Promise<ChargebackStack> {
   const snapshot = JSON.parse(
     readFileSync(sample('retail-prices-snapshot.json'), 'utf8'),
@@ -66,6 +67,7 @@ export async function startChargebackStack(
     servicePrincipals: [...DEMO_SERVICE_PRINCIPALS, ...extraPrincipals],
     priceItems: snapshot,
     serveAsServiceName: 'Foundry Models',
+    ...(options.azurite === true ? { azurite: true } : {}),
   });
   const env: Record<string, string> = {
     ...stack.env,

@@ -120,7 +120,7 @@ describe('chargeback ingest building blocks on files', () => {
     const letters = (await docs<DeadLetter>('deadletter')).filter((d) => d.source.file === file);
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({
-      raw: 'this is not json {',
+      raw: '"string:18"', // only its kind and size (docs/security.md)
       source: { kind: 'file', file, line: 5 },
       reasons: [{ path: '(body)', problem: expect.stringContaining('body is not JSON') as string }],
     });
@@ -184,12 +184,45 @@ describe('chargeback ingest building blocks on files', () => {
     expect((await docs<UsageRecord>('usage')).find((r) => r.id === id)).toMatchObject({ promptTokens: 1003 });
   });
 
-  it('dead-letters a file that starts like a JSON array but is not one, instead of crashing', async () => {
+  it('refuses a file that starts like a JSON array but is not one, before reading any event', async () => {
     const file = write('broken.json', '[\n{"schema": "aoai-usage/2"},\n');
+    await expect(ingest(file)).rejects.toThrow(/line 1 opens a JSON document, but the file is not one/);
+    expect((await docs<DeadLetter>('deadletter')).filter((d) => d.source.file === file)).toEqual([]);
+  });
+
+  it('reads a pretty-printed single event as one event (it was read line by line: 7 dead letters)', async () => {
+    const id = randomUUID();
+    const file = write('one.json', JSON.stringify(JSON.parse(v2(id, HR, 1004)), null, 2));
     const result = await ingest(file);
     expect(result.read).toBe(1);
-    expect(result.totals).toMatchObject({ received: 1, deadLettered: 1 });
+    expect(result.totals).toMatchObject({ received: 1, pending: 1, deadLettered: 0 });
+  });
+
+  it('reads the events of {"value": [...]} and {"records": [...]}, pretty-printed or on one line', async () => {
+    const events = (): unknown[] => [
+      JSON.parse(v2(randomUUID(), HR, 1005)),
+      JSON.parse(v2(randomUUID(), SALES, 1006)),
+    ];
+    const value = await ingest(
+      write('value.json', JSON.stringify({ value: events(), nextLink: null }, null, 2)),
+    );
+    expect(value.totals).toMatchObject({ received: 2, pending: 2, deadLettered: 0 });
+    const records = await ingest(write('records.json', JSON.stringify({ records: events() })));
+    expect(records.totals).toMatchObject({ received: 2, pending: 2, deadLettered: 0 });
+    await expect(
+      ingest(write('both.json', JSON.stringify({ value: [], records: events() }))),
+    ).rejects.toThrow(/both "value" and "records" are arrays/);
+  });
+
+  it('reads JSON Lines as lines when the first line starts with [ (it was read as one array)', async () => {
+    const lines = [JSON.stringify([{ note: 'a header, not an event' }]), v2(randomUUID(), HR, 1007), v1(11)];
+    const file = write('bracket.jsonl', lines.join('\n'));
+    const result = await ingest(file);
+    expect(result.read).toBe(3);
+    expect(result.totals).toMatchObject({ received: 3, pending: 2, deadLettered: 1 });
     const letters = (await docs<DeadLetter>('deadletter')).filter((d) => d.source.file === file);
-    expect(letters[0]?.reasons[0]?.problem).toContain('body is not JSON');
+    expect(letters.map((d) => [d.source.line, d.reasons[0]?.problem])).toEqual([
+      [1, 'body must be a JSON object, got an array'],
+    ]);
   });
 });

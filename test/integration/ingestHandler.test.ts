@@ -226,7 +226,9 @@ describe('ingestUsage handler against the local stack', () => {
     const bySeq = (n: number) =>
       letters.find((d) => (d.source as { sequenceNumber?: number }).sequenceNumber === n);
     expect(bySeq(201)).toMatchObject({
-      raw: '{"schema":"aoai-usage/2", oops',
+      // Unparseable, so only its kind and size are kept (docs/security.md).
+      raw: '"string:30"',
+      rawBytes: 30,
       truncated: false,
       reasons: [{ path: '(body)', problem: expect.stringContaining('body is not JSON') as string }],
       source: { kind: 'eventhub', partitionId: '5', sequenceNumber: 201, offset: String(201 * 512) },

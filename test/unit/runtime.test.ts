@@ -49,7 +49,7 @@ describe('settings', () => {
     expect(settings).toMatchObject({
       COSMOS_ENDPOINT: 'https://127.0.0.1:8081/',
       COSMOS_DATABASE: 'chargeback',
-      GRAPH_AUTH: 'default',
+      GRAPH_AUTH: 'none', // the sample points at `npm run local`'s Graph stand-in
       PRICE_CURRENCY: 'USD',
       PRICE_REGION: 'eastus',
       DEFAULT_DEPLOYMENT_TYPE: 'global',

@@ -1,17 +1,20 @@
-import type { Container } from '@azure/cosmos';
 import pMap from 'p-map';
 
 import type { IngestStore } from '../ports.js';
 import type { UsageRecord } from '../record.js';
-import { replaceIfUnchanged } from './storedRecords.js';
+import type { UsageRecordStore } from './recordStore.js';
 
 export interface RecordUpdate {
   readonly next: UsageRecord;
   readonly etag: string;
+  /** False when only bookkeeping changes (the check stamp): no rollup can differ, so none is marked. */
+  readonly affectsRollups?: boolean;
 }
 
 export interface UpdateCounts {
   readonly replaced: number;
+  /** Of those, the ones that affect rollups (the rest only changed bookkeeping). */
+  readonly replacedAffectingRollups: number;
   /** 412: another backfill changed the record first; whatever is left to do is picked up next run. */
   readonly conflicts: number;
   /** The write failed after the SDK's retries; the record is unchanged or changed, and the next run sees which. */
@@ -31,17 +34,20 @@ const SAFETY_NET_DELAY_MS = 30 * 60_000;
  * response may hide a write that did happen.
  */
 export async function applyUpdates(
-  usage: Container,
+  usage: Pick<UsageRecordStore, 'replaceIfUnchanged'>,
   store: Pick<IngestStore, 'markRollupsDirty'>,
   updates: readonly RecordUpdate[],
 ): Promise<UpdateCounts> {
-  if (updates.length === 0) return { replaced: 0, conflicts: 0, failed: 0, firstError: undefined };
+  if (updates.length === 0)
+    return { replaced: 0, replacedAffectingRollups: 0, conflicts: 0, failed: 0, firstError: undefined };
+  const marked = updates.filter((update) => update.affectsRollups !== false);
   const groups = [
-    ...new Map(updates.map(({ next }) => [next.pk, { day: next.day, appId: next.appId }])).values(),
+    ...new Map(marked.map(({ next }) => [next.pk, { day: next.day, appId: next.appId }])).values(),
   ];
-  await store.markRollupsDirty(groups, new Date(Date.now() + SAFETY_NET_DELAY_MS));
+  if (groups.length > 0) await store.markRollupsDirty(groups, new Date(Date.now() + SAFETY_NET_DELAY_MS));
 
   let replaced = 0;
+  let replacedAffectingRollups = 0;
   let conflicts = 0;
   let failed = 0;
   let firstError: string | undefined;
@@ -49,9 +55,11 @@ export async function applyUpdates(
     updates,
     async (update) => {
       try {
-        const outcome = await replaceIfUnchanged(usage, update.next, update.etag);
-        if (outcome === 'replaced') replaced++;
-        else conflicts++;
+        const outcome = await usage.replaceIfUnchanged(update.next, update.etag);
+        if (outcome === 'replaced') {
+          replaced++;
+          if (update.affectsRollups !== false) replacedAffectingRollups++;
+        } else conflicts++;
       } catch (error) {
         failed++;
         firstError ??= (error as Error).message;
@@ -60,6 +68,6 @@ export async function applyUpdates(
     { concurrency: CONCURRENCY },
   );
 
-  await store.markRollupsDirty(groups);
-  return { replaced, conflicts, failed, firstError };
+  if (groups.length > 0) await store.markRollupsDirty(groups);
+  return { replaced, replacedAffectingRollups, conflicts, failed, firstError };
 }

@@ -1,16 +1,15 @@
-import type { Container } from '@azure/cosmos';
-
+import type { AppIdentity } from '../../identity/types.js';
 import type { IdentityResolver, IngestStore } from '../ports.js';
 import { applyUpdates, type RecordUpdate } from './applyUpdates.js';
-import { collectRecords } from './storedRecords.js';
+import type { UsageRecordStore } from './recordStore.js';
 
 export interface IdentityBackfill {
-  /** Pending records looked at this run. */
+  /** Pending records of apps the directory answered for, looked at this run. */
   readonly examined: number;
   readonly completed: number;
-  /** Still pending after this run: the directory still had no answer, or a write failed or conflicted. */
+  /** Pending after this run, all apps: the directory still had no answer, or a write failed or conflicted. */
   readonly stillPending: number;
-  /** More pending records exist past this run's limit. */
+  /** More records the directory answered for exist past this run's limit. */
   readonly more: boolean;
   readonly conflicts: number;
   readonly failed: number;
@@ -19,27 +18,28 @@ export interface IdentityBackfill {
 
 /**
  * Completes records written `pending` because the directory was unavailable at ingest. One
- * resolver call for all their apps: LRU → `apps` → one Graph `$batch` round per 20 misses.
+ * resolver call for every app with pending records (LRU → `apps` → one Graph `$batch` round per 20
+ * misses), then up to `limit` records of the apps it answered for, oldest first.
  */
 export async function completeIdentities(
-  usage: Container,
+  usage: UsageRecordStore,
   identities: IdentityResolver,
   store: Pick<IngestStore, 'markRollupsDirty'>,
   limit: number,
 ): Promise<IdentityBackfill> {
-  const { records, more } = await collectRecords(usage, 'pendingIdentity', limit);
-  if (records.length === 0) {
-    return {
-      examined: 0,
-      completed: 0,
-      stillPending: 0,
-      more,
-      conflicts: 0,
-      failed: 0,
-      firstError: undefined,
-    };
-  }
-  const resolved = await identities.resolve([...new Set(records.map(({ record }) => record.appId))]);
+  const apps = await usage.pendingApps();
+  const resolved: ReadonlyMap<string, AppIdentity> =
+    apps.length === 0 ? new Map() : await identities.resolve(apps);
+  // Only records the directory now answers for take the run's limit: an app it keeps failing for
+  // can no longer hold back the others, however many old records it has.
+  const answered = apps.filter((appId) => {
+    const identity = resolved.get(appId);
+    return identity !== undefined && identity.status !== 'pending';
+  });
+  const { records, more } =
+    answered.length === 0
+      ? { records: [], more: false }
+      : await usage.collect({ kind: 'pendingIdentityOf', appIds: answered }, limit);
   const updates: RecordUpdate[] = [];
   for (const { record, etag } of records) {
     const identity = resolved.get(record.appId);
@@ -58,7 +58,7 @@ export async function completeIdentities(
   return {
     examined: records.length,
     completed: counts.replaced,
-    stillPending: records.length - counts.replaced,
+    stillPending: apps.length === 0 ? 0 : await usage.count({ kind: 'pendingIdentity' }),
     more,
     conflicts: counts.conflicts,
     failed: counts.failed,

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRetailPricesStandIn, type RetailPricesStandIn } from '../../../local/retailPricesStandIn.js';
 import { startLocalStack, type LocalStack } from '../../../local/stack.js';
 import type { Services } from '../../../shared/app/services.js';
-import { backfillDeps, runBackfill } from '../../../shared/pipeline/backfill.js';
+import { backfillDeps } from '../../../shared/app/backfillDeps.js';
+import { runBackfill } from '../../../shared/pipeline/backfill.js';
 import { ingestBatch } from '../../../shared/pipeline/ingestBatch.js';
 import { refreshPriceBook } from '../../../shared/pricing/refreshPriceBook.js';
 import {

@@ -10,7 +10,9 @@ import { buildDeadLetter } from '../../../shared/pipeline/deadLetter.js';
 import { toPriceDocs } from '../../../shared/pricing/priceRows.js';
 import type { RetailPriceItem } from '../../../shared/pricing/types.js';
 import { buildSampleEvents } from '../../../shared/producer/sampleEvents.js';
+import { sliceKey } from '../../../shared/report/rollupMath.js';
 import { CosmosRollups } from '../../../shared/store/cosmosRollups.js';
+import { visibleSlices } from '../../../shared/store/rollupSource.js';
 import { apiShapePath } from '../../helpers/apiShapes.js';
 
 const CATALOG = apiShapePath('retail_aoai_meter_catalog_eastus_2025-08_derived.json');
@@ -98,7 +100,7 @@ export function expectedIds(batch: Batch): { records: Set<string>; deadLetters: 
     const source = batch.sources[i] ?? { kind: 'eventhub' };
     const result = normalizeEvent(body, source, now);
     if (result.ok) records.add(result.usage.id);
-    else deadLetters.add(buildDeadLetter(result.raw, result.issues, source, now).id);
+    else deadLetters.add(buildDeadLetter(result, source, now).id);
   });
   return { records, deadLetters };
 }
@@ -141,9 +143,12 @@ export async function snapshot(services: Services): Promise<Snapshot> {
   await new CosmosRollups(services.database).refreshDirty();
   const records = await readAll(services, 'usage', 'SELECT * FROM c');
   const deadLetters = await readAll(services, 'deadletter', 'SELECT * FROM c');
-  const rollups = (await readAll(services, 'rollups', 'SELECT * FROM c')).filter(
-    (d) => d.docType === 'rollup',
-  );
+  // The visible slices, keyed by what they count: ids and generations change with every recompute.
+  const rollups = visibleSlices(await readAll(services, 'rollups', 'SELECT * FROM c')).slices.map((s) => ({
+    ...s,
+    id: `${s.pk}|${sliceKey(s)}`,
+    costNanos: String(s.costNanos),
+  }));
   const totals = { costNanos: 0n, totalTokens: 0, promptTokens: 0, completionTokens: 0 };
   for (const r of records) {
     totals.costNanos += BigInt((r.costNanos as number | null) ?? 0);
@@ -154,9 +159,9 @@ export async function snapshot(services: Services): Promise<Snapshot> {
   const byId = (docs: Doc[], drop: readonly string[]) =>
     new Map(docs.map((d) => [String(d.id), strip(d, drop)]));
   return {
-    records: byId(records, ['ingestedAt']),
+    records: byId(records, ['ingestedAt', 'writeId']),
     deadLetters: byId(deadLetters, ['receivedAt', 'day']),
-    rollups: byId(rollups, ['computedAt']),
+    rollups: byId(rollups, ['computedAt', 'gen']),
     recordCount: records.length,
     deadLetterCount: deadLetters.length,
     totals,

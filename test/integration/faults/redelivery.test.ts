@@ -104,7 +104,12 @@ describe('redelivery and concurrency', () => {
     expect(entries(actual.rollups)).toEqual(entries(expected.rollups));
 
     // The ledger saw every event once per distinct batch, and the books balance.
-    const noSpills = { list: () => Promise.resolve([]), read: () => Promise.reject(new Error('none')) };
+    const noSpills = {
+      list: () => Promise.resolve([]),
+      listQuarantined: () => Promise.resolve([]),
+      read: () => Promise.reject(new Error('none')),
+      replayFailures: () => Promise.reject(new Error('none')),
+    };
     const audit = await runAudit(
       { database: services.database, spill: noSpills },
       { from: '2025-09-01', to: new Date().toISOString().slice(0, 10) },

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startLocalStack, type LocalStack } from '../../../local/stack.js';
 import type { Services } from '../../../shared/app/services.js';
-import { backfillDeps, runBackfill } from '../../../shared/pipeline/backfill.js';
+import { backfillDeps } from '../../../shared/app/backfillDeps.js';
+import { runBackfill } from '../../../shared/pipeline/backfill.js';
 import { ingestBatch } from '../../../shared/pipeline/ingestBatch.js';
 import { CosmosRollups } from '../../../shared/store/cosmosRollups.js';
 import { ALL_FAULTS, startFaultProxy, type FaultProxy } from '../../helpers/faultProxy.js';

@@ -7,6 +7,7 @@ import {
   nanosToCents,
   nanosToDecimal,
   toAtto,
+  toAttoRounded,
 } from '../../../shared/cost/money.js';
 
 // Expected values below are worked out by hand (in the comments) and written as literals, never by
@@ -228,5 +229,23 @@ describe('computeCostNanos', () => {
     // The same sum in floating point is not 75.075.
     expect(float).not.toBe(75.075);
     expect(Math.abs(float - 75.075)).toBeGreaterThan(0);
+  });
+});
+
+describe('toAttoRounded', () => {
+  it('rounds more than 18 decimals half-even to the nearest atto-unit, and says so', () => {
+    // 7.000000000000001e-7 = 0.0000007000000000000001: the 1 is at the 22nd decimal.
+    expect(toAttoRounded(7.000000000000001e-7)).toEqual({ atto: 700_000_000_000n, exact: false });
+    expect(toAttoRounded('0.0000000000000000015')).toEqual({ atto: 2n, exact: false }); // tie → even
+    expect(toAttoRounded('0.0000000000000000025')).toEqual({ atto: 2n, exact: false }); // tie → even
+    expect(toAttoRounded('0.00000000000000000251')).toEqual({ atto: 3n, exact: false });
+    expect(toAttoRounded('1e-300')).toEqual({ atto: 0n, exact: false });
+    expect(toAttoRounded('0.0025')).toEqual({ atto: 2_500_000_000_000_000n, exact: true });
+  });
+
+  it('refuses exponents no price has, without building a huge number', () => {
+    expect(() => toAttoRounded('1e999999999')).toThrow(/out of range/);
+    expect(() => toAttoRounded('1e-401')).toThrow(/out of range/);
+    expect(() => toAttoRounded(Number.NaN)).toThrow(RangeError);
   });
 });

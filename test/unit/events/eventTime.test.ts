@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseEventTime } from '../../../shared/events/eventTime.js';
+import {
+  EVENT_TIME_CULTURES,
+  parseEventTime,
+  type EventTimeCulture,
+} from '../../../shared/events/eventTime.js';
 
 const NOW = new Date('2026-11-20T12:00:00.000Z');
 
@@ -129,5 +133,51 @@ describe('the canonical ISO form v2 events send (checked without Date)', () => {
         expect(iso(text)).toBe(text);
       }
     }
+  });
+});
+
+describe('EVENT_TIME_CULTURE: the culture that wrote a slash-separated time', () => {
+  const read = (text: string, culture: EventTimeCulture) => {
+    const result = parseEventTime(text, NOW, culture);
+    return result.ok ? result.iso : `refused: ${result.problem}`;
+  };
+
+  it('reads 7/6/2025 15:45:12 as 6 July in en-US and invariant, and 7 June in en-GB', () => {
+    expect(read('7/6/2025 15:45:12', 'en-US')).toBe('2025-07-06T15:45:12.000Z');
+    expect(read('07/06/2025 15:45:12', 'invariant')).toBe('2025-07-06T15:45:12.000Z');
+    expect(read('7/6/2025 15:45:12', 'en-GB')).toBe('2025-06-07T15:45:12.000Z');
+    expect(read('07/06/2025 15:45:12', 'en-GB')).toBe('2025-06-07T15:45:12.000Z');
+  });
+
+  it('defaults to en-US', () => {
+    expect(iso('7/6/2025 15:45:12')).toBe('2025-07-06T15:45:12.000Z');
+  });
+
+  it.each([
+    // [text, culture, why]: each valid in another culture, or in none.
+    ['31/12/2025 13:00:00', 'en-US', /not a real date and time in en-US/],
+    ['31/12/2025 13:00:00', 'invariant', /not a real date and time in invariant/],
+    ['12/31/2025 13:00:00', 'en-GB', /not a real date and time in en-GB/],
+    ['6/7/2023 3:45:12 PM', 'en-GB', /not a real date and time in en-GB/],
+    ['06/07/2023 03:45:12 PM', 'invariant', /not a real date and time in invariant/],
+    ['29/02/2025 10:00:00', 'en-GB', /not a real date and time/],
+    ['31/04/2025 10:00:00', 'en-GB', /not a real date and time/],
+    ['00/01/2025 10:00:00', 'en-GB', /not a real date and time/],
+    ['01/13/2025 10:00:00', 'en-GB', /not a real date and time/],
+    ['01/01/2025 24:00:00', 'en-GB', /not a real date and time/],
+    ['7-6-2025 15:45:12', 'en-GB', /neither ISO 8601 nor en-GB dd\/MM\/yyyy HH:mm:ss/],
+  ] as const)('%s is refused in %s', (text, culture, why) => {
+    expect(read(text, culture)).toMatch(why);
+  });
+
+  it.each(EVENT_TIME_CULTURES)('reads ISO 8601 the same in %s', (culture) => {
+    expect(read('2025-07-06T15:45:12Z', culture)).toBe('2025-07-06T15:45:12.000Z');
+    expect(read('2026-11-20T10:11:12.345Z', culture)).toBe('2026-11-20T10:11:12.345Z');
+  });
+
+  it('accepts 29 February in a leap year in every culture', () => {
+    expect(read('2/29/2024 10:00:00', 'en-US')).toBe('2024-02-29T10:00:00.000Z');
+    expect(read('29/02/2024 10:00:00', 'en-GB')).toBe('2024-02-29T10:00:00.000Z');
+    expect(read('02/29/2024 10:00:00', 'invariant')).toBe('2024-02-29T10:00:00.000Z');
   });
 });

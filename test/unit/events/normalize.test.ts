@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import type { EventTimeCulture } from '../../../shared/events/eventTime.js';
 import { normalizeEvent } from '../../../shared/events/normalize.js';
 import type { EventSource, NormalizedUsage } from '../../../shared/events/types.js';
 import { seedV1Event } from '../../helpers/seedEvent.js';
@@ -251,8 +252,32 @@ describe('idempotency key', () => {
     expect(ok(v2(), hub('7', 99)).id).toBe(REQUEST.toLowerCase());
   });
 
-  it('keeps a non-GUID request id as given', () => {
-    expect(ok(v2({ requestId: 'Req-42.a' })).id).toBe('Req-42.a');
+  it('hashes a non-GUID request id into the id, and keeps the request id as given beside it', () => {
+    const usage = ok(v2({ requestId: 'Req-42.a' }));
+    expect(usage.id).toMatch(/^r-[0-9a-f]{40}$/);
+    expect(usage.requestId).toBe('Req-42.a');
+    // Case matters for non-GUIDs, as it always did; for GUIDs it never did.
+    expect(ok(v2({ requestId: 'req-42.a' })).id).not.toBe(usage.id);
+    expect(ok(v2({ requestId: REQUEST.toLowerCase() })).id).toBe(ok(v2()).id);
+  });
+
+  it('is always a valid Cosmos id, whatever request id the schema lets through', () => {
+    // Cosmos ids: at most 255 characters, none of / \\ ? #, and not "." or ".." (backfill's replace fails on those).
+    const valid = (id: string) =>
+      id.length <= 255 && !/[/\\?#\p{Cc}]/u.test(id) && id !== '.' && id !== '..' && id.trim() === id;
+    const ids = new Set<string>();
+    for (const requestId of ['.', '..', '...', ':', '-', '_', 'a'.repeat(128), '.a', 'A', 'a', REQUEST]) {
+      const usage = ok(v2({ requestId }));
+      expect(valid(usage.id), `${requestId} → ${usage.id}`).toBe(true);
+      ids.add(usage.id);
+    }
+    expect(ids.size).toBe(11); // injective: no two request ids share a record
+  });
+
+  it('never mistakes a hashed id for a GUID or a content key', () => {
+    const hashed = ok(v2({ requestId: 'h-1' })).id;
+    expect(hashed).toMatch(/^r-/);
+    expect(ok(v2({ requestId: undefined })).id).toMatch(/^h-/);
   });
 
   it('without one, is a content hash stable under key order and formatting', () => {
@@ -280,5 +305,93 @@ describe('idempotency key', () => {
     expect(ok(body, hub('3', 101)).id).not.toBe(first);
     expect(ok(body, hub('4', 100)).id).not.toBe(first);
     expect(ok(body, FILE).id).not.toBe(first);
+  });
+});
+
+describe('event text must be valid Unicode and bounded', () => {
+  const LONE = ['\ud800', '\udfff', 'x\ud83d', '\ude00y'];
+  const fails = (body: unknown) => {
+    const result = normalizeEvent(body, FILE, NOW);
+    if (result.ok) throw new Error(`expected a refusal of ${JSON.stringify(body)}`);
+    return result.issues;
+  };
+
+  it.each([
+    'eventTime',
+    'appId',
+    'tenantId',
+    'subscriptionId',
+    'productId',
+    'deployment',
+    'backend',
+    'operation',
+    'model',
+  ])('v2 %s with a lone surrogate is refused, naming the field', (field) => {
+    for (const lone of LONE) {
+      const base = field === 'eventTime' || field === 'appId' ? String(v2()[field]) : 'gpt-4o';
+      const issues = fails(v2({ [field]: `${base}${lone}` }));
+      expect(issues).toContainEqual({
+        path: field,
+        problem: expect.stringContaining('valid Unicode') as string,
+      });
+      // The same text sent as JSON (an escaped surrogate) is refused the same way.
+      expect(fails(JSON.stringify(v2({ [field]: `${base}${lone}` })))).toEqual(issues);
+    }
+  });
+
+  it.each(['event-time', 'appid', 'operation', 'model', 'modeltime'])(
+    'v1 %s with a lone surrogate is refused, naming the field',
+    (field) => {
+      const issues = fails(v1({ [field]: `${String(v1()[field])}\ud800` }));
+      expect(issues).toContainEqual({
+        path: field,
+        problem: expect.stringContaining('valid Unicode') as string,
+      });
+    },
+  );
+
+  it('keeps well-formed text outside the BMP (a surrogate pair)', () => {
+    expect(ok(v2({ model: 'gpt-4o-😀' })).model).toBe('gpt-4o-😀');
+  });
+
+  it.each([
+    ['model', 128],
+    ['operation', 128],
+    ['deployment', 256],
+    ['subscriptionId', 256],
+    ['productId', 256],
+    ['backend', 512],
+  ])('v2 %s is at most %i characters', (field, max) => {
+    expect(ok(v2({ [field]: 'x'.repeat(max) }))).toBeDefined();
+    expect(fails(v2({ [field]: 'x'.repeat(max + 1) }))).toContainEqual({
+      path: field,
+      problem: expect.stringMatching(/at most/) as string,
+    });
+  });
+});
+
+describe('EVENT_TIME_CULTURE reaches the v1 event time', () => {
+  const at = (culture: EventTimeCulture) =>
+    normalizeEvent(v1({ 'event-time': '7/6/2025 15:45:12' }), FILE, NOW, culture);
+
+  it('reads the same v1 event as 6 July (en-US) or 7 June (en-GB)', () => {
+    const us = at('en-US');
+    const gb = at('en-GB');
+    expect(us.ok && us.usage.eventTime).toBe('2025-07-06T15:45:12.000Z');
+    expect(gb.ok && gb.usage.eventTime).toBe('2025-06-07T15:45:12.000Z');
+  });
+
+  it('dead-letters a time that is invalid in the chosen culture, naming the field', () => {
+    const result = normalizeEvent(v1({ 'event-time': '13/6/2025 15:45:12' }), FILE, NOW, 'en-US');
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.issues).toEqual([
+        {
+          path: 'event-time',
+          problem: expect.stringContaining('not a real date and time in en-US') as string,
+        },
+      ]);
+    }
+    expect(normalizeEvent(v1({ 'event-time': '13/6/2025 15:45:12' }), FILE, NOW, 'en-GB').ok).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import { PriceBook, type PriceRow } from '../../../shared/pricing/priceBook.js';
-import { priceDocId, toPriceDocs, toPriceRows } from '../../../shared/pricing/priceRows.js';
+import { checkRetailPrice, priceDocId, toPriceDocs, toPriceRows } from '../../../shared/pricing/priceRows.js';
 import { createPricer } from '../../../shared/pricing/pricer.js';
 import type { RetailPriceItem } from '../../../shared/pricing/types.js';
 
@@ -220,5 +220,23 @@ describe('PriceBook', () => {
       costNanos: 1_100_000,
       priceSet: { prices: [{ unitPrice: '0.00000011' }] },
     });
+  });
+});
+
+describe('checkRetailPrice', () => {
+  it('keeps exact values as written, rounds more than 18 decimals, refuses the rest', () => {
+    expect(checkRetailPrice(7.5e-5)).toEqual({ ok: true, text: '0.000075', rounded: false });
+    expect(checkRetailPrice(0)).toEqual({ ok: true, text: '0', rounded: false });
+    expect(checkRetailPrice(7.000000000000001e-7)).toEqual({ ok: true, text: '0.0000007', rounded: true });
+    expect(checkRetailPrice('2.5000000000000001e-3')).toEqual({ ok: true, text: '0.0025', rounded: true });
+    expect(checkRetailPrice(-0.002)).toEqual({ ok: false, problem: '-0.002 is negative' });
+    expect(checkRetailPrice(1e-19)).toEqual({ ok: false, problem: '1e-19 rounds to 0 at 18 decimals' });
+    expect(checkRetailPrice(100_001)).toEqual({
+      ok: false,
+      problem: '100001 is above 100000, not a token price',
+    });
+    expect(checkRetailPrice(Number.NaN)).toMatchObject({ ok: false });
+    expect(checkRetailPrice(Number.POSITIVE_INFINITY)).toMatchObject({ ok: false });
+    expect(checkRetailPrice('abc')).toEqual({ ok: false, problem: 'not a decimal number: abc' });
   });
 });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
 import type { DeploymentEntry } from '../../../shared/config.js';
-import { resolvePriceKey, type PriceKeySettings } from '../../../shared/pricing/resolvePriceKey.js';
+import { repriceFingerprint } from '../../../shared/pricing/repriceFingerprint.js';
+import {
+  resolvePriceKey,
+  resolvePriceKeyWithSources,
+  type PriceKeySettings,
+} from '../../../shared/pricing/resolvePriceKey.js';
 import { testUsage as usage } from '../../helpers/usage.js';
 
 const settings = (deployments: Record<string, DeploymentEntry> = {}): PriceKeySettings => ({
@@ -111,5 +116,64 @@ describe('resolvePriceKey', () => {
         region: 'eastus',
       });
     }
+  });
+
+  it('says where each part came from: the event, DEPLOYMENTS or the default', () => {
+    const sources = (
+      fields: Parameters<typeof usage>[0],
+      deployments: Record<string, DeploymentEntry> = {},
+    ) => resolvePriceKeyWithSources(usage(fields), settings(deployments)).sources;
+    expect(sources({ deploymentType: 'datazone', region: 'swedencentral' })).toEqual({
+      model: 'event',
+      version: 'event',
+      deploymentType: 'event',
+      region: 'event',
+    });
+    // The issue's case: a v2 event to `chat-dz` without a type, before and after the mapping.
+    expect(sources({ deployment: 'chat-dz' })).toEqual({
+      model: 'event',
+      version: 'event',
+      deploymentType: 'default',
+      region: 'default',
+    });
+    expect(sources({ deployment: 'chat-dz' }, { 'chat-dz': { deploymentType: 'datazone' } })).toEqual({
+      model: 'event',
+      version: 'event',
+      deploymentType: 'map',
+      region: 'default',
+    });
+    // An alias names no model: the map's model (and its version), else the name as-is, by default.
+    expect(
+      sources(
+        { model: 'prod-chat', deployment: 'prod-chat' },
+        { 'prod-chat': { model: 'gpt-4o-2024-08-06' } },
+      ),
+    ).toMatchObject({ model: 'map', version: 'map' });
+    expect(sources({ model: 'prod-chat', deployment: 'prod-chat' })).toMatchObject({
+      model: 'default',
+      version: 'default',
+    });
+  });
+});
+
+describe('repriceFingerprint', () => {
+  const base = { ...settings({ chat: { deploymentType: 'datazone', region: 'eastus2' } }), currency: 'USD' };
+
+  it('changes with DEPLOYMENTS, the defaults or the book, and not with the order of keys', () => {
+    const fp = repriceFingerprint(base, 'book-1');
+    expect(fp.key).toMatch(/^k[0-9a-f]{16}$/);
+    expect(fp.book).toMatch(/^b[0-9a-f]{16}$/);
+    expect(
+      repriceFingerprint(
+        { ...base, deployments: { chat: { region: 'eastus2', deploymentType: 'datazone' } } },
+        'book-1',
+      ),
+    ).toEqual(fp);
+    expect(repriceFingerprint({ ...base, deployments: {} }, 'book-1').key).not.toBe(fp.key);
+    expect(repriceFingerprint({ ...base, defaultRegion: 'westus' }, 'book-1').key).not.toBe(fp.key);
+    const newBook = repriceFingerprint(base, 'book-2');
+    expect(newBook.key).toBe(fp.key);
+    expect(newBook.book).not.toBe(fp.book);
+    expect(repriceFingerprint(base, null).book).toBeNull();
   });
 });
