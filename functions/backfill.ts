@@ -3,7 +3,8 @@ import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { backfillDeps } from '../shared/app/backfillDeps.js';
 import { sharedServices } from '../shared/app/lazyServices.js';
 import type { Services } from '../shared/app/services.js';
-import { budgetDeps, evaluateAfterBackfill } from '../shared/budgets/runEvaluation.js';
+import { budgetDeps } from '../shared/app/budgetDeps.js';
+import { evaluateAfterBackfill } from '../shared/budgets/runEvaluation.js';
 import { backfillFailed, formatBackfill, runBackfill } from '../shared/pipeline/backfill.js';
 
 /**

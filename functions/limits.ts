@@ -1,5 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 
+import { limitsAnswerer } from '../shared/app/budgetDeps.js';
 import { sharedServices } from '../shared/app/lazyServices.js';
 import { limitsResponse } from '../shared/budgets/limitsHttp.js';
 
@@ -7,7 +8,7 @@ import { limitsResponse } from '../shared/budgets/limitsHttp.js';
 export async function limits(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return limitsResponse(
     request.params.appId ?? '',
-    () => sharedServices(),
+    async () => limitsAnswerer(await sharedServices()),
     (m) => {
       context.error(m);
     },

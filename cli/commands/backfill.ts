@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 
 import { backfillDeps } from '../../shared/app/backfillDeps.js';
-import { budgetDeps, evaluateAfterBackfill } from '../../shared/budgets/runEvaluation.js';
+import { budgetDeps } from '../../shared/app/budgetDeps.js';
+import { evaluateAfterBackfill } from '../../shared/budgets/runEvaluation.js';
 import { UserError } from '../../shared/errors.js';
 import {
   backfillComplete,

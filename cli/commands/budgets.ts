@@ -2,13 +2,14 @@ import type { Command } from 'commander';
 
 import { BudgetInputError, budgetFromArguments, parseScope, scopeText } from '../../shared/budgets/budget.js';
 import { alertsOutput, budgetsTable, statusOutput } from '../../shared/budgets/format.js';
+import { budgetDeps, statusDeps } from '../../shared/app/budgetDeps.js';
 import {
-  budgetDeps,
   budgetStatuses,
   evaluateBudgetAlerts,
   formatEvaluation,
 } from '../../shared/budgets/runEvaluation.js';
 import { UserError } from '../../shared/errors.js';
+import { CosmosBudgets } from '../../shared/store/cosmosBudgets.js';
 import { CosmosRollups } from '../../shared/store/cosmosRollups.js';
 import { withServices } from '../context.js';
 
@@ -63,7 +64,7 @@ export function registerBudgets(program: Command): void {
         userInput(() => budgetFromArguments({ scope, ...options }, 'USD'));
         await withServices(async (services) => {
           const budget = budgetFromArguments({ scope, ...options }, services.settings.PRICE_CURRENCY);
-          const store = budgetDeps(services).store;
+          const store = new CosmosBudgets(services.database);
           await store.ensure();
           await store.save(budget, new Date());
           process.stdout.write(budgetsTable([budget]));
@@ -76,7 +77,7 @@ export function registerBudgets(program: Command): void {
     .description('the budgets stored')
     .action(async () => {
       await withServices(async (services) => {
-        process.stdout.write(budgetsTable(await budgetDeps(services).store.list()));
+        process.stdout.write(budgetsTable(await new CosmosBudgets(services.database).list()));
       });
     });
 
@@ -87,7 +88,7 @@ export function registerBudgets(program: Command): void {
     .action(async (scope: string) => {
       const text = userInput(() => scopeText(parseScope(scope)));
       await withServices(async (services) => {
-        const removed = await budgetDeps(services).store.remove(text);
+        const removed = await new CosmosBudgets(services.database).remove(text);
         if (!removed) throw new UserError(`no budget for ${text}`);
         process.stdout.write(`removed ${text}\n`);
       });
@@ -102,7 +103,7 @@ export function registerBudgets(program: Command): void {
       await withServices(async (services) => {
         // The same rollups as `report`, brought up to date first as the report does.
         await new CosmosRollups(services.database).refreshDirty();
-        const statuses = await budgetStatuses(budgetDeps(services), new Date());
+        const statuses = await budgetStatuses(statusDeps(services), new Date());
         process.stdout.write(statusOutput(statuses, format));
       });
     });
@@ -133,7 +134,9 @@ export function registerBudgets(program: Command): void {
       if (from > to) throw new UserError(`--to: must not be before --from (${from})`);
       const format = outputFormat(options.format);
       await withServices(async (services) => {
-        process.stdout.write(alertsOutput(await budgetDeps(services).store.alerts(from, to), format));
+        process.stdout.write(
+          alertsOutput(await new CosmosBudgets(services.database).alerts(from, to), format),
+        );
       });
     });
 }

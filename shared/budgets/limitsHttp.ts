@@ -1,9 +1,6 @@
-import type { Services } from '../app/services.js';
 import { DependencyError, ensureError } from '../errors.js';
 import { isGuid } from '../events/guid.js';
 import type { LimitsAnswer } from './limits.js';
-import { createLimits, limitsDeps } from './limitsService.js';
-import { budgetDeps } from './runEvaluation.js';
 
 export interface LimitsHttpResult {
   readonly status: 200 | 400 | 503;
@@ -11,8 +8,11 @@ export interface LimitsHttpResult {
   readonly headers: Record<string, string>;
 }
 
-// One answerer per services instance (one per worker in Azure), so the memo is shared by invocations.
-const answerers = new WeakMap<Services, ReturnType<typeof createLimits>>();
+/** The answer for one app, and how long the gateway may keep it (built by shared/app/budgetDeps.ts). */
+export type Answerer = () => Promise<{
+  answer(appId: string): Promise<LimitsAnswer>;
+  readonly cacheSeconds: number;
+}>;
 
 /**
  * The limits endpoint's logic: a GUID check before anything else, the answer, or 503 when the store is
@@ -20,22 +20,21 @@ const answerers = new WeakMap<Services, ReturnType<typeof createLimits>>();
  */
 export async function limitsResponse(
   appId: string,
-  services: () => Promise<Services>,
+  answerer: Answerer,
   logError: (message: string) => void,
 ): Promise<LimitsHttpResult> {
   const headers = { 'cache-control': 'no-store' };
   if (!isGuid(appId))
     return { status: 400, jsonBody: { error: `appId: "${appId.slice(0, 64)}" is not a GUID` }, headers };
   try {
-    const built = await services();
-    let answer = answerers.get(built);
-    if (answer === undefined) {
-      answer = createLimits(limitsDeps(built, budgetDeps(built)));
-      answerers.set(built, answer);
-    }
+    const limits = await answerer();
     // The gateway keeps an answer as long as this says (and LIMITS_CACHE_SECONDS in its named value).
-    const maxAge = `private, max-age=${built.settings.LIMITS_CACHE_SECONDS}`;
-    return { status: 200, jsonBody: await answer(appId), headers: { 'cache-control': maxAge } };
+    const body = await limits.answer(appId);
+    return {
+      status: 200,
+      jsonBody: body,
+      headers: { 'cache-control': `private, max-age=${limits.cacheSeconds}` },
+    };
   } catch (error) {
     const err = ensureError(error);
     // Anything else is a bug: the host logs and answers 500, which the gateway also fails open on.

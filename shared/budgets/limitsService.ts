@@ -1,4 +1,3 @@
-import type { Services } from '../app/services.js';
 import { limitsFor, type LimitsAnswer } from './limits.js';
 import { budgetStatuses, type BudgetDeps } from './runEvaluation.js';
 import type { BudgetStatus } from './evaluate.js';
@@ -14,20 +13,6 @@ export interface LimitsDeps extends Pick<BudgetDeps, 'store' | 'spend' | 'overri
   /** The app's business unit now: finance's override, else its service principal's tag, else null. */
   unitOf(appId: string): Promise<string | null>;
   readonly now: () => Date;
-}
-
-export function limitsDeps(
-  services: Pick<Services, 'apps'>,
-  base: Pick<BudgetDeps, 'store' | 'spend' | 'overrides'>,
-): LimitsDeps {
-  return {
-    ...base,
-    async unitOf(appId) {
-      const { cache, overrides } = await services.apps.read([appId]);
-      return overrides.get(appId) ?? cache.get(appId)?.businessUnitFromTag ?? null;
-    },
-    now: () => new Date(),
-  };
 }
 
 export function createLimits(

@@ -1,20 +1,12 @@
-import type { Services } from '../app/services.js';
 import { ensureError } from '../errors.js';
-import type { UsageSlice } from '../report/types.js';
-import { CosmosRollups } from '../store/cosmosRollups.js';
 import { alertPartition, newAlertDoc, type AlertDoc, type Delivery } from './alertDoc.js';
 import { alertBody, type WebhookFormat } from './alertPayload.js';
-import { CosmosBudgets } from './cosmosBudgets.js';
+import type { BudgetStore, SpendReader } from './ports.js';
 import { deliver, type RetryBudget, type WebhookTarget } from './deliver.js';
 import { evaluateBudgets, spendRange, type BudgetStatus } from './evaluate.js';
 
-/** The one port over the rollups: the same slices, and so the same figures, as `report`. */
-export interface SpendReader {
-  read(from: string, to: string): Promise<UsageSlice[]>;
-}
-
 export interface BudgetDeps {
-  readonly store: CosmosBudgets;
+  readonly store: BudgetStore;
   readonly spend: SpendReader;
   /** Finance's business-unit overrides, as the report applies them. */
   overrides(): Promise<ReadonlyMap<string, string>>;
@@ -26,44 +18,6 @@ export interface BudgetDeps {
 
 /** A claim older than this belongs to an evaluator that died mid-delivery: another may take it. */
 export const STALE_CLAIM_MS = 10 * 60_000;
-
-export function budgetDeps(
-  services: Pick<Services, 'database' | 'apps' | 'settings' | 'retailDispatcher'>,
-  options: { log?: (message: string) => void; now?: () => Date; retry?: RetryBudget } = {},
-): BudgetDeps {
-  const s = services.settings;
-  return {
-    store: new CosmosBudgets(services.database),
-    spend: new CosmosRollups(services.database),
-    overrides: () => services.apps.allOverrides(),
-    webhook:
-      s.ALERT_WEBHOOK_URL === undefined || s.ALERT_WEBHOOK_SECRET === undefined
-        ? null
-        : {
-            // The dispatcher trusts a local stand-in's certificate when one was given (tests, demo).
-            target: {
-              url: s.ALERT_WEBHOOK_URL,
-              secret: s.ALERT_WEBHOOK_SECRET,
-              dispatcher: services.retailDispatcher,
-            },
-            format: s.ALERT_WEBHOOK_FORMAT,
-          },
-    ...(options.retry ? { retry: options.retry } : {}),
-    now: options.now ?? (() => new Date()),
-    log: options.log ?? (() => undefined),
-  };
-}
-
-/** What `budgetStatuses` reads, for fronts that only show statuses (the page). */
-export function statusDeps(
-  services: Pick<Services, 'database' | 'apps'>,
-): Pick<BudgetDeps, 'store' | 'spend' | 'overrides'> {
-  return {
-    store: new CosmosBudgets(services.database),
-    spend: new CosmosRollups(services.database),
-    overrides: () => services.apps.allOverrides(),
-  };
-}
 
 /** Every budget's status now, from one read of the rollups covering all their periods. */
 export async function budgetStatuses(

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chargebackPage } from '../../functions/chargebackPage.js';
 import { closeServer } from '../../local/closeServer.js';
 import { budgetFromArguments } from '../../shared/budgets/budget.js';
-import { CosmosBudgets } from '../../shared/budgets/cosmosBudgets.js';
+import { CosmosBudgets } from '../../shared/store/cosmosBudgets.js';
 import { nanosToDecimal } from '../../shared/cost/money.js';
 import { ingestBatch } from '../../shared/pipeline/ingestBatch.js';
 import {

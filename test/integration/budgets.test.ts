@@ -7,15 +7,11 @@ import { backfill } from '../../functions/backfill.js';
 import { limits } from '../../functions/limits.js';
 import type { Services } from '../../shared/app/services.js';
 import { budgetFromArguments } from '../../shared/budgets/budget.js';
-import { CosmosBudgets } from '../../shared/budgets/cosmosBudgets.js';
+import { CosmosBudgets } from '../../shared/store/cosmosBudgets.js';
 import { limitBudget } from '../../shared/budgets/limits.js';
-import {
-  budgetDeps,
-  budgetStatuses,
-  evaluateBudgetAlerts,
-  type BudgetDeps,
-  type SpendReader,
-} from '../../shared/budgets/runEvaluation.js';
+import { budgetDeps } from '../../shared/app/budgetDeps.js';
+import type { SpendReader } from '../../shared/budgets/ports.js';
+import { budgetStatuses, evaluateBudgetAlerts, type BudgetDeps } from '../../shared/budgets/runEvaluation.js';
 import { nanosToDecimal } from '../../shared/cost/money.js';
 import { ingestBatch } from '../../shared/pipeline/ingestBatch.js';
 import { CosmosRollups } from '../../shared/store/cosmosRollups.js';

@@ -1,5 +1,6 @@
 import type { Services } from '../../app/services.js';
-import { budgetStatuses, statusDeps } from '../../budgets/runEvaluation.js';
+import { statusDeps } from '../../app/budgetDeps.js';
+import { budgetStatuses } from '../../budgets/runEvaluation.js';
 import { previousPeriod } from '../period.js';
 import { parseReportQuery } from '../reportOutput.js';
 import { runReport } from '../runReport.js';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import type { Services } from '../../../shared/app/services.js';
-import { limitsResponse } from '../../../shared/budgets/limitsHttp.js';
+import { limitsResponse, type Answerer } from '../../../shared/budgets/limitsHttp.js';
 import { DependencyError } from '../../../shared/errors.js';
 
 const APP = '7d8a1c3e-2b4f-4e6a-9c1d-0f2e3a4b5c6d';
@@ -20,8 +19,7 @@ describe('limits endpoint logic', () => {
 
   it('answers 503 and logs when the store is down, so the gateway fails open', async () => {
     const logged: string[] = [];
-    const down = (): Promise<Services> =>
-      Promise.reject(new DependencyError('cosmos', 'cannot open database'));
+    const down: Answerer = () => Promise.reject(new DependencyError('cosmos', 'cannot open database'));
     const result = await limitsResponse(APP, down, (m) => logged.push(m));
     expect(result.status).toBe(503);
     expect(result.jsonBody).toEqual({ error: 'the budget store is unavailable; the gateway fails open' });
@@ -29,7 +27,7 @@ describe('limits endpoint logic', () => {
   });
 
   it('lets a bug through to the host (a 500, which the gateway fails open on too)', async () => {
-    const broken = (): Promise<Services> => Promise.reject(new TypeError('undefined is not a function'));
+    const broken: Answerer = () => Promise.reject(new TypeError('undefined is not a function'));
     await expect(limitsResponse(APP, broken, () => undefined)).rejects.toThrow(TypeError);
   });
 });

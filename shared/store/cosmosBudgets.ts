@@ -1,10 +1,11 @@
 import type { Container, Database } from '@azure/cosmos';
 import { z } from 'zod';
 
+import { alertDocSchema, type AlertDoc, type Delivery } from '../budgets/alertDoc.js';
+import { scopeHash, type Budget } from '../budgets/budget.js';
+import type { BudgetStore } from '../budgets/ports.js';
 import { addDays } from '../report/period.js';
-import { ensureContainers } from '../store/containers.js';
-import { scopeHash, type Budget } from './budget.js';
-import { alertDocSchema, type AlertDoc, type Delivery } from './alertDoc.js';
+import { ensureContainers } from './containers.js';
 
 const BUDGET_PK = 'budget';
 
@@ -31,7 +32,7 @@ export const budgetDocId = (scope: string) => `budget|${scopeHash(scope)}`;
  * Container `budgets`: budgets and the alerts they fired. Only `budgets set` creates the container;
  * reads of a database that never had a budget find none instead of creating anything.
  */
-export class CosmosBudgets {
+export class CosmosBudgets implements BudgetStore {
   private readonly container: Container;
 
   constructor(private readonly database: Database) {
