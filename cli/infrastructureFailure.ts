@@ -39,6 +39,7 @@ const SETTING_OF: Record<DependencyError['dependency'], string> = {
   graph: 'GRAPH_BASE_URL',
   retailPrices: 'RETAIL_PRICES_URL',
   eventhub: 'EventHubConnection',
+  arm: 'ARM_ENDPOINT',
 };
 
 interface Endpoint {
@@ -60,6 +61,7 @@ function endpoints(settings: Settings): Endpoint[] {
   add('COSMOS_ENDPOINT', settings.COSMOS_ENDPOINT);
   add('GRAPH_BASE_URL', settings.GRAPH_BASE_URL);
   add('RETAIL_PRICES_URL', settings.RETAIL_PRICES_URL);
+  add('ARM_ENDPOINT', settings.ARM_ENDPOINT);
   const storage =
     settings.AzureWebJobsStorage ??
     (settings.AzureWebJobsStorage__accountName === undefined &&

@@ -6,8 +6,11 @@ import { registerApps } from './commands/apps.js';
 import { registerAudit } from './commands/audit.js';
 import { registerBackfill } from './commands/backfill.js';
 import { registerBudgets } from './commands/budgets.js';
+import { registerDeployments } from './commands/deployments.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerInvoice } from './commands/invoice.js';
 import { registerPrices } from './commands/prices.js';
+import { registerReconcile } from './commands/reconcile.js';
 import { registerReport } from './commands/report.js';
 import { registerSendSample } from './commands/sendSample.js';
 import { exitCodeFor } from './exitCodes.js';
@@ -22,8 +25,11 @@ registerPrices(program);
 registerReport(program);
 registerApps(program);
 registerBackfill(program);
+registerDeployments(program);
 registerAudit(program);
 registerSendSample(program);
+registerInvoice(program);
+registerReconcile(program);
 registerBudgets(program);
 
 try {

@@ -10,6 +10,9 @@ import type { RetailPriceItem } from '../shared/pricing/types.js';
 import { reportTable } from '../shared/report/formatReport.js';
 import { runReport } from '../shared/report/runReport.js';
 import { DEMO_DEPLOYMENTS, DEMO_SERVICE_PRINCIPALS } from '../local/demoDirectory.js';
+import { DEMO_ARM_ACCOUNTS, DEMO_SUBSCRIPTION, demoInventoryLines } from '../local/demoInventory.js';
+import { formatRefresh, runInventoryRefresh } from '../shared/inventory/runRefresh.js';
+import { CosmosInventoryStore } from '../shared/store/cosmosInventoryStore.js';
 import { startChargebackFront } from '../local/chargebackFront.js';
 import { exportLines, sampleFile, settingsForStack } from '../local/localSettings.js';
 import { startLocalStack } from '../local/stack.js';
@@ -26,12 +29,18 @@ async function main(): Promise<void> {
     servicePrincipals: DEMO_SERVICE_PRINCIPALS,
     priceItems: snapshot,
     serveAsServiceName: 'Foundry Models',
+    armAccounts: DEMO_ARM_ACCOUNTS,
   });
   say('Local services on 127.0.0.1:');
   say(`  Cosmos stand-in  ${stack.cosmos.endpoint}`);
   say(`  Graph stand-in   ${stack.graph.url}`);
   say(`  Retail Prices    ${stack.retail.url}`);
-  const settings = loadSettings({ ...stack.env, DEPLOYMENTS: JSON.stringify(DEMO_DEPLOYMENTS) });
+  say(`  ARM stand-in     ${stack.arm.url}`);
+  const settings = loadSettings({
+    ...stack.env,
+    DEPLOYMENTS: JSON.stringify(DEMO_DEPLOYMENTS),
+    INVENTORY_SUBSCRIPTIONS: DEMO_SUBSCRIPTION,
+  });
   const services = await createServices(settings, { trustedCa: stack.trustedCa });
   try {
     const prices = await refreshPriceBook({
@@ -44,6 +53,14 @@ async function main(): Promise<void> {
       `\nprices refresh: ${prices.items} catalog items → ${prices.tokenMeters} token meters in the price book`,
     );
 
+    const inventory = await runInventoryRefresh({
+      settings,
+      store: new CosmosInventoryStore(services.database.container('inventory')),
+      dispatcher: services.retailDispatcher,
+      log: say,
+    });
+    say(`deployments refresh: ${formatRefresh(inventory).join('; ')}`);
+
     const file = sampleFile('events.jsonl');
     const result = await ingestStream(readEvents(file), services.ingest, services.spill);
     const t = result.totals;
@@ -52,6 +69,9 @@ async function main(): Promise<void> {
         `(pending ${t.pending}, unpriced ${t.unpriced}), duplicates ${t.duplicates}, dead-lettered ${t.deadLettered}`,
     );
     say(`graph: ${services.directory.stats.requests} $batch request(s) for all apps`);
+    await ingestStream(readEvents(sampleFile('deployment-events.jsonl')), services.ingest, services.spill);
+    say('ingest samples/deployment-events.jsonl, priced by the deployments ARM lists:');
+    for (const line of await demoInventoryLines(services)) say(line);
 
     const { report } = await runReport(services, { from: '2025-01-01', to: '2026-12-31', by: 'app' });
     say(`\n${reportTable(report)}`);

@@ -39,8 +39,14 @@ param defaultDeploymentType string = 'global'
 @description('DEPLOYMENTS: deployment or logged model name -> {model?, version?, deploymentType?, region?}.')
 param deployments object = {}
 param priceRefreshSchedule string = '0 0 2 * * *'
+
+@description('NCRONTAB schedule of the Cost Management export import (daily by default, after the exports land).')
+param invoiceImportSchedule string = '0 30 6 * * *'
 param businessUnitTagPrefix string = 'businessUnit:'
 
+@description('Where the deployment inventory reads Azure OpenAI accounts: the function identity gets Reader on each entry, a resource group, or the whole subscription when resourceGroup is empty. Empty: the inventory is off.')
+param inventoryReaderScopes inventoryScope[] = []
+param inventoryRefreshSchedule string = '0 15 * * * *'
 @description('Gateway budgets (docs/budgets.md): APIM asks GET /api/limits/{appId} and answers 429 for a spent hard budget.')
 param enforceBudgets bool = false
 @description('LIMITS_CACHE_SECONDS: how long APIM caches an app\'s limits answer.')
@@ -50,6 +56,12 @@ param tokenLimits object = {}
 
 @description('Optional object id of a user or group that runs the CLI against Azure (Cosmos data + Event Hubs send).')
 param operatorPrincipalId string = ''
+
+type inventoryScope = {
+  subscriptionId: string
+  @description('Empty: Reader on the whole subscription.')
+  resourceGroup: string?
+}
 
 var suffix = uniqueString(resourceGroup().id, prefix)
 var names = {
@@ -115,7 +127,11 @@ module functionApp 'modules/functionapp.bicep' = {
       DEFAULT_DEPLOYMENT_TYPE: defaultDeploymentType
       DEPLOYMENTS: string(deployments)
       PRICE_REFRESH_SCHEDULE: priceRefreshSchedule
+      INVOICE_IMPORT_SCHEDULE: invoiceImportSchedule
       BUSINESS_UNIT_TAG_PREFIX: businessUnitTagPrefix
+      INVENTORY_SUBSCRIPTIONS: join(union(map(inventoryReaderScopes, s => toLower(s.subscriptionId)), []), ',')
+      ARM_AUTH: 'default'
+      INVENTORY_REFRESH_SCHEDULE: inventoryRefreshSchedule
       LIMITS_CACHE_SECONDS: string(limitsCacheSeconds)
       APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.appInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
@@ -136,6 +152,22 @@ module roles 'modules/roles.bicep' = {
     appInsightsName: monitoring.outputs.appInsightsName
   }
 }
+
+module inventoryReaderOnGroups 'modules/inventoryReaderRg.bicep' = [
+  for (s, i) in filter(inventoryReaderScopes, s => !empty(s.?resourceGroup ?? '')): {
+    name: 'inventory-reader-rg-${i}'
+    scope: resourceGroup(s.subscriptionId, s.?resourceGroup ?? '')
+    params: { principalId: functionApp.outputs.principalId }
+  }
+]
+
+module inventoryReaderOnSubscriptions 'modules/inventoryReaderSub.bicep' = [
+  for (s, i) in filter(inventoryReaderScopes, s => empty(s.?resourceGroup ?? '')): {
+    name: 'inventory-reader-sub-${i}'
+    scope: subscription(s.subscriptionId)
+    params: { principalId: functionApp.outputs.principalId }
+  }
+]
 
 module gateway 'modules/apim.bicep' = {
   name: 'apim-chargeback'

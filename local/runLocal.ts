@@ -25,10 +25,10 @@ interface Options {
 function portsFrom(portBase: string | undefined): LocalPorts {
   if (portBase === undefined) return DEFAULT_PORTS;
   const base = Number(portBase);
-  if (!Number.isInteger(base) || base < 1024 || base > 65_532) {
-    throw new UsageError('--port-base: must be a whole number from 1024 to 65532');
+  if (!Number.isInteger(base) || base < 1024 || base > 65_531) {
+    throw new UsageError('--port-base: must be a whole number from 1024 to 65531');
   }
-  return { cosmos: base, graph: base + 1, retail: base + 2, blob: base + 3 };
+  return { cosmos: base, graph: base + 1, retail: base + 2, blob: base + 3, arm: base + 4 };
 }
 
 class UsageError extends Error {}

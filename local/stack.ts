@@ -1,3 +1,4 @@
+import { startArmStandIn, type ArmStandIn, type StandInArmAccount } from './armStandIn.js';
 import { startAzurite, type LocalAzurite } from './azurite.js';
 import { startCosmosStandIn, type LocalCosmos } from './cosmosStandIn.js';
 import { startGraphStandIn, type GraphStandIn, type StandInServicePrincipal } from './graphStandIn.js';
@@ -12,6 +13,8 @@ export interface LocalStackOptions {
   /** Azurite is a child process; start it only where spills are exercised. */
   readonly azurite?: boolean;
   readonly database?: string;
+  /** Azure OpenAI accounts the ARM stand-in lists (the inventory is used only with INVENTORY_SUBSCRIPTIONS). */
+  readonly armAccounts?: readonly StandInArmAccount[];
   /** Fixed ports (`npm run local`); otherwise any free ones. */
   readonly ports?: LocalPorts;
 }
@@ -21,6 +24,8 @@ export interface LocalPorts {
   readonly graph: number;
   readonly retail: number;
   readonly blob: number;
+  /** Optional: the ARM stand-in; any free port when absent. */
+  readonly arm?: number;
 }
 
 /** Every local stand-in the pipeline talks to, on 127.0.0.1, with the settings that point at them. */
@@ -29,6 +34,7 @@ export interface LocalStack {
   readonly graph: GraphStandIn;
   readonly retail: RetailPricesStandIn;
   readonly azurite: LocalAzurite | undefined;
+  readonly arm: ArmStandIn;
   /** Settings as `local.settings.json` Values would hold them. */
   readonly env: Record<string, string>;
   /** The one self-signed certificate all stand-ins use. */
@@ -49,13 +55,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.serveAsServiceName === undefined ? {} : { serveAsServiceName: options.serveAsServiceName }),
     }),
     options.azurite === true ? startAzurite(options.ports?.blob) : Promise.resolve(undefined),
+    startArmStandIn({
+      accounts: options.armAccounts ?? [],
+      ...(options.ports?.arm === undefined ? {} : { port: options.ports.arm }),
+    }),
   ] as const);
-  const [cosmos, graph, retail, azurite] = started;
+  const [cosmos, graph, retail, azurite, arm] = started;
   if (
     cosmos.status === 'rejected' ||
     graph.status === 'rejected' ||
     retail.status === 'rejected' ||
-    azurite.status === 'rejected'
+    azurite.status === 'rejected' ||
+    arm.status === 'rejected'
   ) {
     // One could not start (a fixed port taken): stop the others, or they keep the process alive.
     await Promise.allSettled([
@@ -63,15 +74,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       graph.status === 'fulfilled' ? graph.value.close() : undefined,
       retail.status === 'fulfilled' ? retail.value.close() : undefined,
       azurite.status === 'fulfilled' ? azurite.value?.stop() : undefined,
+      arm.status === 'fulfilled' ? arm.value.close() : undefined,
     ]);
-    const names = ['Cosmos stand-in', 'Graph stand-in', 'Retail Prices stand-in', 'Azurite'];
+    const names = ['Cosmos stand-in', 'Graph stand-in', 'Retail Prices stand-in', 'Azurite', 'ARM stand-in'];
     const failure = started.findIndex((result) => result.status === 'rejected');
     const reason = (started[failure] as PromiseRejectedResult).reason as Error;
     throw new Error(`${names[failure] ?? 'a local service'} could not start: ${reason.message}`, {
       cause: reason,
     });
   }
-  return assemble(cosmos.value, graph.value, retail.value, azurite.value, options);
+  return assemble(cosmos.value, graph.value, retail.value, azurite.value, arm.value, options);
 }
 
 function assemble(
@@ -79,6 +91,7 @@ function assemble(
   graph: GraphStandIn,
   retail: RetailPricesStandIn,
   azurite: LocalAzurite | undefined,
+  arm: ArmStandIn,
   options: LocalStackOptions,
 ): LocalStack {
   const env: Record<string, string> = {
@@ -92,16 +105,19 @@ function assemble(
     PRICE_REGION: 'eastus',
     DEFAULT_DEPLOYMENT_TYPE: 'global',
     AzureWebJobsStorage: azurite?.connectionString ?? 'UseDevelopmentStorage=true',
+    ARM_ENDPOINT: arm.url,
+    ARM_AUTH: 'none',
   };
   return {
     cosmos,
     graph,
     retail,
     azurite,
+    arm,
     env,
     trustedCa: cosmos.cert,
     async stop() {
-      await Promise.all([cosmos.close(), graph.close(), retail.close(), azurite?.stop()]);
+      await Promise.all([cosmos.close(), graph.close(), retail.close(), arm.close(), azurite?.stop()]);
     },
   };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import { UserError } from './errors.js';
 import { EVENT_TIME_CULTURES } from './events/eventTime.js';
+import { isGuid } from './events/guid.js';
 
 const deploymentTypeSchema = z.enum(['global', 'datazone', 'regional']);
 
@@ -100,6 +101,27 @@ const settingsFields = z.object({
   EVENT_TIME_CULTURE: z
     .enum(EVENT_TIME_CULTURES, { error: `must be one of ${EVENT_TIME_CULTURES.join(', ')}` })
     .default('en-US'),
+  INVENTORY_SUBSCRIPTIONS: z
+    .string()
+    .default('')
+    .transform((raw, ctx) => {
+      const ids = raw
+        .split(',')
+        .map((id) => id.trim().toLowerCase())
+        .filter((id) => id !== '');
+      const bad = ids.find((id) => !isGuid(id));
+      if (bad !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `"${bad}" is not a subscription GUID` });
+        return z.NEVER;
+      }
+      return [...new Set(ids)];
+    }),
+  ARM_ENDPOINT: httpsUrl.default('https://management.azure.com'),
+  ARM_AUTH: z.enum(['default', 'none']).default('default'),
+  INVENTORY_REFRESH_SCHEDULE: z
+    .string()
+    .regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression such as "0 15 * * * *"')
+    .default('0 15 * * * *'),
   ALERT_WEBHOOK_URL: z.preprocess(blankToUndefined, webhookUrl.optional()),
   ALERT_WEBHOOK_SECRET: z.preprocess(
     blankToUndefined,
@@ -129,6 +151,36 @@ const settingsFields = z.object({
       .min(100, 'must be at least 100 (ms)')
       .max(600_000, 'must be at most 600000 (ms)')
       .default(5_000),
+  ),
+  // Bill reconciliation (docs/invoice.md).
+  INVOICE_IMPORT_SCHEDULE: z
+    .string()
+    .regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression such as "0 30 6 * * *"')
+    .default('0 30 6 * * *'),
+  INVOICE_EXPORT_CONTAINER: z
+    .string()
+    .regex(
+      /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/,
+      'must be a blob container name (3-63 lower-case letters, digits, -)',
+    )
+    .default('cost-exports'),
+  INVOICE_STORAGE: z.preprocess(blankToUndefined, z.string().min(1).optional()),
+  RECONCILE_TOLERANCE_PERCENT: z.preprocess(blankToUndefined, z.coerce.number().min(0).max(100).default(1)),
+  // `unallocated` / `idle`: what no app used is shown on its own row, never hidden in the apps' shares.
+  UNATTRIBUTED_POLICY: z.enum(['unallocated', 'proportional']).default('unallocated'),
+  PTU_IDLE_POLICY: z.enum(['idle', 'proportional']).default('idle'),
+  PTU_TOKEN_WEIGHTS: z.preprocess(
+    blankToUndefined,
+    jsonSetting(
+      z.record(
+        z.string().min(1),
+        z.strictObject({
+          input: z.number().nonnegative().optional(),
+          cachedInput: z.number().nonnegative().optional(),
+          output: z.number().nonnegative().optional(),
+        }),
+      ),
+    ).default({}),
   ),
 });
 

@@ -14,11 +14,11 @@ export class UserError extends Error {
   override readonly name = 'UserError';
 }
 
-/** A dependency (Cosmos, Graph, Retail Prices, Blob) failed after its retries. */
+/** A dependency (Cosmos, Graph, Retail Prices, Blob, ARM) failed after its retries. */
 export class DependencyError extends Error {
   override readonly name = 'DependencyError';
   constructor(
-    readonly dependency: 'cosmos' | 'graph' | 'retailPrices' | 'blob' | 'eventhub',
+    readonly dependency: 'cosmos' | 'graph' | 'retailPrices' | 'blob' | 'eventhub' | 'arm',
     message: string,
     options?: { cause?: unknown },
   ) {

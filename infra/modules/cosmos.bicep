@@ -34,6 +34,8 @@ var indexedFields = {
   prices: ['docType', 'family']
   apps: ['docType', 'lastSeen']
   rollups: ['docType', 'day', 'appId', 'businessUnit', 'model']
+  inventory: ['docType']
+  invoice: ['docType', 'day', 'importId', 'resourceId']
   // Budgets and the alerts they fire (docs/budgets.md).
   budgets: ['docType', 'firedAt', 'delivery/status', 'delivery/claimedAt', 'pk']
 }

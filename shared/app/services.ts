@@ -13,6 +13,8 @@ import type { BulkRetryOptions } from '../store/bulkCreate.js';
 import { CosmosAppStore } from '../store/cosmosAppStore.js';
 import { openDatabase } from '../store/cosmosClient.js';
 import { CosmosIngestStore } from '../store/cosmosIngestStore.js';
+import { CosmosInventoryStore } from '../store/cosmosInventoryStore.js';
+import { indexInventory } from '../inventory/match.js';
 import { CosmosPriceStore } from '../store/cosmosPriceStore.js';
 import { BlobSpill, openSpillContainer } from '../spill/blobSpill.js';
 
@@ -68,7 +70,7 @@ export async function createServices(settings: Settings, options: ServiceOptions
         ? {}
         : { agent: new Agent({ ca: options.trustedCa, keepAlive: true }) }),
     },
-    ['usage', 'deadletter', 'prices', 'apps', 'rollups'],
+    ['usage', 'deadletter', 'prices', 'apps', 'rollups', 'inventory'],
   );
   const directory = createGraphDirectory({
     baseUrl: settings.GRAPH_BASE_URL,
@@ -83,8 +85,13 @@ export async function createServices(settings: Settings, options: ServiceOptions
     ...(options.now ? { now: options.now } : {}),
   });
   const prices = new CosmosPriceStore(database.container('prices'));
+  const inventory = new CosmosInventoryStore(database.container('inventory'));
   const pricing = createPricingPort({
     load: () => prices.load(settings.PRICE_CURRENCY),
+    // [inventory hook] Only with INVENTORY_SUBSCRIPTIONS set: otherwise pricing is exactly as before.
+    ...(settings.INVENTORY_SUBSCRIPTIONS.length === 0
+      ? {}
+      : { loadInventory: async () => indexInventory((await inventory.load()).accounts) }),
     settings: pricerSettings(settings),
     ...(options.log ? { log: options.log } : {}),
   });

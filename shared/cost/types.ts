@@ -21,4 +21,6 @@ export type CostResult =
       readonly costNanos: number;
       readonly priceSet: PriceSet;
     }
-  | { readonly status: 'unpriced'; readonly reason: string };
+  | { readonly status: 'unpriced'; readonly reason: string }
+  /** A provisioned (PTU) deployment: billed per PTU-hour, never per token, so no cost per request. */
+  | { readonly status: 'provisioned' };

@@ -28,6 +28,8 @@ export interface NormalizedUsage {
   /** Logged model name, e.g. `gpt-4o-2024-08-06` or `gpt-35-turbo`. */
   readonly model: string;
   readonly deployment: string | null;
+  /** v2 `backend`: where the gateway sent the request (after load balancing); the inventory matches on it. */
+  readonly backend?: string | null;
   readonly deploymentType: DeploymentType | null;
   readonly region: string | null;
   readonly operation: string;

@@ -15,7 +15,7 @@ export interface BuiltRecord {
 
 /** Pure: a normalized usage, its caller's identity and a pricer make one record. */
 export function buildRecord(usage: NormalizedUsage, identity: AppIdentity, pricer: Pricer): BuiltRecord {
-  const { key, cost } = pricer.price(usage);
+  const { key, cost, deployment } = pricer.price(usage);
   const day = usage.eventTime.slice(0, 10);
   const priced = cost.status === 'priced';
   const sources = pricer.sourcesOf?.(key);
@@ -45,13 +45,21 @@ export function buildRecord(usage: NormalizedUsage, identity: AppIdentity, price
     cost: priced ? cost.costNanos / NANOS_PER_UNIT : null,
     costNanos: priced ? cost.costNanos : null,
     costStatus: cost.status,
-    unpricedReason: priced ? null : cost.reason,
+    unpricedReason: cost.status === 'unpriced' ? cost.reason : null,
     priceSetId: priced ? cost.priceSet.id : null,
     schema: usage.schema,
     tenantId: usage.tenantId,
     subscriptionId: usage.subscriptionId,
     stream: usage.stream,
     modelTimeMs: usage.modelTimeMs,
+    // [inventory hook] only with the inventory on, so records stay as they were without it.
+    ...(deployment === undefined
+      ? {}
+      : {
+          resourceId: deployment.resourceId,
+          sku: deployment.sku,
+          deploymentSource: deployment.deploymentSource,
+        }),
   };
   return { record, priceSet: priced ? cost.priceSet : null };
 }

@@ -14,6 +14,15 @@ export interface ResolvedPriceKey {
   readonly region: string;
 }
 
+/** What the deployment inventory adds to a record (only when INVENTORY_SUBSCRIPTIONS is set). */
+export interface DeploymentRecordFields {
+  /** The account's ARM id, lower-case; null when the inventory does not know the deployment. */
+  readonly resourceId: string | null;
+  readonly sku: string | null;
+  /** Who decided the deployment type: `inventory`, or today's rules (`event`, `map`, `default`). */
+  readonly deploymentSource: 'inventory' | 'event' | 'map' | 'default';
+}
+
 /** Prices one usage from an in-memory price book: no I/O on the hot path. */
 export interface Pricer {
   /** Optional, like `sourcesOf`, so small fakes may skip them; records then carry neither field. */
@@ -21,7 +30,14 @@ export interface Pricer {
   /** Where the parts of a key this pricer returned came from. */
   readonly sourcesOf?: (key: ResolvedPriceKey) => PriceKeySources | undefined;
   readonly currency: string;
-  price(usage: NormalizedUsage): { readonly key: ResolvedPriceKey; readonly cost: CostResult };
+  price(usage: NormalizedUsage): {
+    readonly key: ResolvedPriceKey;
+    readonly cost: CostResult;
+    /** Set only when the deployment inventory is on. */
+    readonly deployment?: DeploymentRecordFields;
+  };
+  /** Counters since the last call (e.g. deploymentConflicts), for the batch summary. */
+  takeStats?(): Readonly<Record<string, number>>;
 }
 
 export interface PricingPort {
@@ -33,7 +49,7 @@ export interface PricingPort {
  * Where a key part came from, best first: the event itself, DEPLOYMENTS (`map`), or the fallback
  * rule (`default`). An ARM deployment inventory (`inventory`) is to slot in between event and map.
  */
-export type PriceKeySource = 'event' | 'map' | 'default';
+export type PriceKeySource = 'event' | 'inventory' | 'map' | 'default';
 
 /** Per part of the key, its source; `model` is the family. Stored on the record (README, "Records"). */
 export interface PriceKeySources {

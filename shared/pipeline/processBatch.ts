@@ -128,7 +128,7 @@ export async function processBatch(
     seenDeadLetters.add(deadLetter.id);
     outcomes[index] = { outcome: 'deadLettered', id: deadLetter.id, reasons, redelivered: repeat };
   }
-  return summarize(outcomes, ports.identities.takeStats());
+  return summarize(outcomes, ports.identities.takeStats(), pricer.takeStats?.());
 }
 
 function failedTo(what: string, error: unknown): string {

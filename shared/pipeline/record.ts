@@ -41,7 +41,8 @@ export interface UsageRecord {
   readonly cost: number | null;
   /** The same cost in integer nano-units: what rollups and reports sum. */
   readonly costNanos: number | null;
-  readonly costStatus: 'priced' | 'unpriced';
+  /** `provisioned`: a PTU deployment, billed per PTU-hour; `cost` stays null and is never per token. */
+  readonly costStatus: 'priced' | 'unpriced' | 'provisioned';
   readonly unpricedReason: string | null;
   /**
    * The price set the cost was computed with: a document in `prices` (pk `priceSet`) naming each
@@ -53,6 +54,13 @@ export interface UsageRecord {
   readonly subscriptionId: string | null;
   readonly stream: boolean | null;
   readonly modelTimeMs: number | null;
+  // [inventory hook] Present only when INVENTORY_SUBSCRIPTIONS is set (README, "Deployment inventory").
+  /** The Azure OpenAI account's ARM id, lower-case; null when the inventory does not know the deployment. */
+  readonly resourceId?: string | null;
+  /** The deployment's `sku.name` at `eventTime`, from the inventory. */
+  readonly sku?: string | null;
+  /** Who decided the deployment type: `inventory`, `event`, `map` (DEPLOYMENTS) or `default`. */
+  readonly deploymentSource?: 'inventory' | 'event' | 'map' | 'default';
 }
 
 export function usagePartitionKey(appId: string, day: string): string {

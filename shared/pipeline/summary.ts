@@ -20,12 +20,15 @@ export interface BatchSummary {
   readonly deadLettered: number;
   readonly unpriced: number;
   readonly identity: Readonly<Record<string, number>>;
+  /** Pricing counters, e.g. `deploymentConflicts` (an event's deploymentType against the inventory). */
+  readonly pricing?: Readonly<Record<string, number>>;
   readonly outcomes: readonly EventOutcome[];
 }
 
 export function summarize(
   outcomes: readonly EventOutcome[],
   identity: Readonly<Record<string, number>>,
+  pricing?: Readonly<Record<string, number>>,
 ): BatchSummary {
   const count = (name: EventOutcome['outcome']) => outcomes.filter((o) => o.outcome === name).length;
   const unpriced = outcomes.filter(
@@ -39,6 +42,7 @@ export function summarize(
     deadLettered: count('deadLettered'),
     unpriced,
     identity,
+    ...(pricing === undefined || Object.keys(pricing).length === 0 ? {} : { pricing }),
     outcomes,
   };
 }
@@ -51,7 +55,10 @@ export function formatSummary(summary: BatchSummary): string {
   return (
     `received=${summary.received} recorded=${summary.recorded} pending=${summary.pending} ` +
     `duplicates=${summary.duplicates} deadLettered=${summary.deadLettered} unpriced=${summary.unpriced}` +
-    (identity === '' ? '' : ` identity[${identity}]`)
+    (identity === '' ? '' : ` identity[${identity}]`) +
+    Object.entries(summary.pricing ?? {})
+      .map(([name, value]) => ` ${name}=${value}`)
+      .join('')
   );
 }
 

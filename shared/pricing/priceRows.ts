@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { attoToDecimal, toAttoRounded } from '../cost/money.js';
-import { classifyMeter } from './meterName.js';
+import { classifyBookMeter } from './batchMeter.js';
 import type { PriceRow } from './priceBook.js';
 import type { RetailPriceItem } from './types.js';
 
@@ -76,7 +76,7 @@ export function toPriceDocs(
   const skipped = new Map<string, number>();
   const warnings: string[] = [];
   for (const item of items) {
-    const classified = classifyMeter(item);
+    const classified = classifyBookMeter(item);
     if (!classified.priced) {
       skipped.set(classified.reason, (skipped.get(classified.reason) ?? 0) + 1);
       continue;
@@ -128,7 +128,7 @@ export function toPriceDocs(
 export function toPriceRows(docs: readonly PriceDoc[], warn?: (message: string) => void): PriceRow[] {
   const rows: PriceRow[] = [];
   for (const doc of docs) {
-    const classified = classifyMeter(doc);
+    const classified = classifyBookMeter(doc);
     if (!classified.priced) continue;
     const price = checkRetailPrice(doc.retailPrice);
     if (!price.ok) {

@@ -5,6 +5,7 @@ import { attoToDecimal } from '../cost/money.js';
 import { priceSetOf, type PriceSet } from '../cost/priceSet.js';
 import type { AppliedPrice, CostResult } from '../cost/types.js';
 import type { NormalizedUsage } from '../events/types.js';
+import type { InventoryPricing } from '../inventory/inventoryPricing.js';
 import type { Pricer, ResolvedPriceKey } from '../pipeline/ports.js';
 import { effectivePrice } from './overrides.js';
 import type { PriceBook, PriceRow } from './priceBook.js';
@@ -25,7 +26,11 @@ export interface PricerSettings extends PriceKeySettings {
 }
 
 /** A pricer over an in-memory book; without a book every record is `unpriced: no price book`. */
-export function createPricer(book: PriceBook | null, settings: PricerSettings): Pricer {
+export function createPricer(
+  book: PriceBook | null,
+  settings: PricerSettings,
+  inventory?: InventoryPricing,
+): Pricer {
   // A pricer lives as long as its book (the pricing port's TTL). A day's traffic has a few dozen
   // (model, deployment, type, region) tuples, meters and sets of meters, so the memos stay small.
   const keys = new Map<string, ResolvedPriceKey>();
@@ -77,19 +82,52 @@ export function createPricer(book: PriceBook | null, settings: PricerSettings): 
     if (set === undefined) byThird.set(third, (set = priceSetOf(settings.currency, applied)));
     return set;
   };
+  // [inventory hook] With the deployment inventory on, it decides SKU, type and region (and so the
+  // meters, or none for provisioned deployments) on top of the key today's rules resolve.
+  const priceKey = (key: ResolvedPriceKey, usage: NormalizedUsage): CostResult => {
+    if (book === null) return { status: 'unpriced', reason: 'no price book' };
+    try {
+      return priceUsage(book, key, usage, priceOf, setOf);
+    } catch (error) {
+      // One event's pricing failure (a price the book cannot use) is that event's, never the batch's.
+      return { status: 'unpriced', reason: `pricing failed: ${ensureError(error).message}` };
+    }
+  };
+  const fingerprint = repriceFingerprint(settings, book?.version ?? null, inventory?.version);
+  if (inventory !== undefined) {
+    return {
+      fingerprint,
+      sourcesOf: (key) => sources.get(key),
+      currency: settings.currency,
+      price: (usage) => {
+        const base = keyOf(usage);
+        const baseSources = sources.get(base);
+        const priced = inventory.price(
+          usage,
+          base,
+          (key) => priceKey(key, usage),
+          baseSources?.deploymentType ?? 'event',
+        );
+        // The inventory decided type and region: the record says so, and backfill knows it is settled by ARM.
+        if (
+          baseSources !== undefined &&
+          priced.key !== base &&
+          priced.deployment.deploymentSource === 'inventory'
+        ) {
+          sources.set(priced.key, { ...baseSources, deploymentType: 'inventory', region: 'inventory' });
+        }
+        return priced;
+      },
+      takeStats: () => inventory.takeStats(),
+    };
+  }
   return {
-    fingerprint: repriceFingerprint(settings, book?.version ?? null),
+    fingerprint,
     sourcesOf: (key) => sources.get(key),
     currency: settings.currency,
     price(usage) {
       const key = keyOf(usage);
-      if (book === null) return { key, cost: { status: 'unpriced', reason: 'no price book' } };
-      try {
-        return { key, cost: priceUsage(book, key, usage, priceOf, setOf) };
-      } catch (error) {
-        // One event's pricing failure (a price the book cannot use) is that event's, never the batch's.
-        return { key, cost: { status: 'unpriced', reason: `pricing failed: ${ensureError(error).message}` } };
-      }
+      return { key, cost: priceKey(key, usage) };
     },
   };
 }

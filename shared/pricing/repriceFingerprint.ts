@@ -14,11 +14,14 @@ export const SETTLED_BY_EVENT = 'event';
 export function repriceFingerprint(
   settings: PriceKeySettings & { readonly currency: string },
   bookVersion: string | null,
+  /** The deployment inventory's version (what pricing reads of it), when the inventory is on. */
+  inventoryVersion?: string,
 ): RepriceFingerprint {
   const key = `k${hash([
     ['deployments', settings.deployments],
     ['defaultDeploymentType', settings.defaultDeploymentType],
     ['defaultRegion', settings.defaultRegion],
+    ...(inventoryVersion === undefined ? [] : [['inventory', inventoryVersion] as const]),
   ])}`;
   const book =
     bookVersion === null
@@ -32,7 +35,7 @@ export function repriceFingerprint(
 }
 
 /** 64 bits of SHA-256 over canonical JSON (object keys sorted, so reordering DEPLOYMENTS changes nothing). */
-function hash(parts: readonly (readonly [string, unknown])[]): string {
+export function hash(parts: readonly (readonly [string, unknown])[]): string {
   return createHash('sha256').update(canonicalJson(parts)).digest('hex').slice(0, 16);
 }
 

@@ -17,7 +17,17 @@ export interface RetryPolicy {
   readonly log: (msg: string) => void;
   /** Called once per HTTP request sent, retries included. */
   readonly onRequest: () => void;
+  /** Who is asked, for errors and logs (default Retail Prices); the ARM inventory client reuses this. */
+  readonly dependency?: 'retailPrices' | 'arm';
+  /** Extra request headers per attempt, e.g. a bearer token that may have been renewed. */
+  readonly headers?: () => Promise<Readonly<Record<string, string>>>;
+  /** Turns a non-retried status into a clearer error (e.g. 403 → the missing role); undefined keeps the default. */
+  readonly explainStatus?: (status: number, body: string, url: string) => Error | undefined;
+  /** Total time all Retry-After waits of one GET may take; past it the GET gives up. Default: unbounded. */
+  readonly waitBudgetMs?: number;
 }
+
+const LABELS = { retailPrices: 'Retail Prices', arm: 'ARM' } as const;
 
 /**
  * GETs a JSON document, retrying 408/429/5xx, timeouts and connection errors with exponential backoff and
@@ -26,6 +36,8 @@ export interface RetryPolicy {
  */
 export async function getJsonWithRetry(url: string, policy: RetryPolicy): Promise<unknown> {
   let lastFailure = 'no attempt made';
+  const dependency = policy.dependency ?? 'retailPrices';
+  let waited = 0;
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
     policy.onRequest();
     const outcome = await attemptOnce(url, policy);
@@ -36,13 +48,20 @@ export async function getJsonWithRetry(url: string, policy: RetryPolicy): Promis
     const asked =
       outcome.retryAfterMs === undefined ? 0 : Math.min(outcome.retryAfterMs, policy.maxRetryAfterMs);
     const delay = Math.round(Math.max(backoff, asked));
+    if (policy.waitBudgetMs !== undefined && waited + delay > policy.waitBudgetMs) {
+      throw new DependencyError(
+        dependency,
+        `gave up on ${describeUrl(url)}: waiting ${delay} ms more would pass the ${policy.waitBudgetMs} ms retry budget; last failure: ${lastFailure}`,
+      );
+    }
+    waited += delay;
     policy.log(
-      `Retail Prices: ${lastFailure} from ${describeUrl(url)}; attempt ${attempt}/${policy.maxAttempts}, retrying in ${delay} ms`,
+      `${LABELS[dependency]}: ${lastFailure} from ${describeUrl(url)}; attempt ${attempt}/${policy.maxAttempts}, retrying in ${delay} ms`,
     );
     await sleep(delay);
   }
   throw new DependencyError(
-    'retailPrices',
+    dependency,
     `gave up on ${describeUrl(url)} after ${policy.maxAttempts} attempts; last failure: ${lastFailure}`,
   );
 }
@@ -52,6 +71,8 @@ type Outcome =
   | { readonly kind: 'retry'; readonly failure: string; readonly retryAfterMs?: number | undefined };
 
 async function attemptOnce(url: string, policy: RetryPolicy): Promise<Outcome> {
+  const dependency = policy.dependency ?? 'retailPrices';
+  const extra = policy.headers === undefined ? {} : await policy.headers();
   const signal = AbortSignal.timeout(policy.timeoutMs);
   let status: number;
   let text: string;
@@ -59,7 +80,7 @@ async function attemptOnce(url: string, policy: RetryPolicy): Promise<Outcome> {
   try {
     const response = await request(url, {
       method: 'GET',
-      headers: { accept: 'application/json' },
+      headers: { ...extra, accept: 'application/json' },
       dispatcher: policy.dispatcher,
       signal,
     });
@@ -73,7 +94,7 @@ async function attemptOnce(url: string, policy: RetryPolicy): Promise<Outcome> {
     const label = typeof code === 'string' ? code : err.name;
     // Retrying cannot fix an untrusted certificate; say so now instead of after six slow attempts.
     if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(label)) {
-      throw new DependencyError('retailPrices', `TLS failure for ${describeUrl(url)}: ${label}`, {
+      throw new DependencyError(dependency, `TLS failure for ${describeUrl(url)}: ${label}`, {
         cause: err,
       });
     }
@@ -83,17 +104,16 @@ async function attemptOnce(url: string, policy: RetryPolicy): Promise<Outcome> {
     try {
       return { kind: 'ok', body: JSON.parse(text) as unknown };
     } catch {
-      throw new DependencyError(
-        'retailPrices',
-        `${describeUrl(url)} answered 200 with a body that is not JSON`,
-      );
+      throw new DependencyError(dependency, `${describeUrl(url)} answered 200 with a body that is not JSON`);
     }
   }
   const failure = `HTTP ${status}`;
   if (status === 408 || status === 429 || status >= 500) {
     return { kind: 'retry', failure, retryAfterMs: parseRetryAfter(retryAfter, Date.now()) };
   }
-  throw new DependencyError('retailPrices', `${describeUrl(url)} answered ${failure}: ${text.slice(0, 300)}`);
+  const explained = policy.explainStatus?.(status, text, url);
+  if (explained !== undefined) throw explained;
+  throw new DependencyError(dependency, `${describeUrl(url)} answered ${failure}: ${text.slice(0, 300)}`);
 }
 
 /** Retry-After as delay-seconds or an HTTP-date (RFC 9110 §10.2.3), in ms; undefined when absent or malformed. */

@@ -164,7 +164,8 @@ export function buildAudit(
         untraceablePrices++;
         if (r.priceSetId && missingPriceSets.size < 20) missingPriceSets.add(r.priceSetId);
       }
-    } else {
+    } else if (r.costStatus !== 'provisioned') {
+      // Provisioned (PTU) records are complete without a per-request price: neither priced nor unpriced.
       c.unpriced++;
       const reason = r.unpricedReason ?? '(none)';
       unpricedByReason[reason] = (unpricedByReason[reason] ?? 0) + 1;

@@ -18,6 +18,8 @@ export interface RecordAmounts {
   readonly costNanos: number | null;
   /** Why an unpriced record has no cost (absent from projections that do not read it). */
   readonly unpricedReason?: string | null;
+  /** `provisioned` requests (PTU) carry no per-request cost and are not unpriced either. */
+  readonly costStatus?: string;
   readonly region?: string;
   readonly priceSetId?: string | null;
   /** Records written before price sets named their meters inline. */
@@ -115,7 +117,8 @@ export function rollUp(
       reasoningTokens: (s?.reasoningTokens ?? 0) + r.reasoningTokens,
       totalTokens: (s?.totalTokens ?? 0) + r.totalTokens,
       costNanos: (s?.costNanos ?? 0n) + BigInt(r.costNanos ?? 0),
-      unpricedRequests: (s?.unpricedRequests ?? 0) + (r.costNanos === null ? 1 : 0),
+      unpricedRequests:
+        (s?.unpricedRequests ?? 0) + (r.costNanos === null && r.costStatus !== 'provisioned' ? 1 : 0),
       meterIds: [...new Set([...(s?.meterIds ?? []), ...meterIdsOfRecord(r, meterIdsOf)])].sort(),
       region: s === undefined ? (r.region ?? null) : s.region === r.region ? s.region : null,
       unpricedReasons:

@@ -5,18 +5,14 @@ import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { DependencyError, UserError } from '../errors.js';
 import type { EventSource } from '../events/types.js';
 import type { Spill } from '../pipeline/ingestBatch.js';
+import { QUARANTINE_PREFIX, type ReplayFailures } from '../pipeline/backfill/spills.js';
 import { decodeSpill, encodeSpill } from './spillFormat.js';
 
+export { QUARANTINE_PREFIX, type ReplayFailures };
+
 export const SPILL_CONTAINER = 'chargeback-spill';
-/** Spills whose replay kept failing for a reason other than the store (docs/reliability.md, "Spills"). */
-export const QUARANTINE_PREFIX = 'quarantine/';
 const FAILURES_KEY = 'replayfailures';
 const LAST_FAILURE_KEY = 'lastreplayfailure';
-
-export interface ReplayFailures {
-  readonly count: number;
-  readonly last: string | null;
-}
 
 function readFailures(metadata: Record<string, string> | undefined): ReplayFailures {
   const count = Number(metadata?.[FAILURES_KEY] ?? 0);
@@ -42,7 +38,10 @@ export interface StorageSettings {
 }
 
 /** The function app's own storage: a connection string locally, identity-based in Azure. */
-export async function openSpillContainer(settings: StorageSettings): Promise<ContainerClient> {
+export async function openSpillContainer(
+  settings: StorageSettings,
+  containerName: string = SPILL_CONTAINER,
+): Promise<ContainerClient> {
   const identityBased =
     settings.AzureWebJobsStorage__accountName !== undefined ||
     settings.AzureWebJobsStorage__blobServiceUri !== undefined;
@@ -66,7 +65,7 @@ export async function openSpillContainer(settings: StorageSettings): Promise<Con
     const { DefaultAzureCredential } = await import('@azure/identity');
     service = new BlobServiceClient(uri, new DefaultAzureCredential(), { retryOptions: { maxTries: 3 } });
   }
-  return service.getContainerClient(SPILL_CONTAINER);
+  return service.getContainerClient(containerName);
 }
 
 /** Batches that could not be written, kept whole until `backfill` replays them. */

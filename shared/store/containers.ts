@@ -52,6 +52,18 @@ export const CONTAINERS = {
     partitionKey: { paths: ['/pk'] },
     indexingPolicy: indexOnly(['docType', 'day', 'appId', 'businessUnit', 'model']),
   },
+  /** pk = subscription GUID: one document per AOAI account (its deployments' history) and one status. */
+  inventory: {
+    id: 'inventory',
+    partitionKey: { paths: ['/pk'] },
+    indexingPolicy: indexOnly(['docType']),
+  },
+  /** pk = invoice month `YYYY-MM`: an import replaces one month's lines in one partition. */
+  invoice: {
+    id: 'invoice',
+    partitionKey: { paths: ['/pk'] },
+    indexingPolicy: indexOnly(['docType', 'day', 'importId', 'resourceId']),
+  },
   /** pk = `budget` for budgets (a handful, read whole); `alert|<YYYY-MM>` for the alerts they fire. */
   budgets: {
     id: 'budgets',

@@ -11,7 +11,7 @@ import type { UsageRecord } from '../pipeline/record.js';
 import { SETTLED_BY_EVENT } from '../pricing/repriceFingerprint.js';
 
 const nullableString = z.string().nullable();
-const keySource = z.enum(['map', 'default']).optional();
+const keySource = z.enum(['inventory', 'map', 'default']).optional();
 
 /** The stored record as backfill rewrites it; extra fields pass through untouched. */
 const storedRecordSchema = z.looseObject({
@@ -36,7 +36,7 @@ const storedRecordSchema = z.looseObject({
   reasoningTokens: z.number(),
   totalTokens: z.number(),
   costNanos: z.number().nullable(),
-  costStatus: z.enum(['priced', 'unpriced']),
+  costStatus: z.enum(['priced', 'unpriced', 'provisioned']),
   unpricedReason: nullableString,
   priceSetId: nullableString,
   schema: z.enum(['v1', 'v2']),

@@ -105,7 +105,7 @@ export function visibleSlices(raws: readonly unknown[]): StoredRollups {
 const RECORD_PROJECTION =
   'SELECT c.day, c.appId, c.appDisplayName, c.businessUnit, c.model, c.deploymentType, c.promptTokens, ' +
   'c.cachedTokens, c.completionTokens, c.reasoningTokens, c.totalTokens, c.costNanos, c.region, c.priceSetId, ' +
-  'c.prices, c.unpricedReason, c._ts FROM c WHERE c.pk = @pk';
+  'c.prices, c.unpricedReason, c.costStatus, c._ts FROM c WHERE c.pk = @pk';
 
 /**
  * What the rollups of one (app, day) must be: `rollUp` of every record in its partition, read with

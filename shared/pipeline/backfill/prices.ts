@@ -130,6 +130,8 @@ function pricingChanged(before: UsageRecord, after: UsageRecord): boolean {
     before.costNanos !== after.costNanos ||
     before.priceSetId !== after.priceSetId ||
     before.deploymentType !== after.deploymentType ||
-    before.region !== after.region
+    before.region !== after.region ||
+    before.resourceId !== after.resourceId ||
+    before.sku !== after.sku
   );
 }

@@ -129,6 +129,7 @@ describe('v2 events carrying real AOAI usage objects verbatim', () => {
       subscriptionId: 'sub-hr',
       model: 'gpt-4o-2024-08-06',
       deployment: 'gpt4o-prod',
+      backend: 'https://aoai-eastus.openai.azure.com',
       deploymentType: 'global',
       region: 'eastus',
       operation: 'chat.completion',

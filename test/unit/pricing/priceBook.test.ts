@@ -25,21 +25,24 @@ function bookOf(items: readonly RetailPriceItem[]): PriceBook {
 describe('toPriceDocs', () => {
   const { docs, skipped } = toPriceDocs(snapshot, 'USD', SEEN);
 
-  it('keeps the token meters and counts everything else by reason', () => {
+  it('keeps the token meters, batch ones under a batch family, and counts everything else by reason', () => {
     expect(Object.fromEntries(skipped)).toEqual({
       'image meter': 1,
       'priority processing meter': 2,
-      'batch meter': 11,
+      // Speech-to-Text-Batch-Whisper: the 10 batch token meters are kept (below).
+      'batch meter': 1,
       'provisioned meter': 2,
       'reservation meter': 2,
       'training meter': 1,
       'fine-tune meter': 3,
       'grader meter': 4,
     });
-    expect(docs.length + 26).toBe(snapshot.length);
-    expect(docs).toHaveLength(53);
-    for (const doc of docs)
-      expect(doc.meterName).not.toMatch(/batch|\bpp\b|-ft\b|\bft\b|grader|grdr|provisioned/i);
+    expect(docs.length + 16).toBe(snapshot.length);
+    expect(docs).toHaveLength(63);
+    for (const doc of docs) expect(doc.meterName).not.toMatch(/\bpp\b|-ft\b|\bft\b|grader|grdr|provisioned/i);
+    const batch = docs.filter((d) => /batch/i.test(d.meterName));
+    expect(batch).toHaveLength(10);
+    for (const doc of batch) expect(doc.pk).toMatch(/ batch$/);
   });
 
   it('stores the item as received, with ISO dates, a lower-case region and an id of meter, start and currency', () => {
@@ -99,7 +102,7 @@ describe('toPriceRows', () => {
     const { docs } = toPriceDocs([item('gpt-4o-0806-Inp-glbl Tokens')], 'USD', SEEN);
     const [doc] = docs;
     if (doc === undefined) throw new Error('no doc');
-    const stale = { ...doc, id: 'stale', meterName: 'gpt-4o-0806-Batch-Inp-glbl Tokens' };
+    const stale = { ...doc, id: 'stale', meterName: 'gpt-4o-0806-PP-Inp-glbl Tokens' };
     const rows = toPriceRows([doc, stale]);
     expect(rows).toEqual<PriceRow[]>([
       {
@@ -124,7 +127,7 @@ describe('PriceBook', () => {
   const book = bookOf(snapshot);
 
   it('indexes every row and lists the versions that have an input meter', () => {
-    expect(book.size).toBe(53);
+    expect(book.size).toBe(63);
     expect(book.currency).toBe('USD');
     expect(book.refreshedAt).toBe(SEEN);
     expect(book.versions('gpt-4o', 'global', 'eastus').sort()).toEqual(['0513', '0806', '1120']);

@@ -71,12 +71,12 @@ function refNanos(
 }
 
 function priced(cost: CostResult): { costNanos: number; prices: readonly AppliedPrice[] } {
-  if (cost.status !== 'priced') throw new Error(`expected priced, got unpriced: ${cost.reason}`);
+  if (cost.status !== 'priced') throw new Error(`expected priced, got ${JSON.stringify(cost)}`);
   return { costNanos: cost.costNanos, prices: cost.priceSet.prices };
 }
 
 function unpricedReason(cost: CostResult): string {
-  if (cost.status !== 'unpriced') throw new Error(`expected unpriced, got ${cost.costNanos} nanos`);
+  if (cost.status !== 'unpriced') throw new Error(`expected unpriced, got ${JSON.stringify(cost)}`);
   return cost.reason;
 }
 
@@ -146,7 +146,7 @@ describe('createPricer over the real snapshot', () => {
     const pricer = createPricer(book, SETTINGS);
     const set = (u: NormalizedUsage, p: Pricer = pricer) => {
       const { cost } = p.price(u);
-      if (cost.status !== 'priced') throw new Error(cost.reason);
+      if (cost.status !== 'priced') throw new Error(JSON.stringify(cost));
       return cost.priceSet;
     };
     const a = set(usage({ promptTokens: 100, cachedTokens: 10, completionTokens: 5 }));

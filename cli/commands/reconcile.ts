@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+
+import type { Command } from 'commander';
+import { z } from 'zod';
+
+import type { Services } from '../../shared/app/services.js';
+import { UserError } from '../../shared/errors.js';
+import { CosmosInvoiceStore } from '../../shared/invoice/cosmosInvoiceStore.js';
+import { formatReconcile, type ReconcileFormat } from '../../shared/invoice/formatReconcile.js';
+import { readUsage, reconcile } from '../../shared/invoice/runReconcile.js';
+import { usageFromRows, type UsageByKey } from '../../shared/invoice/usagePort.js';
+import { withServices } from '../context.js';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const units = z.union([z.string().regex(/^-?\d+$/), z.number().int()]).transform((v) => BigInt(v));
+const usageFileSchema = z.array(
+  z.strictObject({
+    resourceId: z
+      .string()
+      .min(1)
+      .transform((s) => s.toLowerCase()),
+    day: z.string().regex(DAY, 'must be YYYY-MM-DD'),
+    appId: z.string().min(1),
+    basis: z.enum(['meter', 'provisioned', 'ftHosting']),
+    meterId: z
+      .string()
+      .min(1)
+      .transform((s) => s.toLowerCase())
+      .optional(),
+    modelFamily: z.string().min(1),
+    tokenKind: z.enum(['input', 'cachedInput', 'output']).optional(),
+    units,
+    estimateNanos: units,
+    activeHourMask: z.number().int().min(0).max(0xffffff).optional(),
+  }),
+);
+
+async function usageFile(path: string): Promise<UsageByKey> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new UserError(`--usage ${path}: ${(error as Error).message}`);
+  }
+  const parsed = usageFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UserError(`--usage ${path}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  return usageFromRows(parsed.data);
+}
+
+/**
+ * `reconcile` needs the usage side per (resource, meter, day, app): `usageSource` supplies it from
+ * the rollups once they carry resourceId and meter ids; `--usage <file.json>` supplies it directly.
+ */
+export function registerReconcile(program: Command, usageSource?: (services: Services) => UsageByKey): void {
+  program
+    .command('reconcile')
+    .description(
+      'the imported bill against recorded usage per resource, meter and day (exit 0 all matched, 1 otherwise)',
+    )
+    .requiredOption('--from <day>', 'first UTC day, YYYY-MM-DD')
+    .requiredOption('--to <day>', 'last UTC day, YYYY-MM-DD (inclusive)')
+    .option('--format <format>', 'table, json or csv', 'table')
+    .option('--usage <file>', 'usage rows as JSON instead of the rollups (see docs/invoice.md)')
+    .action(async (options: { from: string; to: string; format: string; usage?: string }) => {
+      if (!DAY.test(options.from)) throw new UserError(`--from: must be YYYY-MM-DD, got "${options.from}"`);
+      if (!DAY.test(options.to)) throw new UserError(`--to: must be YYYY-MM-DD, got "${options.to}"`);
+      if (options.to < options.from) throw new UserError('--to: must not be before --from');
+      if (!['table', 'json', 'csv'].includes(options.format))
+        throw new UserError(`--format: must be table, json or csv, got "${options.format}"`);
+      const end = new Date(Date.parse(`${options.to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      const fromFile = options.usage === undefined ? undefined : await usageFile(options.usage);
+      await withServices(async (services) => {
+        const port = fromFile ?? usageSource?.(services);
+        if (port === undefined)
+          throw new UserError('--usage: required until the usage rollups carry resourceId and meter ids');
+        const lines = await CosmosInvoiceStore.forReading(services.database).linesBetween(options.from, end);
+        const usage = await readUsage(port, options.from, end);
+        const s = services.settings;
+        const result = reconcile(lines, usage, {
+          tolerancePercent: s.RECONCILE_TOLERANCE_PERCENT,
+          unattributed: s.UNATTRIBUTED_POLICY === 'proportional' ? 'proportional' : 'explicit',
+          idle: s.PTU_IDLE_POLICY === 'proportional' ? 'proportional' : 'explicit',
+          ptuWeights: s.PTU_TOKEN_WEIGHTS,
+        });
+        process.stdout.write(formatReconcile(result, options.format as ReconcileFormat));
+        process.exitCode = result.allMatched ? 0 : 1;
+      });
+    });
+}

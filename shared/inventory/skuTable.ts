@@ -1,0 +1,33 @@
+import type { DeploymentType } from '../events/types.js';
+
+export type PricingClass = 'perToken' | 'provisioned' | 'batch';
+
+export interface SkuSemantics {
+  readonly deploymentType: DeploymentType;
+  readonly pricingClass: PricingClass;
+}
+
+/**
+ * What a deployment's `sku.name` means for pricing: the one table, mirrored in the README
+ * ("Deployment inventory"). Provisioned SKUs are billed per PTU-hour, never per token.
+ */
+export const SKU_TABLE: Readonly<Record<string, SkuSemantics>> = {
+  Standard: { deploymentType: 'regional', pricingClass: 'perToken' },
+  GlobalStandard: { deploymentType: 'global', pricingClass: 'perToken' },
+  DataZoneStandard: { deploymentType: 'datazone', pricingClass: 'perToken' },
+  ProvisionedManaged: { deploymentType: 'regional', pricingClass: 'provisioned' },
+  GlobalProvisionedManaged: { deploymentType: 'global', pricingClass: 'provisioned' },
+  DataZoneProvisionedManaged: { deploymentType: 'datazone', pricingClass: 'provisioned' },
+  GlobalBatch: { deploymentType: 'global', pricingClass: 'batch' },
+  DataZoneBatch: { deploymentType: 'datazone', pricingClass: 'batch' },
+};
+
+export type SkuLookup =
+  ({ readonly known: true } & SkuSemantics) | { readonly known: false; readonly reason: string };
+
+/** An unknown SKU is never guessed at: the record stays unpriced and names it. */
+export function skuSemantics(skuName: string): SkuLookup {
+  const entry = Object.hasOwn(SKU_TABLE, skuName) ? SKU_TABLE[skuName] : undefined;
+  if (entry === undefined) return { known: false, reason: `unknown deployment SKU "${skuName}"` };
+  return { known: true, ...entry };
+}
