@@ -1,3 +1,5 @@
+import type { SliceMeter, SliceProvisioned } from './sliceMeters.js';
+
 export type ReportGrouping = 'app' | 'businessUnit' | 'model';
 
 /** The amounts of a set of requests: what records and rollups both provide. */
@@ -27,6 +29,13 @@ export interface UsageSlice extends UsageAmounts {
   readonly region?: string | null;
   /** Why its unpriced requests have no cost (distinct reasons, sorted); absent on older rollups. */
   readonly unpricedReasons?: readonly string[];
+  // [billed basis, issue 16] Absent on rollups written before allocation needed them.
+  /** The Azure OpenAI account's ARM id (lower-case), when the records carry it: slices split by it. */
+  readonly resourceId?: string | null;
+  /** Units and list-price estimate per meter of the slice's priced requests. */
+  readonly meters?: readonly SliceMeter[];
+  /** Traffic on provisioned (PTU) deployments, when there was any. */
+  readonly provisioned?: SliceProvisioned;
 }
 
 /**
