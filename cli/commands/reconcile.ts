@@ -9,6 +9,7 @@ import { CosmosInvoiceStore } from '../../shared/invoice/cosmosInvoiceStore.js';
 import { formatReconcile, type ReconcileFormat } from '../../shared/invoice/formatReconcile.js';
 import { readUsage, reconcile } from '../../shared/invoice/runReconcile.js';
 import { usageFromRows, type UsageByKey } from '../../shared/invoice/usagePort.js';
+import { RollupUsage } from '../../shared/store/rollupUsage.js';
 import { withServices } from '../context.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -51,10 +52,13 @@ async function usageFile(path: string): Promise<UsageByKey> {
 }
 
 /**
- * `reconcile` needs the usage side per (resource, meter, day, app): `usageSource` supplies it from
- * the rollups once they carry resourceId and meter ids; `--usage <file.json>` supplies it directly.
+ * `reconcile` reads the usage side per (resource, meter, day, app) from the rollups (`usageSource`);
+ * `--usage <file.json>` overrides it.
  */
-export function registerReconcile(program: Command, usageSource?: (services: Services) => UsageByKey): void {
+export function registerReconcile(
+  program: Command,
+  usageSource: (services: Services) => UsageByKey = (services) => new RollupUsage(services.database),
+): void {
   program
     .command('reconcile')
     .description(
@@ -63,7 +67,7 @@ export function registerReconcile(program: Command, usageSource?: (services: Ser
     .requiredOption('--from <day>', 'first UTC day, YYYY-MM-DD')
     .requiredOption('--to <day>', 'last UTC day, YYYY-MM-DD (inclusive)')
     .option('--format <format>', 'table, json or csv', 'table')
-    .option('--usage <file>', 'usage rows as JSON instead of the rollups (see docs/invoice.md)')
+    .option('--usage <file>', 'usage rows as JSON instead of the rollups (an override; see docs/invoice.md)')
     .action(async (options: { from: string; to: string; format: string; usage?: string }) => {
       if (!DAY.test(options.from)) throw new UserError(`--from: must be YYYY-MM-DD, got "${options.from}"`);
       if (!DAY.test(options.to)) throw new UserError(`--to: must be YYYY-MM-DD, got "${options.to}"`);
@@ -73,9 +77,7 @@ export function registerReconcile(program: Command, usageSource?: (services: Ser
       const end = new Date(Date.parse(`${options.to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
       const fromFile = options.usage === undefined ? undefined : await usageFile(options.usage);
       await withServices(async (services) => {
-        const port = fromFile ?? usageSource?.(services);
-        if (port === undefined)
-          throw new UserError('--usage: required until the usage rollups carry resourceId and meter ids');
+        const port = fromFile ?? usageSource(services);
         const lines = await CosmosInvoiceStore.forReading(services.database).linesBetween(options.from, end);
         const usage = await readUsage(port, options.from, end);
         const s = services.settings;
