@@ -73,6 +73,19 @@ export interface ReportRow extends UsageAmounts {
   readonly currency: string;
   /** Present when the report compares with the previous period. */
   readonly previous?: RowChange;
+  // [billed basis, issue 16] Present only on `--basis billed`.
+  readonly billed?: BilledColumns;
+}
+
+/** What a row says on the billed basis: the estimate beside it, and which of its days are estimated. */
+export interface BilledColumns {
+  /** The list-price estimate of the same requests (nine decimals). */
+  readonly estimate: string;
+  readonly estimateNanos: bigint;
+  /** Its share of the bill's BilledCost (the cost columns carry EffectiveCost). */
+  readonly billedCost: string;
+  /** Days whose cost is still the estimate: no imported bill covers them (sorted). */
+  readonly estimatedDays: readonly string[];
 }
 
 export interface Report {
@@ -85,4 +98,6 @@ export interface Report {
   readonly total: ReportRow;
   /** The period compared with (same length, just before), when asked. */
   readonly compared?: { readonly from: string; readonly to: string };
+  /** `billed`: costs are the imported bill's allocations where a bill covers the day. Absent: estimate. */
+  readonly basis?: 'billed';
 }
