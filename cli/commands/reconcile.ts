@@ -5,9 +5,8 @@ import { z } from 'zod';
 
 import type { Services } from '../../shared/app/services.js';
 import { UserError } from '../../shared/errors.js';
-import { CosmosInvoiceStore } from '../../shared/invoice/cosmosInvoiceStore.js';
 import { formatReconcile, type ReconcileFormat } from '../../shared/invoice/formatReconcile.js';
-import { readUsage, reconcile } from '../../shared/invoice/runReconcile.js';
+import { reconcileStored } from '../../shared/invoice/runAllocation.js';
 import { usageFromRows, type UsageByKey } from '../../shared/invoice/usagePort.js';
 import { RollupUsage } from '../../shared/store/rollupUsage.js';
 import { withServices } from '../context.js';
@@ -78,15 +77,7 @@ export function registerReconcile(
       const fromFile = options.usage === undefined ? undefined : await usageFile(options.usage);
       await withServices(async (services) => {
         const port = fromFile ?? usageSource(services);
-        const lines = await CosmosInvoiceStore.forReading(services.database).linesBetween(options.from, end);
-        const usage = await readUsage(port, options.from, end);
-        const s = services.settings;
-        const result = reconcile(lines, usage, {
-          tolerancePercent: s.RECONCILE_TOLERANCE_PERCENT,
-          unattributed: s.UNATTRIBUTED_POLICY === 'proportional' ? 'proportional' : 'explicit',
-          idle: s.PTU_IDLE_POLICY === 'proportional' ? 'proportional' : 'explicit',
-          ptuWeights: s.PTU_TOKEN_WEIGHTS,
-        });
+        const result = await reconcileStored(services.database, services.settings, options.from, end, port);
         process.stdout.write(formatReconcile(result, options.format as ReconcileFormat));
         process.exitCode = result.allMatched ? 0 : 1;
       });

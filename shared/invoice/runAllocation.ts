@@ -6,7 +6,7 @@ import { allocationOptions, billedShares } from './billedShares.js';
 import { CosmosAllocations } from './cosmosAllocations.js';
 import { CosmosInvoiceStore } from './cosmosInvoiceStore.js';
 import type { ImportSummary } from './importRun.js';
-import { readUsage } from './runReconcile.js';
+import { readUsage, reconcile, type Reconciliation } from './runReconcile.js';
 import type { UsageByKey } from './usagePort.js';
 
 const firstOfNext = (month: string): string => {
@@ -56,4 +56,22 @@ export async function allocateMonths(
 export function describeAllocation(allocated: readonly { month: string; keys: number }[]): string {
   if (allocated.length === 0) return 'allocation: no month to allocate';
   return `allocation: ${allocated.map((a) => `${a.month} ${a.keys} billed key(s)`).join(', ')}`;
+}
+
+/** The stored bill against the usage of UTC days `from <= day < end`: what `reconcile` prints. */
+export async function reconcileStored(
+  database: Database,
+  settings: Pick<
+    Settings,
+    'UNATTRIBUTED_POLICY' | 'PTU_IDLE_POLICY' | 'PTU_TOKEN_WEIGHTS' | 'RECONCILE_TOLERANCE_PERCENT'
+  >,
+  from: string,
+  end: string,
+  usage: UsageByKey = new RollupUsage(database),
+): Promise<Reconciliation> {
+  const lines = await CosmosInvoiceStore.forReading(database).linesBetween(from, end);
+  return reconcile(lines, await readUsage(usage, from, end), {
+    tolerancePercent: settings.RECONCILE_TOLERANCE_PERCENT,
+    ...allocationOptions(settings),
+  });
 }
