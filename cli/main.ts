@@ -5,6 +5,7 @@ import { ensureError } from '../shared/errors.js';
 import { registerApps } from './commands/apps.js';
 import { registerAudit } from './commands/audit.js';
 import { registerBackfill } from './commands/backfill.js';
+import { registerBudgets } from './commands/budgets.js';
 import { registerDeployments } from './commands/deployments.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerInvoice } from './commands/invoice.js';
@@ -29,6 +30,7 @@ registerAudit(program);
 registerSendSample(program);
 registerInvoice(program);
 registerReconcile(program);
+registerBudgets(program);
 
 try {
   await program.parseAsync(process.argv);

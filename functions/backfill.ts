@@ -2,6 +2,9 @@ import { app, type InvocationContext, type Timer } from '@azure/functions';
 
 import { backfillDeps } from '../shared/app/backfillDeps.js';
 import { sharedServices } from '../shared/app/lazyServices.js';
+import type { Services } from '../shared/app/services.js';
+import { budgetDeps } from '../shared/app/budgetDeps.js';
+import { evaluateAfterBackfill } from '../shared/budgets/runEvaluation.js';
 import { backfillFailed, formatBackfill, runBackfill } from '../shared/pipeline/backfill.js';
 
 /**
@@ -24,6 +27,20 @@ export async function backfill(_timer: Timer, context: InvocationContext): Promi
     if (failed) context.warn(`backfill ${line}`);
     else context.log(`backfill ${line}`);
   }
+  await logBudgets(services, context);
+}
+
+/** Budgets are evaluated after the rollup refresh above; it logs and never throws. */
+async function logBudgets(services: Services, context: InvocationContext): Promise<void> {
+  const budgets = await evaluateAfterBackfill(
+    budgetDeps(services, {
+      log: (m) => {
+        context.log(m);
+      },
+    }),
+  );
+  if (budgets.ok) context.log(budgets.line);
+  else context.warn(budgets.line);
 }
 
 app.timer('backfill', {

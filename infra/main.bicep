@@ -47,6 +47,12 @@ param businessUnitTagPrefix string = 'businessUnit:'
 @description('Where the deployment inventory reads Azure OpenAI accounts: the function identity gets Reader on each entry, a resource group, or the whole subscription when resourceGroup is empty. Empty: the inventory is off.')
 param inventoryReaderScopes inventoryScope[] = []
 param inventoryRefreshSchedule string = '0 15 * * * *'
+@description('Gateway budgets (docs/budgets.md): APIM asks GET /api/limits/{appId} and answers 429 for a spent hard budget.')
+param enforceBudgets bool = false
+@description('LIMITS_CACHE_SECONDS: how long APIM caches an app\'s limits answer.')
+param limitsCacheSeconds int = 60
+@description('Per-app token limits for APIM (token-limits.xml); empty = off. See docs/budgets.md.')
+param tokenLimits object = {}
 
 @description('Optional object id of a user or group that runs the CLI against Azure (Cosmos data + Event Hubs send).')
 param operatorPrincipalId string = ''
@@ -126,6 +132,7 @@ module functionApp 'modules/functionapp.bicep' = {
       INVENTORY_SUBSCRIPTIONS: join(union(map(inventoryReaderScopes, s => toLower(s.subscriptionId)), []), ',')
       ARM_AUTH: 'default'
       INVENTORY_REFRESH_SCHEDULE: inventoryRefreshSchedule
+      LIMITS_CACHE_SECONDS: string(limitsCacheSeconds)
       APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.appInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
     }
@@ -174,6 +181,11 @@ module gateway 'modules/apim.bicep' = {
     eventHubName: eventHubs.outputs.hubName
     gatewayTenantId: tenant().tenantId
     gatewayAudience: gatewayAudience
+    enforceBudgets: enforceBudgets
+    limitsUrl: 'https://${functionApp.outputs.defaultHostName}/api/limits'
+    limitsKey: enforceBudgets ? listKeys(resourceId('Microsoft.Web/sites/host', names.functionApp, 'default'), '2023-12-01').functionKeys.default : ''
+    limitsCacheSeconds: limitsCacheSeconds
+    tokenLimits: tokenLimits
   }
   // The logger sends with APIM's identity, so its Data Sender role comes first.
   dependsOn: [roles]

@@ -59,10 +59,15 @@ function jsonSetting<T extends z.ZodType>(schema: T) {
 }
 
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' });
+/** https, or plain http to a receiver on this machine (a local test receiver); nothing else in clear. */
+const webhookUrl = z.url({ protocol: /^https?$/, error: 'must be an https:// URL' }).refine((value) => {
+  const url = new URL(value);
+  return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+}, 'must be an https:// URL (http:// only to 127.0.0.1 or localhost)');
 const blankToUndefined = (value: unknown): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
-export const settingsSchema = z.object({
+const settingsFields = z.object({
   USAGE_EVENTHUB_NAME: z.string().min(1).default('aoai-usage'),
   USAGE_CONSUMER_GROUP: z.string().min(1).default('$Default'),
   COSMOS_ENDPOINT: z.preprocess(blankToUndefined, httpsUrl.optional()),
@@ -117,6 +122,23 @@ export const settingsSchema = z.object({
     .string()
     .regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression such as "0 15 * * * *"')
     .default('0 15 * * * *'),
+  ALERT_WEBHOOK_URL: z.preprocess(blankToUndefined, webhookUrl.optional()),
+  ALERT_WEBHOOK_SECRET: z.preprocess(
+    blankToUndefined,
+    z.string().min(16, 'must be at least 16 characters').optional(),
+  ),
+  ALERT_WEBHOOK_FORMAT: z
+    .enum(['generic', 'teams', 'slack'], { error: 'must be generic, teams or slack' })
+    .default('generic'),
+  LIMITS_CACHE_SECONDS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a whole number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(0, 'must be 0-3600 seconds')
+      .max(3600, 'must be 0-3600 seconds')
+      .default(60),
+  ),
   AzureWebJobsStorage: z.preprocess(blankToUndefined, z.string().min(1).optional()),
   AzureWebJobsStorage__accountName: z.preprocess(blankToUndefined, z.string().min(1).optional()),
   AzureWebJobsStorage__blobServiceUri: z.preprocess(blankToUndefined, httpsUrl.optional()),
@@ -160,6 +182,16 @@ export const settingsSchema = z.object({
       ),
     ).default({}),
   ),
+});
+
+export const settingsSchema = settingsFields.superRefine((s, ctx) => {
+  // Alerts are signed, so a receiver can tell them from anyone else's POST.
+  if (s.ALERT_WEBHOOK_URL !== undefined && s.ALERT_WEBHOOK_SECRET === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ALERT_WEBHOOK_SECRET'],
+      message: 'is required when ALERT_WEBHOOK_URL is set',
+    });
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

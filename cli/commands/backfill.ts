@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 
 import { backfillDeps } from '../../shared/app/backfillDeps.js';
+import { budgetDeps } from '../../shared/app/budgetDeps.js';
+import { evaluateAfterBackfill } from '../../shared/budgets/runEvaluation.js';
 import { UserError } from '../../shared/errors.js';
 import {
   backfillComplete,
@@ -30,6 +32,11 @@ export function registerBackfill(program: Command): void {
       await withServices(async (services) => {
         const result = await runBackfill(backfillDeps(services), { limit });
         process.stdout.write(`${formatBackfill(result).join('\n')}\n`);
+        // As the timer does: budgets after the rollup refresh, never failing the backfill.
+        const budgets = await evaluateAfterBackfill(
+          budgetDeps(services, { log: (m) => process.stderr.write(`${m}\n`) }),
+        );
+        process.stdout.write(`${budgets.line}\n`);
         // Records still pending or unpriced are normal (Graph down, meter not in the book yet); a spill
         // or a step that could not run means a dependency is still failing: what waits is safe in the
         // spill store and the ledger, so it is `ingest`'s "spilled, run backfill (again) later" (3).

@@ -5,6 +5,7 @@ import { deploymentRows, deploymentTable } from '../../shared/inventory/listForm
 import { formatRefresh, runInventoryRefresh } from '../../shared/inventory/runRefresh.js';
 import { CosmosInventoryStore } from '../../shared/store/cosmosInventoryStore.js';
 import { withServices } from '../context.js';
+import { EXIT } from '../exitCodes.js';
 
 export function registerDeployments(program: Command): void {
   const deployments = program
@@ -14,16 +15,21 @@ export function registerDeployments(program: Command): void {
     .command('refresh')
     .description('read every Azure OpenAI account and deployment of INVENTORY_SUBSCRIPTIONS from ARM')
     .action(async () => {
-      await withServices(async (services) => {
-        const outcomes = await runInventoryRefresh({
-          settings: services.settings,
-          store: new CosmosInventoryStore(services.database.container('inventory')),
-          dispatcher: services.retailDispatcher,
-          log: (m) => process.stderr.write(`${m}\n`),
-        });
-        process.stdout.write(`${formatRefresh(outcomes).join('\n')}\n`);
-        if (outcomes.some((o) => !o.ok)) process.exitCode = 3;
-      });
+      // A writer, like `prices refresh`: it may create the database and its containers.
+      await withServices(
+        async (services) => {
+          const outcomes = await runInventoryRefresh({
+            settings: services.settings,
+            store: new CosmosInventoryStore(services.database.container('inventory')),
+            dispatcher: services.retailDispatcher,
+            log: (m) => process.stderr.write(`${m}\n`),
+          });
+          process.stdout.write(`${formatRefresh(outcomes).join('\n')}\n`);
+          // ARM could not be read for a subscription: its last good inventory stays (nothing lost).
+          if (outcomes.some((o) => !o.ok)) process.exitCode = EXIT.infrastructure;
+        },
+        { create: true },
+      );
     });
   deployments
     .command('list')

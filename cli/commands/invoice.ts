@@ -20,23 +20,27 @@ export function registerInvoice(program: Command): void {
     .argument('<path>', 'an export file, or a folder holding export runs (manifest.json + partitions)')
     .action(async (path: string) => {
       const runs = await localRuns(path);
-      await withServices(async (services) => {
-        const store = await CosmosInvoiceStore.open(services.database);
-        const summaries = [];
-        for (const run of runs) {
-          const summary = await importRun(run, store);
-          summaries.push(summary);
-          process.stdout.write(`${describeImport(summary)}\n`);
-          if (summary.rejected.length > 0) process.exitCode = 1;
-        }
-        // The bill changed: its months are allocated again (never the request records).
-        const allocated = await allocateMonths(
-          services.database,
-          services.settings,
-          monthsOfImport(summaries),
-        );
-        process.stdout.write(`${describeAllocation(allocated)}\n`);
-      });
+      // A writer: it may create the database and its containers.
+      await withServices(
+        async (services) => {
+          const store = await CosmosInvoiceStore.open(services.database);
+          const summaries = [];
+          for (const run of runs) {
+            const summary = await importRun(run, store);
+            summaries.push(summary);
+            process.stdout.write(`${describeImport(summary)}\n`);
+            if (summary.rejected.length > 0) process.exitCode = 1;
+          }
+          // The bill changed: its months are allocated again (never the request records).
+          const allocated = await allocateMonths(
+            services.database,
+            services.settings,
+            monthsOfImport(summaries),
+          );
+          process.stdout.write(`${describeAllocation(allocated)}\n`);
+        },
+        { create: true },
+      );
     });
   invoice
     .command('allocate')

@@ -28,6 +28,18 @@ param gatewayTenantId string
 @description('Audience (application ID URI or client id) callers request tokens for.')
 param gatewayAudience string
 
+@description('Budgets at the gateway (docs/budgets.md): include budget-enforcement.xml, which asks the limits endpoint.')
+param enforceBudgets bool = false
+@description('The limits endpoint without the app id, e.g. https://<function app>/api/limits.')
+param limitsUrl string = ''
+@secure()
+@description('A function key for the limits endpoint.')
+param limitsKey string = ''
+@description('LIMITS_CACHE_SECONDS: how long the gateway caches an app\'s answer.')
+param limitsCacheSeconds int = 60
+@description('Per-app token limits (token-limits.xml): {default: {tokensPerMinute, monthlyTokens}, apps: {<appId>: {...}}}; empty = off.')
+param tokenLimits object = {}
+
 // Names the XML refers to; change them together with infra/apim/*.xml.
 var loggerName = 'chargeback-eventhub'
 var poolName = 'aoai-pool'
@@ -36,7 +48,17 @@ var loggingFragment = loadTextContent('../apim/chargeback-logging.xml')
 var streamFragment = loadTextContent('../apim/stream-include-usage.xml')
 var poolPolicy = loadTextContent('../apim/load-balancing.xml')
 var randomPolicy = loadTextContent('../apim/load-balancing-random.xml')
-var apiPolicy = loadBalancing == 'pool' ? poolPolicy : randomPolicy
+var budgetFragment = loadTextContent('../apim/budget-enforcement.xml')
+var tokenFragment = loadTextContent('../apim/token-limits.xml')
+var enforceTokenLimits = !empty(tokenLimits)
+// Budget and token limits go first in inbound, right after the token is validated: a refused call costs nothing.
+var limitIncludes = '${enforceBudgets ? '<include-fragment fragment-id="budget-enforcement" />\n\t\t' : ''}${enforceTokenLimits ? '<include-fragment fragment-id="token-limits" />\n\t\t' : ''}'
+var streamInclude = '<include-fragment fragment-id="stream-include-usage" />'
+var apiPolicy = replace(
+  loadBalancing == 'pool' ? poolPolicy : randomPolicy,
+  streamInclude,
+  '${limitIncludes}${streamInclude}'
+)
 
 resource apim 'Microsoft.ApiManagement/service@2024-06-01-preview' existing = {
   name: apimName
@@ -61,11 +83,15 @@ resource logger 'Microsoft.ApiManagement/service/loggers@2024-06-01-preview' = {
   }
 }
 
-var namedValues = {
-  'aoai-gateway-tenant-id': gatewayTenantId
-  'aoai-gateway-audience': gatewayAudience
-  'aoai-backend-count': string(length(backends))
-}
+var namedValues = union(
+  {
+    'aoai-gateway-tenant-id': gatewayTenantId
+    'aoai-gateway-audience': gatewayAudience
+    'aoai-backend-count': string(length(backends))
+  },
+  enforceBudgets ? { 'chargeback-limits-url': limitsUrl, 'chargeback-limits-cache-seconds': string(limitsCacheSeconds) } : {},
+  enforceTokenLimits ? { 'chargeback-token-limits': string(tokenLimits) } : {}
+)
 
 resource namedValueResources 'Microsoft.ApiManagement/service/namedValues@2024-06-01-preview' = [
   for item in items(namedValues): {
@@ -78,6 +104,38 @@ resource namedValueResources 'Microsoft.ApiManagement/service/namedValues@2024-0
     }
   }
 ]
+
+resource limitsKeyValue 'Microsoft.ApiManagement/service/namedValues@2024-06-01-preview' = if (enforceBudgets) {
+  parent: apim
+  name: 'chargeback-limits-key'
+  properties: {
+    displayName: 'chargeback-limits-key'
+    value: limitsKey
+    secret: true
+  }
+}
+
+resource budgetEnforcement 'Microsoft.ApiManagement/service/policyFragments@2024-06-01-preview' = if (enforceBudgets) {
+  parent: apim
+  name: 'budget-enforcement'
+  properties: {
+    description: 'Inbound: 429 when a hard budget covering the calling app is spent; fails open'
+    format: 'xml'
+    value: substring(budgetFragment, indexOf(budgetFragment, '<fragment>'))
+  }
+  dependsOn: [namedValueResources, limitsKeyValue]
+}
+
+resource tokenLimitsFragment 'Microsoft.ApiManagement/service/policyFragments@2024-06-01-preview' = if (enforceTokenLimits) {
+  parent: apim
+  name: 'token-limits'
+  properties: {
+    description: 'Inbound: llm-token-limit per calling app, tokens per minute and a monthly quota'
+    format: 'xml'
+    value: substring(tokenFragment, indexOf(tokenFragment, '<fragment>'))
+  }
+  dependsOn: [namedValueResources]
+}
 
 resource chargebackLogging 'Microsoft.ApiManagement/service/policyFragments@2024-06-01-preview' = {
   parent: apim
@@ -155,7 +213,7 @@ resource policy 'Microsoft.ApiManagement/service/apis/policies@2024-06-01-previe
     format: 'xml'
     value: substring(apiPolicy, indexOf(apiPolicy, '<policies>'))
   }
-  dependsOn: [chargebackLogging, streamIncludeUsage, pool, namedValueResources]
+  dependsOn: [chargebackLogging, streamIncludeUsage, pool, namedValueResources, budgetEnforcement, tokenLimitsFragment]
 }
 
 output loggerName string = logger.name

@@ -1,4 +1,4 @@
-// Cosmos DB for NoSQL: database "chargeback" with its five containers (README.md, "Records out"), all partitioned on
+// Cosmos DB for NoSQL: database "chargeback" with its six containers (README.md, "Records out"), all partitioned on
 // the synthetic /pk path (its meaning per container is documented in shared/store/containers.ts).
 // Keys are disabled: the Function uses its identity and the Built-in Data Contributor role.
 // Containers are created here because data-plane RBAC cannot create them; the code's
@@ -36,6 +36,8 @@ var indexedFields = {
   rollups: ['docType', 'day', 'appId', 'businessUnit', 'model']
   inventory: ['docType']
   invoice: ['docType', 'day', 'importId', 'resourceId']
+  // Budgets and the alerts they fire (docs/budgets.md).
+  budgets: ['docType', 'firedAt', 'delivery/status', 'delivery/claimedAt', 'pk']
 }
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {

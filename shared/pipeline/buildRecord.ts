@@ -94,6 +94,7 @@ function checkedStamp(
   if (sources === undefined || fingerprint === undefined) return {};
   if (!priced) return fingerprint.book === null ? {} : { repriceCheckedAgainst: fingerprint.book };
   const allEvent =
+    fingerprint.inventory !== true &&
     sources.model === 'event' &&
     sources.version === 'event' &&
     sources.deploymentType === 'event' &&

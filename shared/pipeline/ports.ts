@@ -76,6 +76,11 @@ export interface RepriceFingerprint {
   readonly key: string;
   /** Null without a readable price book: nothing checked then counts as tried. */
   readonly book: string | null;
+  /**
+   * A deployment inventory is on: it outranks even the event's own parts (a PTU deployment is never
+   * priced per token), so no record is settled by its event alone.
+   */
+  readonly inventory?: boolean;
 }
 
 export interface IdentityResolver {

@@ -31,7 +31,7 @@ export function repriceFingerprint(
           ['currency', settings.currency],
           ['book', bookVersion],
         ])}`;
-  return { key, book };
+  return inventoryVersion === undefined ? { key, book } : { key, book, inventory: true };
 }
 
 /** 64 bits of SHA-256 over canonical JSON (object keys sorted, so reordering DEPLOYMENTS changes nothing). */

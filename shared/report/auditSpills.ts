@@ -1,5 +1,4 @@
-import type { SpillStore } from '../pipeline/backfill/spills.js';
-import { QUARANTINE_PREFIX, type ReplayFailures } from '../spill/blobSpill.js';
+import { QUARANTINE_PREFIX, type ReplayFailures, type SpillStore } from '../pipeline/backfill/spills.js';
 import type { Audit } from './audit.js';
 
 /** What the spill check reads: BlobSpill. */

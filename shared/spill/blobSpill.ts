@@ -5,18 +5,14 @@ import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { DependencyError, UserError } from '../errors.js';
 import type { EventSource } from '../events/types.js';
 import type { Spill } from '../pipeline/ingestBatch.js';
+import { QUARANTINE_PREFIX, type ReplayFailures } from '../pipeline/backfill/spills.js';
 import { decodeSpill, encodeSpill } from './spillFormat.js';
 
+export { QUARANTINE_PREFIX, type ReplayFailures };
+
 export const SPILL_CONTAINER = 'chargeback-spill';
-/** Spills whose replay kept failing for a reason other than the store (docs/reliability.md, "Spills"). */
-export const QUARANTINE_PREFIX = 'quarantine/';
 const FAILURES_KEY = 'replayfailures';
 const LAST_FAILURE_KEY = 'lastreplayfailure';
-
-export interface ReplayFailures {
-  readonly count: number;
-  readonly last: string | null;
-}
 
 function readFailures(metadata: Record<string, string> | undefined): ReplayFailures {
   const count = Number(metadata?.[FAILURES_KEY] ?? 0);

@@ -64,6 +64,13 @@ export const CONTAINERS = {
     partitionKey: { paths: ['/pk'] },
     indexingPolicy: indexOnly(['docType', 'day', 'importId', 'resourceId']),
   },
+  /** pk = `budget` for budgets (a handful, read whole); `alert|<YYYY-MM>` for the alerts they fire. */
+  budgets: {
+    id: 'budgets',
+    partitionKey: { paths: ['/pk'] },
+    // Every path the budget and alert queries filter on (Cosmos refuses filters on excluded paths).
+    indexingPolicy: indexOnly(['docType', 'firedAt', 'delivery/status', 'delivery/claimedAt', 'pk']),
+  },
 } as const satisfies Record<string, ContainerDefinition>;
 
 export type ContainerName = keyof typeof CONTAINERS;

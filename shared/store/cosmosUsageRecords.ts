@@ -91,7 +91,11 @@ function parametersOf(selection: RecordSelection): SqlQuerySpec['parameters'] {
       return [{ name: '@unpriced', value: 'unpriced' }];
     case 'repriceCandidates':
       return [
-        { name: '@settled', value: SETTLED_BY_EVENT },
+        // With an inventory, records settled by their event alone are looked at once more.
+        {
+          name: '@settled',
+          value: selection.current.inventory === true ? selection.current.key : SETTLED_BY_EVENT,
+        },
         { name: '@key', value: selection.current.key },
         { name: '@book', value: selection.current.book },
       ];

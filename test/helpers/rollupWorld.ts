@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import type { Database } from '@azure/cosmos';
-import { Command } from 'commander';
-import { expect, vi } from 'vitest';
+import { expect } from 'vitest';
 
 import { registerAudit } from '../../cli/commands/audit.js';
 import type { Services } from '../../shared/app/services.js';
@@ -13,6 +12,7 @@ import { ingestBatch } from '../../shared/pipeline/ingestBatch.js';
 import { CosmosRollups } from '../../shared/store/cosmosRollups.js';
 import type { DirtyMarker } from '../../shared/store/rollupMarkers.js';
 import type { ChargebackStack } from './chargebackStack.js';
+import { runCommands } from './cliInProcess.js';
 
 /** Apps of the demo directory (local/demoDirectory.ts). */
 export const HR = '7d8a1c3e-2b4f-4e6a-9c1d-0f2e3a4b5c6d';
@@ -84,9 +84,6 @@ export async function dueMarkers(services: Services): Promise<DirtyMarker[]> {
   return markers.filter((m) => m.notBefore === undefined || Date.parse(m.notBefore) <= Date.now());
 }
 
-// A function, so TypeScript does not narrow process.exitCode to the 0 assigned before the command ran.
-const exitCode = (): number => Number(process.exitCode ?? 0);
-
 /** `chargeback audit` in-process, as cli/main.ts runs it: its exit code and output. */
 export async function auditCli(world: ChargebackStack, d: string): Promise<{ code: number; out: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'chargeback-rollups-'));
@@ -94,24 +91,12 @@ export async function auditCli(world: ChargebackStack, d: string): Promise<{ cod
   writeFileSync(ca, world.stack.trustedCa, 'utf8');
   const saved = process.env.CHARGEBACK_TRUSTED_CA_FILE;
   process.env.CHARGEBACK_TRUSTED_CA_FILE = ca;
-  const program = new Command('chargeback').exitOverride();
-  registerAudit(program);
-  const out: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  process.exitCode = 0;
   try {
-    await program.parseAsync(['node', 'chargeback', 'audit', '--from', d, '--to', d]);
+    return await runCommands([registerAudit], ['audit', '--from', d, '--to', d]);
   } finally {
-    spy.mockRestore();
     process.env.CHARGEBACK_TRUSTED_CA_FILE = saved;
     rmSync(dir, { recursive: true, force: true });
   }
-  const code = exitCode();
-  process.exitCode = 0;
-  return { code, out: out.join('') };
 }
 
 export const day = (d: string) => ({ from: d, to: d });

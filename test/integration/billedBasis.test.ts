@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { parse } from 'csv-parse/sync';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { registerInvoice } from '../../cli/commands/invoice.js';
 import { registerReconcile } from '../../cli/commands/reconcile.js';
@@ -24,6 +23,7 @@ import { readEvents } from '../../shared/pipeline/readEvents.js';
 import { refreshPriceBook } from '../../shared/pricing/refreshPriceBook.js';
 import type { RetailPriceItem } from '../../shared/pricing/types.js';
 import { CosmosInventoryStore } from '../../shared/store/cosmosInventoryStore.js';
+import { runCommands } from '../helpers/cliInProcess.js';
 
 // The demo's world: its events on the ARM stand-in's account, and samples/focus-export (the demo's
 // FOCUS export: 15% discount, a PTU day, 40,000 unattributed input tokens on 2026-11-19).
@@ -107,28 +107,7 @@ afterAll(async () => {
   process.env = savedEnv;
 });
 
-const exitCode = (): number => Number(process.exitCode ?? 0);
-
-async function cli(...args: string[]): Promise<{ code: number; out: string }> {
-  const program = new Command('chargeback').exitOverride();
-  registerInvoice(program);
-  registerReconcile(program);
-  registerReport(program);
-  const out: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  process.exitCode = 0;
-  try {
-    await program.parseAsync(['node', 'chargeback', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  const code = exitCode();
-  process.exitCode = 0;
-  return { code, out: out.join('') };
-}
+const cli = (...args: string[]) => runCommands([registerInvoice, registerReconcile, registerReport], args);
 
 interface JsonRow {
   readonly key: string;

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { registerDeployments } from '../../cli/commands/deployments.js';
 import { startArmStandIn, type ArmStandIn } from '../../local/armStandIn.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { runCommands } from '../helpers/cliInProcess.js';
 
 const SUB = '3c2b1a09-8f7e-4d6c-9b5a-4f3e2d1c0b9a';
 let stack: LocalStack;
@@ -16,24 +16,7 @@ let dir: string;
 const savedEnv = { ...process.env };
 
 /** Runs `chargeback deployments <args>` in-process, as cli/main.ts would. */
-async function cli(...args: string[]): Promise<{ code: number; out: string }> {
-  const program = new Command('chargeback').exitOverride();
-  registerDeployments(program);
-  const out: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  process.exitCode = 0;
-  try {
-    await program.parseAsync(['node', 'chargeback', 'deployments', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  const code = process.exitCode;
-  process.exitCode = 0;
-  return { code, out: out.join('') };
-}
+const cli = (...args: string[]) => runCommands([registerDeployments], ['deployments', ...args]);
 
 beforeAll(async () => {
   [stack, arm] = await Promise.all([
@@ -115,11 +98,11 @@ describe('chargeback deployments', () => {
     );
   });
 
-  it('exits 3 and keeps the inventory when ARM refuses', async () => {
+  it('exits 4 and keeps the inventory when ARM refuses', async () => {
     arm.failPath(`/subscriptions/${SUB}`, 403);
     try {
       const result = await cli('refresh');
-      expect(result.code).toBe(3);
+      expect(result.code).toBe(4);
       expect(result.out).toContain('FAILED, last good inventory kept: arm: ');
       expect(result.out).toContain('lacks the role Reader');
     } finally {

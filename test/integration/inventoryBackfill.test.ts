@@ -158,6 +158,29 @@ describe('backfill once the inventory learns a deployment', () => {
     });
   });
 
+  it('turns PTU traffic that the event fully keyed, and that was priced per token before ARM listed it, provisioned', async () => {
+    arm.setAccounts([EAST]);
+    await refresh();
+    services.pricing.invalidate();
+    const id = 'd1c2d3e4-0000-4000-8000-000000000001';
+    // Every key part from the event itself: without an inventory this record would be settled for good.
+    const keyed = { ...event(id, 'late-ptu'), deploymentType: 'global', region: 'eastus' };
+    await ingestBatch([keyed], [{ kind: 'file', file: 'late', line: 1 }], services.ingest, undefined);
+    expect(await record(id)).toMatchObject({ costStatus: 'priced', resourceId: null });
+
+    arm.setAccounts([
+      { ...EAST, deployments: [{ name: 'late-ptu', sku: 'GlobalProvisionedManaged', capacity: 50, model }] },
+    ]);
+    await refresh();
+    await runBackfill(backfillDeps(services));
+    expect(await record(id)).toMatchObject({
+      costStatus: 'provisioned',
+      cost: null,
+      sku: 'GlobalProvisionedManaged',
+      deploymentSource: 'inventory',
+    });
+  });
+
   it('prices each event with the SKU in force at its eventTime, across a mid-month move, to the nano-unit', async () => {
     const chat = { name: 'chat', sku: 'Standard', capacity: 10, model };
     arm.setAccounts([{ ...EAST, deployments: [chat] }]);

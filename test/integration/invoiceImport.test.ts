@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { BlobServiceClient } from '@azure/storage-blob';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { registerInvoice } from '../../cli/commands/invoice.js';
 import { registerReconcile } from '../../cli/commands/reconcile.js';
@@ -24,6 +23,7 @@ import {
   writeExportFile,
   type RowSpec,
 } from '../helpers/focusExport.js';
+import { runCommands } from '../helpers/cliInProcess.js';
 
 const DATABASE = 'invoice';
 const EAST = resourceId('aoai-east');
@@ -54,27 +54,7 @@ afterAll(async () => {
   process.env = savedEnv;
 });
 
-const exitCode = (): number => Number(process.exitCode ?? 0);
-
-async function cli(...args: string[]): Promise<{ code: number; out: string }> {
-  const program = new Command('chargeback').exitOverride();
-  registerInvoice(program);
-  registerReconcile(program);
-  const out: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  process.exitCode = 0;
-  try {
-    await program.parseAsync(['node', 'chargeback', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  const code = exitCode();
-  process.exitCode = 0;
-  return { code, out: out.join('') };
-}
+const cli = (...args: string[]) => runCommands([registerInvoice, registerReconcile], args);
 
 /** A month-to-date export of August as of `lastDay`: the input meter every day, the PTU meter daily. */
 function monthToDate(lastDay: number, revisedDay2 = false): RowSpec[] {

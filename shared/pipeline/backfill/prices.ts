@@ -46,7 +46,7 @@ export async function repriceRecords(
   const book = pricer.fingerprint?.book;
   if (key === undefined || book === undefined || book === null)
     throw new Error('no price book could be read; records wait for the next run');
-  const current: CurrentFingerprint = { key, book };
+  const current: CurrentFingerprint = { key, book, inventory: pricer.fingerprint?.inventory === true };
 
   const { records } = await usage.collect({ kind: 'repriceCandidates', current }, limit);
   const updates: RecordUpdate[] = [];

@@ -4,6 +4,15 @@ import { ingestBatch, type Spill } from '../ingestBatch.js';
 import type { IngestPorts } from '../ports.js';
 import { addCounts, ZERO_TOTALS, type Totals } from '../summary.js';
 
+/** Spills whose replay kept failing for a reason other than the store (docs/reliability.md, "Spills"). */
+export const QUARANTINE_PREFIX = 'quarantine/';
+
+/** A spill's failed replays so far, as its store keeps them. */
+export interface ReplayFailures {
+  readonly count: number;
+  readonly last: string | null;
+}
+
 /** The spill as backfill sees it (BlobSpill in Azure and locally on Azurite). */
 export interface SpillStore extends Spill {
   list(): Promise<string[]>;

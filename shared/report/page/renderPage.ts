@@ -1,6 +1,8 @@
+import type { BudgetStatus } from '../../budgets/evaluate.js';
 import { nanosToDecimal } from '../../cost/money.js';
 import { periodDays } from '../period.js';
 import type { ReportRow } from '../types.js';
+import { budgetPanel } from './budgetPanel.js';
 import { changeBarsSvg } from './changeBars.js';
 import { escapeHtml } from './escape.js';
 import { htmlPage } from './htmlShell.js';
@@ -16,6 +18,8 @@ export interface PageLinks {
   readonly code?: string | null;
   /** ISO time the page was rendered, shown in the footer. */
   readonly generatedAt: string;
+  /** Every budget's status now (shared/budgets), drawn by budgetPanel.ts. */
+  readonly budgets?: readonly BudgetStatus[];
 }
 
 /**
@@ -146,6 +150,7 @@ export function renderPage(model: PageModel, links: PageLinks): string {
     `<form method="get"><label>From <input type="date" name="from" value="${escapeHtml(from)}" required></label>` +
     `<label>To <input type="date" name="to" value="${escapeHtml(to)}" required></label>${basisSelect}${code}<button type="submit">Show</button></form></header>` +
     cards(model) +
+    budgetPanel(links.budgets ?? []) +
     billedSection +
     `<section id="by-day"><h2>Cost per ${model.granularity} by business unit</h2>${stackedBarsSvg(model)}` +
     `<ul class="legend">${legend}</ul></section>` +

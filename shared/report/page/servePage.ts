@@ -1,4 +1,6 @@
 import type { Services } from '../../app/services.js';
+import { statusDeps } from '../../app/budgetDeps.js';
+import { budgetStatuses } from '../../budgets/runEvaluation.js';
 import { previousPeriod } from '../period.js';
 import { parseReportQuery } from '../reportOutput.js';
 import { runReport } from '../runReport.js';
@@ -39,6 +41,7 @@ export async function chargebackPageHtml(
   const html = renderPage(pageModel(report, slices, previous, overrides), {
     code: params.code ?? null,
     generatedAt: now.toISOString(),
+    budgets: await budgetStatuses(statusDeps(services), now),
   });
   return { status: 200, html };
 }

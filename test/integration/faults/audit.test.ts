@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { registerAudit } from '../../../cli/commands/audit.js';
 import { registerBackfill } from '../../../cli/commands/backfill.js';
@@ -16,6 +15,7 @@ import type { IngestPorts } from '../../../shared/pipeline/ports.js';
 import { buildSampleEvents } from '../../../shared/producer/sampleEvents.js';
 import { runAudit } from '../../../shared/report/audit.js';
 import { APPS, openServices, PRINCIPALS, seedPrices, type Batch } from './harness.js';
+import { runCommands } from '../../helpers/cliInProcess.js';
 
 const DATABASE = 'audit';
 let stack: LocalStack;
@@ -40,30 +40,8 @@ function recentBatch(count: number, seed: number, firstSequence: number): Batch 
   };
 }
 
-// A function, so TypeScript does not narrow process.exitCode to the 0 assigned before the command ran.
-const exitCode = (): number => Number(process.exitCode ?? 0);
-
 /** Runs `chargeback <args>` in-process, as cli/main.ts would, and returns its exit code and output. */
-async function cli(...args: string[]): Promise<{ code: number; out: string }> {
-  const program = new Command('chargeback').exitOverride();
-  registerAudit(program);
-  registerBackfill(program);
-  registerPrices(program);
-  const out: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  process.exitCode = 0;
-  try {
-    await program.parseAsync(['node', 'chargeback', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  const code = exitCode();
-  process.exitCode = 0;
-  return { code, out: out.join('') };
-}
+const cli = (...args: string[]) => runCommands([registerAudit, registerBackfill, registerPrices], args);
 
 const audit = () => runAudit(services, range);
 

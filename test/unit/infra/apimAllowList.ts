@@ -314,10 +314,18 @@ export const CONTEXT_TYPES: Readonly<Record<string, Readonly<Record<string, stri
     Type: 'System.String',
   },
   BasicAuthCredentials: { Password: 'System.String', UserId: 'System.String' },
+  // What send-request leaves in its response variable: the same members as context.Response. Microsoft's
+  // send-request reference casts it so, `((IResponse)context.Variables["tokenstate"]).Body.As<JObject>()`.
+  IResponse: {
+    Body: 'IMessageBody',
+    Headers: 'Dictionary',
+    StatusCode: 'System.Int32',
+    StatusReason: 'System.String',
+  },
 };
 
 /** Types of the context model a policy may name (casts such as `as Jwt`). */
-export const CONTEXT_TYPE_NAMES: readonly string[] = ['Jwt', 'BasicAuthCredentials'];
+export const CONTEXT_TYPE_NAMES: readonly string[] = ['Jwt', 'BasicAuthCredentials', 'IResponse'];
 
 /** C# keyword aliases of allowed types. `object` is only ever a cast target of Variables' values. */
 export const KEYWORD_TYPES: Readonly<Record<string, string>> = {

@@ -47,12 +47,14 @@ const attr = (node: XmlNode | undefined, name: string): string => {
 };
 
 describe('APIM policies', () => {
-  it('has the four policy files', () => {
+  it('has the six policy files', () => {
     expect(POLICY_FILES.sort()).toEqual([
+      'budget-enforcement.xml',
       'chargeback-logging.xml',
       'load-balancing-random.xml',
       'load-balancing.xml',
       'stream-include-usage.xml',
+      'token-limits.xml',
     ]);
   });
 
