@@ -54,6 +54,7 @@ describe('slices on the billed basis', () => {
       slice({}),
       slice({
         deploymentType: 'datazone',
+        costNanos: 500_000n,
         meters: [{ meterId: INPUT, kind: 'input', units: 200, estimateNanos: 500_000n }],
       }),
     ];
