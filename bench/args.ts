@@ -8,6 +8,10 @@ export interface BenchArgs {
   /** Items in the synthetic catalog for the price-refresh timing. */
   readonly refreshItems: number;
   readonly seed: number;
+  /** FOCUS rows in the generated export for the import figure. */
+  readonly focusRows: number;
+  /** Records rolled up and allocated for the allocation figure. */
+  readonly allocationRecords: number;
   /** Where results.json goes. */
   readonly out: string | undefined;
 }
@@ -18,6 +22,8 @@ const USAGE = `usage: node dist/bench/main.js [options]
   --core-runs N       core CPU runs (default 5)
   --refresh-items N   synthetic Retail Prices items for the refresh timing (default 30000)
   --seed N            generator seed (default 42)
+  --focus-rows N      FOCUS export rows for the invoice import figure (default 200000)
+  --alloc-records N   records rolled up and allocated for the allocation figure (default 1000000)
   --out PATH          results file (default bench/results.json)`;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
@@ -29,7 +35,18 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       process.exit(0);
     }
     const [name, inline] = arg.split('=', 2) as [string, string | undefined];
-    if (!['--events', '--runs', '--core-runs', '--refresh-items', '--seed', '--out'].includes(name)) {
+    if (
+      ![
+        '--events',
+        '--runs',
+        '--core-runs',
+        '--refresh-items',
+        '--seed',
+        '--focus-rows',
+        '--alloc-records',
+        '--out',
+      ].includes(name)
+    ) {
       throw new Error(`unknown option ${arg}\n${USAGE}`);
     }
     const value = inline ?? argv[++i];
@@ -50,6 +67,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     coreRuns: int('--core-runs', 5, 1),
     refreshItems: int('--refresh-items', 30_000, 100),
     seed: int('--seed', 42, 0),
+    focusRows: int('--focus-rows', 200_000, 100),
+    allocationRecords: int('--alloc-records', 1_000_000, 100),
     out: values.get('--out'),
   };
 }

@@ -11,6 +11,7 @@ import { refreshPriceBook } from '../shared/pricing/refreshPriceBook.js';
 import type { RetailPriceItem } from '../shared/pricing/types.js';
 import { CONTAINERS, ensureContainers, type ContainerName } from '../shared/store/containers.js';
 import { parseArgs, type BenchArgs } from './args.js';
+import { benchBilling } from './billing.js';
 import { buildSyntheticCatalog, buildTenant, writeEventFiles } from './generate.js';
 import {
   coreResultSchema,
@@ -151,6 +152,16 @@ async function bench(args: BenchArgs, dir: string): Promise<void> {
     }
     const refresh = refreshResultSchema.parse(refreshRun.result);
 
+    // 4. The bill: FOCUS import against csv-parse alone on the same file, and allocation of 1M records.
+    progress(
+      `billing: import of ${args.focusRows} FOCUS rows, allocation over ${args.allocationRecords} records`,
+    );
+    const billing = await benchBilling(dir, repoFile('samples/focus-export/part_0_0001.csv'), {
+      focusRows: args.focusRows,
+      records: args.allocationRecords,
+      seed: args.seed,
+    });
+
     const results: BenchResults = {
       generatedAt: new Date().toISOString(),
       machine: {
@@ -173,6 +184,7 @@ async function bench(args: BenchArgs, dir: string): Promise<void> {
       ru: estimateRu(ruInputs(core, core.recordBytes.median)),
       ruAtMax: estimateRu(ruInputs(core, core.recordBytes.max)),
       refresh: { ...refresh, catalogItems: catalog.length },
+      billing,
     };
     const out = args.out ?? repoFile('bench/results.json');
     const targets = printReport(results);

@@ -1,3 +1,4 @@
+import type { BillingResult } from './billing.js';
 import Table from 'cli-table3';
 
 import type { BenchArgs } from './args.js';
@@ -13,6 +14,8 @@ export interface E2eRun extends IngestResult {
 }
 
 export interface BenchResults {
+  /** The bill (issue 16): FOCUS import and allocation figures. */
+  readonly billing?: BillingResult;
   readonly generatedAt: string;
   readonly machine: {
     readonly cpus: number;
@@ -416,5 +419,25 @@ export function printReport(r: BenchResults): Target[] {
   const table = newTable({ head: ['target', 'wanted', 'measured', 'status'] });
   for (const t of targets) table.push([t.name, t.target, t.measured, t.status.toUpperCase()]);
   out(table.toString());
+  if (r.billing) printBilling(r.billing, out);
   return targets;
+}
+
+function printBilling(b: BillingResult, out: (line?: string) => void): void {
+  const { import: imp, allocation: a } = b;
+  const t = newTable({ head: ['the bill (in process, no store)', 'value', ''] });
+  t.push(
+    ['FOCUS import rows/s (stream, keep, sum per key)', n0(imp.rows / imp.importSeconds), 'rows/s'],
+    ['csv-parse alone, same file, rows/s', n0(imp.rows / imp.parseSeconds), 'rows/s'],
+    ['import ÷ parse', n2(imp.importSeconds / imp.parseSeconds), '×'],
+    ['allocation: rollUp of the records', n2(a.rollupSeconds), 's'],
+    ['allocation: usage rows + exact split of the bill', n2(a.allocateSeconds), 's'],
+    ['allocation records/s (both steps)', n0(a.records / (a.rollupSeconds + a.allocateSeconds)), 'records/s'],
+  );
+  out(t.toString());
+  out(
+    `  ${n0(imp.rows)} FOCUS rows (${n1(imp.bytes / 1024 ** 2)} MB) → ${n0(imp.lines)} billed keys; ` +
+      `${n0(a.records)} records → ${n0(a.slices)} slices → ${n0(a.usageRows)} usage rows; ` +
+      `${n0(a.billedKeys)} billed keys → ${n0(a.shares)} shares`,
+  );
 }

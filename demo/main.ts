@@ -14,6 +14,7 @@ import { DEMO_ARM_ACCOUNTS, DEMO_SUBSCRIPTION, demoInventoryLines } from '../loc
 import { formatRefresh, runInventoryRefresh } from '../shared/inventory/runRefresh.js';
 import { CosmosInventoryStore } from '../shared/store/cosmosInventoryStore.js';
 import { startChargebackFront } from '../local/chargebackFront.js';
+import { demoBill } from './billed.js';
 import { exportLines, sampleFile, settingsForStack } from '../local/localSettings.js';
 import { startLocalStack } from '../local/stack.js';
 import { untilStopped } from '../local/untilStopped.js';
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
     say(`\n${reportTable(report)}`);
     const units = await runReport(services, { from: '2025-01-01', to: '2026-12-31', by: 'businessUnit' });
     say(reportTable(units.report));
+    await demoBill(services, say);
 
     // The HTTP functions' handlers, served the way `func start` would (which the demo cannot assume).
     const front = await startChargebackFront(

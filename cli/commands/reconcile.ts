@@ -5,10 +5,10 @@ import { z } from 'zod';
 
 import type { Services } from '../../shared/app/services.js';
 import { UserError } from '../../shared/errors.js';
-import { CosmosInvoiceStore } from '../../shared/invoice/cosmosInvoiceStore.js';
 import { formatReconcile, type ReconcileFormat } from '../../shared/invoice/formatReconcile.js';
-import { readUsage, reconcile } from '../../shared/invoice/runReconcile.js';
+import { reconcileStored } from '../../shared/invoice/runAllocation.js';
 import { usageFromRows, type UsageByKey } from '../../shared/invoice/usagePort.js';
+import { RollupUsage } from '../../shared/store/rollupUsage.js';
 import { withServices } from '../context.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -51,10 +51,13 @@ async function usageFile(path: string): Promise<UsageByKey> {
 }
 
 /**
- * `reconcile` needs the usage side per (resource, meter, day, app): `usageSource` supplies it from
- * the rollups once they carry resourceId and meter ids; `--usage <file.json>` supplies it directly.
+ * `reconcile` reads the usage side per (resource, meter, day, app) from the rollups (`usageSource`);
+ * `--usage <file.json>` overrides it.
  */
-export function registerReconcile(program: Command, usageSource?: (services: Services) => UsageByKey): void {
+export function registerReconcile(
+  program: Command,
+  usageSource: (services: Services) => UsageByKey = (services) => new RollupUsage(services.database),
+): void {
   program
     .command('reconcile')
     .description(
@@ -63,7 +66,7 @@ export function registerReconcile(program: Command, usageSource?: (services: Ser
     .requiredOption('--from <day>', 'first UTC day, YYYY-MM-DD')
     .requiredOption('--to <day>', 'last UTC day, YYYY-MM-DD (inclusive)')
     .option('--format <format>', 'table, json or csv', 'table')
-    .option('--usage <file>', 'usage rows as JSON instead of the rollups (see docs/invoice.md)')
+    .option('--usage <file>', 'usage rows as JSON instead of the rollups (an override; see docs/invoice.md)')
     .action(async (options: { from: string; to: string; format: string; usage?: string }) => {
       if (!DAY.test(options.from)) throw new UserError(`--from: must be YYYY-MM-DD, got "${options.from}"`);
       if (!DAY.test(options.to)) throw new UserError(`--to: must be YYYY-MM-DD, got "${options.to}"`);
@@ -73,18 +76,8 @@ export function registerReconcile(program: Command, usageSource?: (services: Ser
       const end = new Date(Date.parse(`${options.to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
       const fromFile = options.usage === undefined ? undefined : await usageFile(options.usage);
       await withServices(async (services) => {
-        const port = fromFile ?? usageSource?.(services);
-        if (port === undefined)
-          throw new UserError('--usage: required until the usage rollups carry resourceId and meter ids');
-        const lines = await CosmosInvoiceStore.forReading(services.database).linesBetween(options.from, end);
-        const usage = await readUsage(port, options.from, end);
-        const s = services.settings;
-        const result = reconcile(lines, usage, {
-          tolerancePercent: s.RECONCILE_TOLERANCE_PERCENT,
-          unattributed: s.UNATTRIBUTED_POLICY === 'proportional' ? 'proportional' : 'explicit',
-          idle: s.PTU_IDLE_POLICY === 'proportional' ? 'proportional' : 'explicit',
-          ptuWeights: s.PTU_TOKEN_WEIGHTS,
-        });
+        const port = fromFile ?? usageSource(services);
+        const result = await reconcileStored(services.database, services.settings, options.from, end, port);
         process.stdout.write(formatReconcile(result, options.format as ReconcileFormat));
         process.exitCode = result.allMatched ? 0 : 1;
       });

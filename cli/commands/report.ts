@@ -11,6 +11,7 @@ export interface ReportOptions {
   readonly by?: string;
   readonly format?: string;
   readonly compare?: string;
+  readonly basis?: string;
 }
 
 /** Validates before any connection is made, so a typo fails fast with the parameter's name. */
@@ -33,6 +34,11 @@ export function registerReport(program: Command): void {
       'table',
     )
     .option('--compare <period>', 'previous: the change against the same number of days just before')
+    .option(
+      '--basis <basis>',
+      'estimate (list prices) | billed (the imported bill where it covers the day)',
+      'estimate',
+    )
     .action(async (options: ReportOptions) => {
       const query = reportQueryFromOptions(options);
       await withServices(async (services) => {

@@ -4,7 +4,7 @@ import { sharedServices } from '../../shared/app/lazyServices.js';
 import { PAGE_CSP } from '../../shared/report/page/htmlShell.js';
 import { chargebackPageHtml } from '../../shared/report/page/servePage.js';
 
-/** GET /api/chargeback/page?from&to: one self-contained HTML page (server-side SVG, no script). */
+/** GET /api/chargeback/page?from&to&basis: one self-contained HTML page (server-side SVG, no script). */
 export async function chargebackPage(
   request: HttpRequest,
   _context: InvocationContext,
@@ -13,7 +13,7 @@ export async function chargebackPage(
   const services = await sharedServices();
   const page = await chargebackPageHtml(
     services,
-    { from: q.get('from'), to: q.get('to'), code: q.get('code') },
+    { from: q.get('from'), to: q.get('to'), code: q.get('code'), basis: q.get('basis') },
     new Date(),
   );
   return {

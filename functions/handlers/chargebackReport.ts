@@ -4,7 +4,7 @@ import { sharedServices } from '../../shared/app/lazyServices.js';
 import { DependencyError } from '../../shared/errors.js';
 import { parseReportQuery, produceReport } from '../../shared/report/reportOutput.js';
 
-/** GET /api/chargeback?from&to&by&format&compare: the CLI's `report`, over HTTP. A shell over shared/report. */
+/** GET /api/chargeback?from&to&by&format&compare&basis: the CLI's `report`, over HTTP. A shell over shared/report. */
 export async function chargebackReport(
   request: HttpRequest,
   context: InvocationContext,
@@ -16,6 +16,7 @@ export async function chargebackReport(
     by: q.get('by'),
     format: q.get('format'),
     compare: q.get('compare'),
+    basis: q.get('basis'),
   });
   if (!parsed.ok) return { status: 400, jsonBody: { error: parsed.error } };
   try {

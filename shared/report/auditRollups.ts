@@ -43,6 +43,10 @@ const COMPARED = [
   'businessUnit',
   'region',
   'meterIds',
+  // [billed basis, issue 16]
+  'resourceId',
+  'meters',
+  'provisioned',
 ] as const;
 
 /** A visible stored slice, or a visible document that holds none. */

@@ -1,5 +1,7 @@
 import { nanosToCents, nanosToDecimal } from '../cost/money.js';
+import type { BasisSlice } from './billedSlices.js';
 import type {
+  BilledColumns,
   Pricing,
   Report,
   ReportGrouping,
@@ -79,7 +81,36 @@ export interface ReportOptions {
   readonly overrides?: ReadonlyMap<string, string>;
   /** The period just before and its slices: each row then carries its change. */
   readonly previous?: { readonly from: string; readonly to: string; readonly slices: readonly UsageSlice[] };
+  /** `billed`: the slices are `BasisSlice`s; rows then carry the estimate and their estimated days. */
+  readonly basis?: 'estimate' | 'billed';
 }
+
+interface BilledSums {
+  estimateNanos: bigint;
+  billedCostNanos: bigint;
+  estimatedDays: Set<string>;
+}
+
+const isBasisSlice = (s: UsageSlice): s is BasisSlice => 'estimated' in s;
+
+function addBilled(sums: BilledSums, slice: UsageSlice): void {
+  if (!isBasisSlice(slice)) return;
+  sums.estimateNanos += slice.estimateNanos;
+  sums.billedCostNanos += slice.billedCostNanos;
+  // Only requests whose cost is an estimate make a day estimated (not unpriced ones: their cost is unknown either way).
+  if (slice.estimated && slice.requests > slice.unpricedRequests) sums.estimatedDays.add(slice.day);
+}
+
+function billedColumns(sums: BilledSums): BilledColumns {
+  return {
+    estimate: nanosToDecimal(sums.estimateNanos),
+    estimateNanos: sums.estimateNanos,
+    billedCost: nanosToDecimal(sums.billedCostNanos),
+    estimatedDays: [...sums.estimatedDays].sort(),
+  };
+}
+
+const noBilled = (): BilledSums => ({ estimateNanos: 0n, billedCostNanos: 0n, estimatedDays: new Set() });
 
 interface Group {
   readonly keys: readonly string[];
@@ -87,6 +118,7 @@ interface Group {
   previous: UsageAmounts;
   name: string | null;
   unit: string | null;
+  billed: BilledSums;
 }
 
 /**
@@ -103,8 +135,16 @@ export function buildReport(slices: readonly UsageSlice[], options: ReportOption
       d === 'app' ? slice.appId : d === 'model' ? slice.model : (unit ?? NO_BUSINESS_UNIT),
     );
     const id = JSON.stringify(keys);
-    const group = groups.get(id) ?? { keys, amounts: ZERO, previous: ZERO, name: null, unit: null };
+    const group = groups.get(id) ?? {
+      keys,
+      amounts: ZERO,
+      previous: ZERO,
+      name: null,
+      unit: null,
+      billed: noBilled(),
+    };
     group[side] = addAmounts(group[side], slice);
+    if (side === 'amounts') addBilled(group.billed, slice);
     // The current period's name and unit win over the previous one's.
     if (side === 'amounts' || group.name === null) group.name = slice.appDisplayName ?? group.name;
     if (side === 'amounts' || group.unit === null) group.unit = unit ?? group.unit;
@@ -119,6 +159,7 @@ export function buildReport(slices: readonly UsageSlice[], options: ReportOption
     amounts: UsageAmounts,
     previous: UsageAmounts,
     extra: Partial<ReportRow>,
+    billed: BilledSums,
   ): ReportRow => {
     const cost = knownCost(amounts);
     return {
@@ -131,6 +172,7 @@ export function buildReport(slices: readonly UsageSlice[], options: ReportOption
       pricing: pricingOf(amounts),
       currency: options.currency,
       ...(compare ? { previous: rowChange(amounts, previous) } : {}),
+      ...(options.basis === 'billed' ? { billed: billedColumns(billed) } : {}),
     };
   };
   const appColumns = by.includes('app');
@@ -143,6 +185,7 @@ export function buildReport(slices: readonly UsageSlice[], options: ReportOption
         appColumns
           ? { appDisplayName: g.name, ...(by.includes('businessUnit') ? {} : { businessUnit: g.unit }) }
           : {},
+        g.billed,
       ),
     )
     .sort(
@@ -164,7 +207,19 @@ export function buildReport(slices: readonly UsageSlice[], options: ReportOption
       sum((g) => g.amounts),
       sum((g) => g.previous),
       {},
+      totalBilled([...groups.values()]),
     ),
     ...(options.previous ? { compared: { from: options.previous.from, to: options.previous.to } } : {}),
+    ...(options.basis === 'billed' ? { basis: 'billed' as const } : {}),
   };
+}
+
+function totalBilled(groups: readonly Group[]): BilledSums {
+  const total = noBilled();
+  for (const g of groups) {
+    total.estimateNanos += g.billed.estimateNanos;
+    total.billedCostNanos += g.billed.billedCostNanos;
+    for (const day of g.billed.estimatedDays) total.estimatedDays.add(day);
+  }
+  return total;
 }

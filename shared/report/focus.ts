@@ -1,6 +1,8 @@
 import { nanosToDecimal } from '../cost/money.js';
 import { NO_BUSINESS_UNIT, pricingOf } from './buildReport.js';
 import { csvDocument, csvNumber, type CsvCell } from './csv.js';
+import type { StoredAllocations } from '../invoice/cosmosAllocations.js';
+import { allocationRows, armResourceName } from './focusBilled.js';
 import type { UsageSlice } from './types.js';
 
 /**
@@ -30,6 +32,8 @@ export const FOCUS_COLUMNS = [
   'ProviderName',
   'PublisherName',
   'RegionId',
+  'ResourceId',
+  'ResourceName',
   'ServiceCategory',
   'ServiceName',
   'SkuId',
@@ -43,6 +47,9 @@ export const FOCUS_COLUMNS = [
   'x_CachedTokens',
   'x_CompletionTokens',
   'x_ReasoningTokens',
+  // [billed basis, issue 16] Microsoft's own column for the meter, and which basis the row is on.
+  'x_SkuMeterId',
+  'x_CostBasis',
 ] as const;
 
 export type FocusColumn = (typeof FOCUS_COLUMNS)[number];
@@ -60,6 +67,8 @@ export interface FocusOptions {
    * not known from rollups and ListCost stays empty rather than repeating the discounted amount.
    */
   readonly listCostKnown: boolean;
+  /** The billed basis: days a bill covers are the allocations' rows; other slices stay estimates. */
+  readonly allocations?: StoredAllocations;
 }
 
 /** Nano-units → a plain decimal with at most 9 decimals and no trailing zeros (`1.5`, `0`). */
@@ -67,20 +76,20 @@ export function plainDecimal(nanos: bigint): string {
   return nanosToDecimal(nanos).replace(/\.?0+$/, '');
 }
 
-function nextDay(day: string): string {
+export function nextDay(day: string): string {
   const date = new Date(`${day}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() + 1);
   return date.toISOString().slice(0, 10);
 }
 
-function monthBounds(day: string): { start: string; end: string } {
+export function monthBounds(day: string): { start: string; end: string } {
   const date = new Date(`${day.slice(0, 7)}-01T00:00:00Z`);
   const start = date.toISOString().slice(0, 10);
   date.setUTCMonth(date.getUTCMonth() + 1);
   return { start, end: date.toISOString().slice(0, 10) };
 }
 
-const iso = (day: string) => `${day}T00:00:00Z`;
+export const iso = (day: string) => `${day}T00:00:00Z`;
 
 function description(s: FocusSlice, appName: string): string {
   const unpriced = s.unpricedRequests > 0 ? `; ${s.unpricedRequests} unpriced, not in the cost` : '';
@@ -145,6 +154,8 @@ export function focusRows(slices: readonly FocusSlice[], options: FocusOptions):
       ProviderName: 'Microsoft',
       PublisherName: 'Microsoft',
       RegionId: s.region ?? '',
+      ResourceId: s.resourceId ?? '',
+      ResourceName: s.resourceId ? armResourceName(s.resourceId) : '',
       ServiceCategory: 'AI and Machine Learning',
       ServiceName: 'Azure OpenAI',
       SkuId: meters,
@@ -158,6 +169,8 @@ export function focusRows(slices: readonly FocusSlice[], options: FocusOptions):
       x_CachedTokens: String(s.cachedTokens),
       x_CompletionTokens: String(s.completionTokens),
       x_ReasoningTokens: String(s.reasoningTokens),
+      x_SkuMeterId: meters,
+      x_CostBasis: 'estimate',
     };
   });
 }
@@ -182,7 +195,13 @@ const focusCell = (column: FocusColumn, value: string): CsvCell =>
   NUMERIC.has(column) && value !== '' ? csvNumber(value) : value;
 
 export function focusCsv(slices: readonly FocusSlice[], options: FocusOptions): string {
-  const rows = focusRows(slices, options);
+  const billed = options.allocations;
+  // On the billed basis the billed slices' money is in the allocation rows, once.
+  const estimated = billed === undefined ? slices : slices.filter((s) => !('estimated' in s) || s.estimated);
+  const rows = [
+    ...focusRows(estimated, options),
+    ...(billed === undefined ? [] : allocationRows(billed.keys, slices, options)),
+  ];
   return csvDocument(
     FOCUS_COLUMNS,
     rows.map((row) => FOCUS_COLUMNS.map((c) => focusCell(c, row[c]))),

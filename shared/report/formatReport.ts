@@ -34,6 +34,7 @@ export function reportCsv(report: Report): string {
     'unpricedRequests',
     'pricing',
     ...(compare ? ['previousCost', 'change', 'changePercent'] : []),
+    ...(report.basis === 'billed' ? ['estimate', 'billedCost', 'estimatedDays'] : []),
   ];
   const rows = report.rows.map((row): CsvCell[] => [
     ...row.keys,
@@ -55,6 +56,13 @@ export function reportCsv(report: Report): string {
           decimal(row.previous.previousCost),
           decimal(row.previous.change),
           decimal(row.previous.changePercent),
+        ]
+      : []),
+    ...(report.basis === 'billed'
+      ? [
+          decimal(row.billed?.estimate ?? null),
+          decimal(row.billed?.billedCost ?? null),
+          row.billed?.estimatedDays.join(' ') ?? '',
         ]
       : []),
   ]);
@@ -106,6 +114,7 @@ export function reportTable(report: Report): string {
     'rounded',
     'unpriced',
     ...(compare ? ['previous', 'change', '%'] : []),
+    ...(report.basis === 'billed' ? ['estimate', 'estimated days'] : []),
   ];
   const left = report.by.length + (names ? 1 : 0) + (unit ? 1 : 0);
   const table = new Table({
@@ -133,9 +142,13 @@ export function reportTable(report: Report): string {
             change.changePercent === null ? NA : `${signed(change.changePercent)}%`,
           ]
         : []),
+      ...(report.basis === 'billed'
+        ? [row.billed?.estimate ?? NA, estimatedDays(row.billed?.estimatedDays ?? [])]
+        : []),
     ]);
   }
-  const title = `Cost by ${report.by.map((d) => WORDS[d]).join(' and ')}, ${report.from} to ${report.to}`;
+  const basis = report.basis === 'billed' ? ' (billed basis)' : '';
+  const title = `Cost by ${report.by.map((d) => WORDS[d]).join(' and ')}, ${report.from} to ${report.to}${basis}`;
   const against = report.compared ? `, compared with ${report.compared.from} to ${report.compared.to}` : '';
   const rows = [...report.rows, report.total];
   const notes = [
@@ -146,6 +159,26 @@ export function reportTable(report: Report): string {
       ? ['n/a: no request was priced, so the cost is unknown (not 0); `chargeback backfill` prices them.']
       : []),
     ...(compare ? ['%: n/a when the previous cost is 0 or unknown.'] : []),
+    ...(report.basis === 'billed'
+      ? [
+          'billed basis: the imported bill (EffectiveCost) where it covers the day; the days listed are still list-price estimates.',
+        ]
+      : []),
   ];
   return `${title}${against}\n${table.toString()}\n${notes.map((n) => `${n}\n`).join('')}`;
+}
+
+/** `2026-11-21..2026-11-22` for a run of days, comma-separated runs; empty when every day is billed. */
+export function estimatedDays(days: readonly string[]): string {
+  const runs: [string, string][] = [];
+  for (const day of days) {
+    const last = runs.at(-1);
+    const next =
+      last === undefined
+        ? ''
+        : new Date(Date.parse(`${last[1]}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    if (last !== undefined && next === day) last[1] = day;
+    else runs.push([day, day]);
+  }
+  return runs.map(([a, b]) => (a === b ? a : `${a}..${b}`)).join(', ');
 }

@@ -27,6 +27,7 @@ export function parseReportQuery(input: {
   readonly by?: string | null;
   readonly format?: string | null;
   readonly compare?: string | null;
+  readonly basis?: string | null;
 }): ParsedQuery {
   const parsed = reportQuerySchema.safeParse({
     from: input.from ?? undefined,
@@ -34,6 +35,7 @@ export function parseReportQuery(input: {
     by: input.by ?? undefined,
     format: input.format ?? undefined,
     compare: input.compare ?? undefined,
+    basis: input.basis ?? undefined,
   });
   if (parsed.success) return { ok: true, query: parsed.data };
   // zod still runs the range checks when a date is malformed ("to: must not be before from
@@ -54,11 +56,12 @@ export async function produceReport(
 ): Promise<ReportOutput> {
   const focus = query.format === 'focus';
   // FOCUS rows are slices, not groups; a by-app report is what carries the overridden units for Tags.
-  const { report, slices } = await runReport(services, {
+  const { report, slices, allocations } = await runReport(services, {
     from: query.from,
     to: query.to,
     by: focus ? 'app' : query.by,
     compare: focus ? undefined : query.compare,
+    basis: query.basis,
   });
   const period = `${query.from}-to-${query.to}`;
   switch (query.format) {
@@ -68,15 +71,16 @@ export async function produceReport(
           currency: report.currency,
           units: unitsByApp(report),
           listCostKnown: services.settings.PRICE_OVERRIDES === undefined,
+          ...(allocations ? { allocations } : {}),
         }),
         contentType: 'text/csv; charset=utf-8',
-        filename: `chargeback-focus-${period}.csv`,
+        filename: `chargeback-focus-${query.basis === 'billed' ? 'billed-' : ''}${period}.csv`,
       };
     case 'csv':
       return {
         body: reportCsv(report),
         contentType: 'text/csv; charset=utf-8',
-        filename: `chargeback-by-${query.by.join('-')}-${period}${query.compare ? '-vs-previous' : ''}.csv`,
+        filename: `chargeback-by-${query.by.join('-')}-${query.basis === 'billed' ? 'billed-' : ''}${period}${query.compare ? '-vs-previous' : ''}.csv`,
       };
     case 'json':
       return { body: reportJson(report), contentType: 'application/json; charset=utf-8' };

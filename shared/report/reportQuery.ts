@@ -36,6 +36,7 @@ export const reportQuerySchema = z
       .enum(['table', 'csv', 'json', 'focus'], { error: 'must be table, csv, json or focus' })
       .default('table'),
     compare: z.enum(['previous'], { error: 'must be previous' }).optional(),
+    basis: z.enum(['estimate', 'billed'], { error: 'must be estimate or billed' }).default('estimate'),
   })
   .superRefine((q, ctx) => {
     if (q.from > q.to)

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 
+import { SliceMeterSums, type MeterPrice } from './sliceMeters.js';
 import type { UsageSlice } from './types.js';
 
 /** The fields of a usage record a rollup needs (the projection the refresher reads). */
@@ -23,24 +24,40 @@ export interface RecordAmounts {
   readonly region?: string;
   readonly priceSetId?: string | null;
   /** Records written before price sets named their meters inline. */
-  readonly prices?: readonly { readonly meterId: string }[] | null;
+  readonly prices?: readonly MeterPrice[] | null;
   /** Cosmos's last-write time (seconds): the most recently written record's name wins. */
   readonly _ts?: number;
+  /** The account's ARM id, lower-case (issue 14's inventory); slices split by it. */
+  readonly resourceId?: string | null;
+  /** Only its UTC hour is read: which hours provisioned capacity was used. */
+  readonly eventTime?: string;
 }
 
-const NO_METERS: readonly string[] = [];
+const NO_METERS: readonly MeterPrice[] = [];
 
-function meterIdsOfRecord(r: RecordAmounts, meterIdsOf: (priceSetId: string) => readonly string[]) {
-  if (r.priceSetId) return meterIdsOf(r.priceSetId);
-  return r.prices?.map((p) => p.meterId) ?? NO_METERS;
+/** A price set's meters: full entries, or bare meter ids (callers that need only `meterIds`). */
+export type PricesOf = (priceSetId: string) => readonly (MeterPrice | string)[];
+
+function pricesOfRecord(r: RecordAmounts, pricesOf: PricesOf): readonly MeterPrice[] {
+  if (r.priceSetId) return pricesOf(r.priceSetId).map((p) => (typeof p === 'string' ? { meterId: p } : p));
+  return r.prices ?? NO_METERS;
 }
 
 /**
  * The canonical key of a slice within its (app, day): a JSON array, so no character in a model
  * name can make two slices share a key (a `|` joined key let "a|b"+"c" meet "a"+"b|c").
  */
-export function sliceKey(s: { readonly model: string; readonly deploymentType: string }): string {
-  return JSON.stringify([s.model, s.deploymentType]);
+export function sliceKey(s: {
+  readonly model: string;
+  readonly deploymentType: string;
+  readonly resourceId?: string | null;
+}): string {
+  return JSON.stringify(withResource([s.model, s.deploymentType], s.resourceId));
+}
+
+/** The resource joins the key parts only when known, so slices without one keep their keys and ids. */
+function withResource(parts: readonly string[], resourceId: string | null | undefined): string[] {
+  return resourceId ? [...parts, resourceId] : [...parts];
 }
 
 /**
@@ -55,10 +72,17 @@ export function rollupSliceId(
     readonly appId: string;
     readonly model: string;
     readonly deploymentType: string;
+    readonly resourceId?: string | null;
   },
   gen: string,
 ): string {
-  return hashParts(['rollup', s.day, s.appId, s.model, s.deploymentType, gen]);
+  return hashParts([
+    'rollup',
+    s.day,
+    s.appId,
+    ...withResource([s.model, s.deploymentType], s.resourceId),
+    gen,
+  ]);
 }
 
 /** The id of a group's commit document (see docs/rollups.md), one per usage partition. */
@@ -90,13 +114,18 @@ function laterName(a: Named | undefined, b: Named): Named {
  */
 export function rollUp(
   records: readonly RecordAmounts[],
-  meterIdsOf: (priceSetId: string) => readonly string[] = () => NO_METERS,
+  pricesOf: PricesOf = () => NO_METERS,
 ): UsageSlice[] {
   const slices = new Map<string, UsageSlice>();
   const names = new Map<string, Named>();
+  const metered = new Map<string, SliceMeterSums>();
   for (const r of records) {
     const key = sliceKey(r);
     const s = slices.get(key);
+    const prices = pricesOfRecord(r, pricesOf);
+    const sums = metered.get(key) ?? new SliceMeterSums();
+    sums.add(r, prices);
+    metered.set(key, sums);
     // The latest known name wins, so a backfilled name shows up in the rollup too.
     const named =
       r.appDisplayName === null && r.businessUnit === null
@@ -110,6 +139,7 @@ export function rollUp(
       businessUnit: named?.unit ?? null,
       model: r.model,
       deploymentType: r.deploymentType,
+      ...(r.resourceId ? { resourceId: r.resourceId } : {}),
       requests: (s?.requests ?? 0) + 1,
       promptTokens: (s?.promptTokens ?? 0) + r.promptTokens,
       cachedTokens: (s?.cachedTokens ?? 0) + r.cachedTokens,
@@ -119,7 +149,7 @@ export function rollUp(
       costNanos: (s?.costNanos ?? 0n) + BigInt(r.costNanos ?? 0),
       unpricedRequests:
         (s?.unpricedRequests ?? 0) + (r.costNanos === null && r.costStatus !== 'provisioned' ? 1 : 0),
-      meterIds: [...new Set([...(s?.meterIds ?? []), ...meterIdsOfRecord(r, meterIdsOf)])].sort(),
+      meterIds: [...new Set([...(s?.meterIds ?? []), ...prices.map((p) => p.meterId)])].sort(),
       region: s === undefined ? (r.region ?? null) : s.region === r.region ? s.region : null,
       unpricedReasons:
         r.costNanos === null && r.unpricedReason
@@ -127,5 +157,16 @@ export function rollUp(
           : (s?.unpricedReasons ?? []),
     });
   }
-  return [...slices.values()];
+  return [...slices].map(([key, slice]) => withMeters(slice, metered.get(key)));
+}
+
+/** The allocation fields (issue 16), present only when there is something to say. */
+function withMeters(slice: UsageSlice, sums: SliceMeterSums | undefined): UsageSlice {
+  const meters = sums?.meterList() ?? [];
+  const provisioned = sums?.provisionedTraffic();
+  return {
+    ...slice,
+    ...(meters.length > 0 ? { meters } : {}),
+    ...(provisioned === undefined ? {} : { provisioned }),
+  };
 }

@@ -1,5 +1,7 @@
 import type { Services } from '../app/services.js';
+import { CosmosAllocations, type StoredAllocations } from '../invoice/cosmosAllocations.js';
 import { CosmosRollups } from '../store/cosmosRollups.js';
+import { billedSlices } from './billedSlices.js';
 import { buildReport } from './buildReport.js';
 import { previousPeriod } from './period.js';
 import type { Report, ReportGrouping, UsageSlice } from './types.js';
@@ -10,6 +12,8 @@ export interface RunReportQuery {
   readonly by: ReportGrouping | readonly ReportGrouping[];
   /** `previous`: also read the period of the same length just before, and give each row its change. */
   readonly compare?: 'previous' | undefined;
+  /** `billed`: the imported bill's allocations where a bill covers the day (docs/invoice.md). */
+  readonly basis?: 'estimate' | 'billed' | undefined;
 }
 
 export interface ReportRun {
@@ -19,6 +23,8 @@ export interface ReportRun {
   /** The previous period's slices, when compared; empty otherwise. */
   readonly previousSlices: UsageSlice[];
   readonly overrides: ReadonlyMap<string, string>;
+  /** On the billed basis: the allocations read (the FOCUS export writes them row by row). */
+  readonly allocations?: StoredAllocations;
 }
 
 /** Brings the range's rollups up to date, then reports from them: the one path behind CLI, HTTP and page. */
@@ -31,10 +37,15 @@ export async function runReport(
   // Only the days it reads: another range's backlog is the backfill timer's, not this report's.
   await rollups.refreshDirty({ from: before?.from ?? query.from, to: query.to });
   // One read covers both periods: they are adjacent.
-  const [read, overrides] = await Promise.all([
-    rollups.read(before?.from ?? query.from, query.to),
+  const start = before?.from ?? query.from;
+  const [stored, overrides, allocations] = await Promise.all([
+    rollups.read(start, query.to),
     services.apps.allOverrides(),
+    query.basis === 'billed'
+      ? CosmosAllocations.forReading(services.database).read(start, query.to)
+      : Promise.resolve(undefined),
   ]);
+  const read = allocations === undefined ? stored : billedSlices(stored, allocations);
   const slices = read.filter((s) => s.day >= query.from);
   const previousSlices = read.filter((s) => s.day < query.from);
   const report = buildReport(slices, {
@@ -44,6 +55,7 @@ export async function runReport(
     currency: services.settings.PRICE_CURRENCY,
     overrides,
     ...(before ? { previous: { ...before, slices: previousSlices } } : {}),
+    ...(query.basis === 'billed' ? { basis: 'billed' as const } : {}),
   });
-  return { report, slices, previousSlices, overrides };
+  return { report, slices, previousSlices, overrides, ...(allocations ? { allocations } : {}) };
 }

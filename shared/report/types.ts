@@ -1,3 +1,5 @@
+import type { SliceMeter, SliceProvisioned } from './sliceMeters.js';
+
 export type ReportGrouping = 'app' | 'businessUnit' | 'model';
 
 /** The amounts of a set of requests: what records and rollups both provide. */
@@ -27,6 +29,13 @@ export interface UsageSlice extends UsageAmounts {
   readonly region?: string | null;
   /** Why its unpriced requests have no cost (distinct reasons, sorted); absent on older rollups. */
   readonly unpricedReasons?: readonly string[];
+  // [billed basis, issue 16] Absent on rollups written before allocation needed them.
+  /** The Azure OpenAI account's ARM id (lower-case), when the records carry it: slices split by it. */
+  readonly resourceId?: string | null;
+  /** Units and list-price estimate per meter of the slice's priced requests. */
+  readonly meters?: readonly SliceMeter[];
+  /** Traffic on provisioned (PTU) deployments, when there was any. */
+  readonly provisioned?: SliceProvisioned;
 }
 
 /**
@@ -64,6 +73,19 @@ export interface ReportRow extends UsageAmounts {
   readonly currency: string;
   /** Present when the report compares with the previous period. */
   readonly previous?: RowChange;
+  // [billed basis, issue 16] Present only on `--basis billed`.
+  readonly billed?: BilledColumns;
+}
+
+/** What a row says on the billed basis: the estimate beside it, and which of its days are estimated. */
+export interface BilledColumns {
+  /** The list-price estimate of the same requests (nine decimals). */
+  readonly estimate: string;
+  readonly estimateNanos: bigint;
+  /** Its share of the bill's BilledCost (the cost columns carry EffectiveCost). */
+  readonly billedCost: string;
+  /** Days whose cost is still the estimate: no imported bill covers them (sorted). */
+  readonly estimatedDays: readonly string[];
 }
 
 export interface Report {
@@ -76,4 +98,6 @@ export interface Report {
   readonly total: ReportRow;
   /** The period compared with (same length, just before), when asked. */
   readonly compared?: { readonly from: string; readonly to: string };
+  /** `billed`: costs are the imported bill's allocations where a bill covers the day. Absent: estimate. */
+  readonly basis?: 'billed';
 }

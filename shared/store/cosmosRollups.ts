@@ -177,6 +177,9 @@ export class CosmosRollups {
       docType: DRAFT,
       gen,
       costNanos: s.costNanos.toString(),
+      ...(s.meters === undefined
+        ? {}
+        : { meters: s.meters.map((m) => ({ ...m, estimateNanos: String(m.estimateNanos) })) }),
       computedAt,
     }));
     await this.afterCompute(pk);

@@ -39,6 +39,30 @@ export const rollupDocSchema = z.object({
   region: z.string().nullable().default(null),
   unpricedReasons: z.array(z.string()).default([]),
   computedAt: z.string(),
+  // [billed basis, issue 16] Optional: rollups written before them still read.
+  resourceId: z.string().optional(),
+  meters: z
+    .array(
+      z.object({
+        meterId: z.string(),
+        kind: z.enum(['input', 'cachedInput', 'output']),
+        units: z.number(),
+        estimateNanos: z
+          .string()
+          .regex(/^\d+$/)
+          .transform((v) => BigInt(v)),
+      }),
+    )
+    .optional(),
+  provisioned: z
+    .object({
+      requests: z.number(),
+      promptTokens: z.number(),
+      cachedTokens: z.number(),
+      completionTokens: z.number(),
+      activeHourMask: z.number(),
+    })
+    .optional(),
 });
 
 export type StoredSlice = UsageSlice & {
@@ -105,7 +129,7 @@ export function visibleSlices(raws: readonly unknown[]): StoredRollups {
 const RECORD_PROJECTION =
   'SELECT c.day, c.appId, c.appDisplayName, c.businessUnit, c.model, c.deploymentType, c.promptTokens, ' +
   'c.cachedTokens, c.completionTokens, c.reasoningTokens, c.totalTokens, c.costNanos, c.region, c.priceSetId, ' +
-  'c.prices, c.unpricedReason, c.costStatus, c._ts FROM c WHERE c.pk = @pk';
+  'c.prices, c.unpricedReason, c.costStatus, c._ts, c.resourceId, c.eventTime FROM c WHERE c.pk = @pk';
 
 /**
  * What the rollups of one (app, day) must be: `rollUp` of every record in its partition, read with
@@ -129,6 +153,6 @@ export class RollupSource {
       )
       .fetchAll();
     const sets = await this.priceSets.read(resources.flatMap((r) => (r.priceSetId ? [r.priceSetId] : [])));
-    return rollUp(resources, (id) => sets.get(id)?.prices.map((p) => p.meterId) ?? []);
+    return rollUp(resources, (id) => sets.get(id)?.prices ?? []);
   }
 }

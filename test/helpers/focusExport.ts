@@ -57,6 +57,7 @@ export const METERS = {
 
 const UNITS: Record<string, { block: string; unit: string }> = {
   '1K': { block: '1000', unit: 'Units' },
+  '1M': { block: '1000000', unit: 'Units' },
   '1/Hour': { block: '1', unit: 'Units/Hour' },
   '1 Hour': { block: '1', unit: 'Hours' },
   '100': { block: '100', unit: 'Units' },

@@ -13,6 +13,8 @@ import { DEMO_SERVICE_PRINCIPALS } from '../../local/demoDirectory.js';
 import { ingestBatch } from '../../shared/pipeline/ingestBatch.js';
 import { nanosToDecimal } from '../../shared/cost/money.js';
 import { FOCUS_COLUMNS } from '../../shared/report/focus.js';
+import { estimatedDays } from '../../shared/report/formatReport.js';
+import { CosmosAllocations } from '../../shared/invoice/cosmosAllocations.js';
 import {
   allRecords,
   HOSTILE_APP,
@@ -254,6 +256,99 @@ describe.skipIf(BROWSER.kind === 'skip')('the chargeback page in a real browser'
       'What changed against 2026-10-02 to 2026-10-31',
     );
     expect(await page.locator('script, #changes b').count()).toBe(0);
+    await page.close();
+  }, 120_000);
+
+  it('shows estimate against billed per business unit, with the unallocated and idle rows, on the billed basis', async () => {
+    const { world, browser } = ready();
+    // A bill for 2026-11-19 whose usage no app recorded (the stack's records carry no resourceId):
+    // every nano-unit goes to the unallocated and idle rows, and the apps keep their estimates.
+    const resourceId =
+      '/subscriptions/00000000-0000-0000-0000-0000000000a1/resourcegroups/rg-ai/providers/microsoft.cognitiveservices/accounts/aoai-east';
+    const key = (
+      meterId: string,
+      meterName: string,
+      meterKind: string,
+      label: string,
+      kind: 'unallocated' | 'idle',
+      nanos: bigint,
+    ) => ({
+      resourceId,
+      resourceName: 'aoai-east',
+      meterId,
+      meterName,
+      meterKind,
+      day: '2026-11-19',
+      currency: 'USD',
+      effectiveCostNanos: nanos,
+      billedCostNanos: nanos,
+      shares: [{ appId: null, label, kind, effectiveNanos: nanos, billedNanos: nanos }],
+    });
+    // Meter ids: Retail catalog (samples/retail-prices-snapshot.json).
+    await (
+      await CosmosAllocations.open(world.db)
+    ).replaceMonth('2026-11', [
+      key(
+        'babc1534-2115-5f32-98cb-29d58a11eb80',
+        'gpt-4o-0806-Inp-glbl Tokens',
+        'tokens',
+        '(unallocated: aoai-east)',
+        'unallocated',
+        1_234_567_891n,
+      ),
+      key(
+        '433e638d-598a-5b5f-acbc-27dbbda88216',
+        'Provisioned Managed Global Unit',
+        'provisioned',
+        '(idle capacity: aoai-east)',
+        'idle',
+        24_000_000_000n,
+      ),
+    ]);
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const response = await page.goto(
+      `${base}/api/chargeback/page?${new URLSearchParams({ ...PERIOD, basis: 'billed', code: KEY }).toString()}`,
+    );
+    expect(response?.status()).toBe(200);
+    expect(await page.locator('select[name="basis"] option:checked').textContent()).toBe('billed');
+
+    const inPeriod = (await allRecords(world.db)).filter((r) => r.day >= PERIOD.from && r.day <= PERIOD.to);
+    const estimate = sumNanos(inPeriod);
+    const table = page.locator('#estimate-vs-billed');
+    const cells = async (name: string) => {
+      const row = table.locator('tr', { has: page.locator(`td:text-is("${name}")`) });
+      return Promise.all(
+        (await row.locator('td').all()).map(
+          async (td) => (await td.getAttribute('title')) ?? (await td.textContent()) ?? '',
+        ),
+      );
+    };
+    // Business unit, estimate, billed, difference, estimated days: exact amounts in the titles.
+    expect((await cells('(unallocated: aoai-east)')).slice(1, 4)).toEqual([
+      '0.000000000',
+      '1.234567891',
+      '1.234567891',
+    ]);
+    expect((await cells('(idle capacity: aoai-east)')).slice(1, 4)).toEqual([
+      '0.000000000',
+      '24.000000000',
+      '24.000000000',
+    ]);
+    const total = await cells('Total');
+    expect(total[1]).toBe(nanosToDecimal(estimate));
+    expect(total[2]).toBe(nanosToDecimal(estimate + 25_234_567_891n));
+    // The apps' usage is not on that bill: its days stay estimated, and say so.
+    const pricedDays = [...new Set(inPeriod.filter((r) => r.costNanos !== null).map((r) => r.day))].sort();
+    expect(total[4]).toBe(estimatedDays(pricedDays));
+    const labels = await page.locator('#apps tbody .id').allTextContents();
+    expect(labels).toEqual(
+      expect.arrayContaining(['(unallocated: aoai-east)', '(idle capacity: aoai-east)']),
+    );
+    expect(await page.locator('a', { hasText: 'FOCUS' }).getAttribute('href')).toBe(
+      `../chargeback?from=${PERIOD.from}&to=${PERIOD.to}&by=app&format=focus&basis=billed&code=${KEY}`,
+    );
+    mkdirSync('test-output', { recursive: true });
+    await page.screenshot({ path: 'test-output/chargeback-page-billed.png', fullPage: true });
     await page.close();
   }, 120_000);
 

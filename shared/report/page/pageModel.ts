@@ -39,6 +39,10 @@ export interface PageModel {
   readonly compared?: { readonly from: string; readonly to: string };
   /** (app, model) pairs whose cost grew most, and fell most, against the previous period. */
   readonly movers: { readonly up: readonly Mover[]; readonly down: readonly Mover[] };
+  /** `billed`: costs are the bill's allocations where a bill covers the day (issue 16). */
+  readonly basis?: 'billed';
+  /** On the billed basis: per business unit, estimate against billed (a by-unit report's rows). */
+  readonly units?: readonly ReportRow[];
 }
 
 export interface Mover {
@@ -116,6 +120,7 @@ export function pageModel(
   report: Report,
   slices: readonly UsageSlice[],
   previous?: { readonly from: string; readonly to: string; readonly slices: readonly UsageSlice[] },
+  overrides?: ReadonlyMap<string, string>,
 ): PageModel {
   const unitOfApp = new Map(report.rows.map((row) => [row.key, row.businessUnit ?? null]));
   const unitOf = (s: UsageSlice) =>
@@ -185,5 +190,18 @@ export function pageModel(
           }).rows,
         )
       : { up: [], down: [] },
+    ...(report.basis === 'billed'
+      ? {
+          basis: 'billed' as const,
+          units: buildReport(slices, {
+            by: 'businessUnit',
+            from: report.from,
+            to: report.to,
+            currency: report.currency,
+            basis: 'billed',
+            ...(overrides ? { overrides } : {}),
+          }).rows,
+        }
+      : {}),
   };
 }

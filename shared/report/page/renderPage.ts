@@ -11,6 +11,7 @@ import type { PageModel } from './pageModel.js';
 import { centsLabel } from './scale.js';
 import { stackedBarsSvg } from './stackedBars.js';
 import { unitBarsSvg } from './unitBars.js';
+import { billedCells, billedHeads, estimateVsBilled } from './billedTables.js';
 
 export interface PageLinks {
   /** The function key the page was opened with, carried into the download links and the form. */
@@ -30,8 +31,10 @@ export function downloadHref(
   to: string,
   format: 'csv' | 'focus',
   code?: string | null,
+  basis?: 'billed',
 ): string {
   const params = new URLSearchParams({ from, to, by: 'app', format });
+  if (basis) params.set('basis', basis);
   if (code) params.set('code', code);
   return `../chargeback?${params.toString()}`;
 }
@@ -59,16 +62,17 @@ function appTable(model: PageModel): string {
       `<td>${escapeHtml(row.businessUnit ?? '(none)')}</td>` +
       `<td class="num">${int(row.requests)}</td><td class="num">${int(row.totalTokens)}</td>` +
       `<td class="num">${row.unpricedRequests > 0 ? int(row.unpricedRequests) : ''}</td>` +
-      `${costCell(row)}<td class="share"><span style="width:${share}%"></span></td></tr>`
+      `${costCell(row)}${model.basis ? billedCells(row) : ''}<td class="share"><span style="width:${share}%"></span></td></tr>`
     );
   });
   const t = model.total;
   return (
     '<table id="apps"><thead><tr><th class="num">#</th><th>App</th><th>Business unit</th><th class="num">Requests</th>' +
-    `<th class="num">Tokens</th><th class="num">Unpriced</th><th class="num">Cost (${escapeHtml(model.currency)})</th><th></th></tr></thead>` +
+    `<th class="num">Tokens</th><th class="num">Unpriced</th><th class="num">${model.basis ? 'Billed' : 'Cost'} (${escapeHtml(model.currency)})</th>` +
+    `${model.basis ? billedHeads : ''}<th></th></tr></thead>` +
     `<tbody>${rows.join('')}</tbody><tfoot><tr><td></td><td>Total</td><td></td><td class="num">${int(t.requests)}</td>` +
     `<td class="num">${int(t.totalTokens)}</td><td class="num">${t.unpricedRequests > 0 ? int(t.unpricedRequests) : ''}</td>` +
-    `${costCell(t)}<td></td></tr></tfoot></table>`
+    `${costCell(t)}${model.basis ? billedCells(t) : ''}<td></td></tr></tfoot></table>`
   );
 }
 
@@ -79,7 +83,7 @@ function cards(model: PageModel): string {
   return (
     '<div class="cards">' +
     card(
-      'Total cost',
+      model.basis ? 'Total billed' : 'Total cost',
       t.cost === null ? 'n/a' : `${escapeHtml(centsLabel(t.costNanos))} ${escapeHtml(model.currency)}`,
     ) +
     changeCard(model) +
@@ -125,6 +129,14 @@ function changesSection(model: PageModel): string {
 export function renderPage(model: PageModel, links: PageLinks): string {
   const { from, to } = model;
   const code = links.code ? `<input type="hidden" name="code" value="${escapeHtml(links.code)}">` : '';
+  const basisSelect =
+    '<label>Basis <select name="basis">' +
+    `<option value="estimate"${model.basis ? '' : ' selected'}>estimate</option>` +
+    `<option value="billed"${model.basis ? ' selected' : ''}>billed</option></select></label>`;
+  const billedSection =
+    model.basis && model.units
+      ? `<section id="billed"><h2>Estimate against billed, by business unit</h2>${estimateVsBilled(model.units, model.total, model.currency)}</section>`
+      : '';
   const legend = model.series
     .map((s) => `<li><span class="swatch" style="background:${s.colour}"></span>${escapeHtml(s.name)}</li>`)
     .join('');
@@ -136,9 +148,10 @@ export function renderPage(model: PageModel, links: PageLinks): string {
   const body =
     `<header><div><h1>Azure OpenAI chargeback</h1><div class="period">${escapeHtml(from)} to ${escapeHtml(to)} (UTC days)</div></div>` +
     `<form method="get"><label>From <input type="date" name="from" value="${escapeHtml(from)}" required></label>` +
-    `<label>To <input type="date" name="to" value="${escapeHtml(to)}" required></label>${code}<button type="submit">Show</button></form></header>` +
+    `<label>To <input type="date" name="to" value="${escapeHtml(to)}" required></label>${basisSelect}${code}<button type="submit">Show</button></form></header>` +
     cards(model) +
     budgetPanel(links.budgets ?? []) +
+    billedSection +
     `<section id="by-day"><h2>Cost per ${model.granularity} by business unit</h2>${stackedBarsSvg(model)}` +
     `<ul class="legend">${legend}</ul></section>` +
     `<section id="by-unit"><h2>Cost by business unit</h2>${model.series.length > 0 ? unitBarsSvg(model.series, model.currency) : '<p class="note">No usage in this period.</p>'}</section>` +
@@ -146,8 +159,8 @@ export function renderPage(model: PageModel, links: PageLinks): string {
     changesSection(model) +
     `<section id="by-app"><h2>Apps ranked by cost</h2>${appTable(model)}${unpricedNote}</section>` +
     '<section class="downloads"><h2>Downloads</h2>' +
-    `<a href="${escapeHtml(downloadHref(from, to, 'csv', links.code))}" download>CSV by app</a>` +
-    `<a href="${escapeHtml(downloadHref(from, to, 'focus', links.code))}" download>FOCUS 1.x CSV</a>` +
+    `<a href="${escapeHtml(downloadHref(from, to, 'csv', links.code, model.basis))}" download>CSV by app</a>` +
+    `<a href="${escapeHtml(downloadHref(from, to, 'focus', links.code, model.basis))}" download>FOCUS 1.x CSV</a>` +
     '<p class="note">Amounts are exact sums of per-request costs, rounded once to the cent for display. ' +
     `Business units follow finance's current overrides. Generated ${escapeHtml(links.generatedAt)}.</p></section>`;
   return htmlPage(`Azure OpenAI chargeback, ${from} to ${to}`, body);

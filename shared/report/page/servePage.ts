@@ -12,6 +12,7 @@ export interface PageParams {
   readonly from?: string | null;
   readonly to?: string | null;
   readonly code?: string | null;
+  readonly basis?: string | null;
 }
 
 /** Opened without dates, the page shows the month so far: what finance looks at most. */
@@ -27,16 +28,17 @@ export async function chargebackPageHtml(
   now: Date,
 ): Promise<{ status: 200 | 400; html: string }> {
   const fallback = !params.from && !params.to ? defaultPeriod(now) : {};
-  const parsed = parseReportQuery({ from: params.from, to: params.to, ...fallback });
+  const parsed = parseReportQuery({ from: params.from, to: params.to, basis: params.basis, ...fallback });
   if (!parsed.ok) return { status: 400, html: errorPage(parsed.error) };
-  const { report, slices, previousSlices } = await runReport(services, {
+  const { report, slices, previousSlices, overrides } = await runReport(services, {
     from: parsed.query.from,
     to: parsed.query.to,
     by: 'app',
     compare: 'previous',
+    basis: parsed.query.basis,
   });
   const previous = { ...(report.compared ?? previousPeriod(report.from, report.to)), slices: previousSlices };
-  const html = renderPage(pageModel(report, slices, previous), {
+  const html = renderPage(pageModel(report, slices, previous, overrides), {
     code: params.code ?? null,
     generatedAt: now.toISOString(),
     budgets: await budgetStatuses(statusDeps(services), now),

@@ -1,0 +1,77 @@
+import type { Database } from '@azure/cosmos';
+
+import type { Settings } from '../config.js';
+import { RollupUsage } from '../store/rollupUsage.js';
+import { allocationOptions, billedShares } from './billedShares.js';
+import { CosmosAllocations } from './cosmosAllocations.js';
+import { CosmosInvoiceStore } from './cosmosInvoiceStore.js';
+import type { ImportSummary } from './importRun.js';
+import { readUsage, reconcile, type Reconciliation } from './runReconcile.js';
+import type { UsageByKey } from './usagePort.js';
+
+const firstOfNext = (month: string): string => {
+  const [y, m] = [Number(month.slice(0, 4)), Number(month.slice(5, 7))];
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+};
+
+const previous = (month: string): string => {
+  const [y, m] = [Number(month.slice(0, 4)), Number(month.slice(5, 7))];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+};
+
+/** Months an import can change: each invoice month it replaced, and the one before (its corrections). */
+export function monthsOfImport(summaries: readonly ImportSummary[]): string[] {
+  const months = summaries.flatMap((s) => s.periods.flatMap((p) => [p.period, previous(p.period)]));
+  return [...new Set(months)].sort();
+}
+
+/**
+ * Recomputes and stores the allocation of each month (`YYYY-MM`): the month's billed lines (all
+ * invoice months, corrections included) against its usage from the rollups. Idempotent: the same
+ * bill and usage give the same allocation, and a newer export replaces the month's allocation whole.
+ */
+export async function allocateMonths(
+  database: Database,
+  settings: Pick<Settings, 'UNATTRIBUTED_POLICY' | 'PTU_IDLE_POLICY' | 'PTU_TOKEN_WEIGHTS'>,
+  months: readonly string[],
+  usage: UsageByKey = new RollupUsage(database),
+): Promise<{ month: string; keys: number }[]> {
+  const lines = CosmosInvoiceStore.forReading(database);
+  const store = await CosmosAllocations.open(database);
+  const out: { month: string; keys: number }[] = [];
+  for (const month of months) {
+    const [from, to] = [`${month}-01`, firstOfNext(month)];
+    const keys = billedShares(
+      await lines.linesBetween(from, to),
+      await readUsage(usage, from, to),
+      allocationOptions(settings),
+    );
+    await store.replaceMonth(month, keys);
+    out.push({ month, keys: keys.length });
+  }
+  return out;
+}
+
+/** One line for the CLI and the timer's log. */
+export function describeAllocation(allocated: readonly { month: string; keys: number }[]): string {
+  if (allocated.length === 0) return 'allocation: no month to allocate';
+  return `allocation: ${allocated.map((a) => `${a.month} ${a.keys} billed key(s)`).join(', ')}`;
+}
+
+/** The stored bill against the usage of UTC days `from <= day < end`: what `reconcile` prints. */
+export async function reconcileStored(
+  database: Database,
+  settings: Pick<
+    Settings,
+    'UNATTRIBUTED_POLICY' | 'PTU_IDLE_POLICY' | 'PTU_TOKEN_WEIGHTS' | 'RECONCILE_TOLERANCE_PERCENT'
+  >,
+  from: string,
+  end: string,
+  usage: UsageByKey = new RollupUsage(database),
+): Promise<Reconciliation> {
+  const lines = await CosmosInvoiceStore.forReading(database).linesBetween(from, end);
+  return reconcile(lines, await readUsage(usage, from, end), {
+    tolerancePercent: settings.RECONCILE_TOLERANCE_PERCENT,
+    ...allocationOptions(settings),
+  });
+}

@@ -1,0 +1,44 @@
+import { nanosToDecimal } from '../../cost/money.js';
+import { estimatedDays } from '../formatReport.js';
+import type { ReportRow } from '../types.js';
+import { escapeHtml } from './escape.js';
+import { centsLabel } from './scale.js';
+
+const money = (nanos: bigint) =>
+  `<td class="num" title="${nanosToDecimal(nanos)}">${escapeHtml(centsLabel(nanos < 0n ? -nanos : nanos))}</td>`;
+
+const signedMoney = (nanos: bigint) =>
+  `<td class="num" title="${nanosToDecimal(nanos)}">${nanos < 0n ? '-' : nanos > 0n ? '+' : ''}${escapeHtml(
+    centsLabel(nanos < 0n ? -nanos : nanos),
+  )}</td>`;
+
+/** The extra cells of an app row on the billed basis: the estimate beside it, and its estimated days. */
+export function billedCells(row: ReportRow): string {
+  const b = row.billed;
+  if (b === undefined) return '<td></td><td></td>';
+  return `${money(b.estimateNanos)}<td class="days">${escapeHtml(estimatedDays(b.estimatedDays))}</td>`;
+}
+
+export const billedHeads = '<th class="num">Estimate</th><th>Estimated days</th>';
+
+/**
+ * Per business unit (the unallocated and idle rows are units of their own): the list-price estimate
+ * against what the bill charges, and the difference. Exact amounts in the tooltips.
+ */
+export function estimateVsBilled(units: readonly ReportRow[], total: ReportRow, currency: string): string {
+  const row = (name: string, r: ReportRow) => {
+    const estimate = r.billed?.estimateNanos ?? 0n;
+    return (
+      `<tr><td>${escapeHtml(name)}</td>${money(estimate)}${money(r.costNanos)}${signedMoney(r.costNanos - estimate)}` +
+      `<td class="days">${escapeHtml(estimatedDays(r.billed?.estimatedDays ?? []))}</td></tr>`
+    );
+  };
+  return (
+    `<table id="estimate-vs-billed"><thead><tr><th>Business unit</th><th class="num">Estimate (${escapeHtml(currency)})</th>` +
+    `<th class="num">Billed (${escapeHtml(currency)})</th><th class="num">Difference</th><th>Estimated days</th></tr></thead>` +
+    `<tbody>${units.map((u) => row(u.key, u)).join('')}</tbody><tfoot>${row('Total', total)}</tfoot></table>` +
+    '<p class="note">Billed: the imported Azure bill (EffectiveCost) allocated to apps where a bill covers the day; ' +
+    'the estimated days still show the list-price estimate. <code>(unallocated: …)</code> is billed usage no app ' +
+    'recorded; <code>(idle capacity: …)</code> is provisioned capacity no app used.</p>'
+  );
+}

@@ -1,0 +1,237 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { registerInvoice } from '../../cli/commands/invoice.js';
+import { registerReconcile } from '../../cli/commands/reconcile.js';
+import { registerReport } from '../../cli/commands/report.js';
+import { startChargebackFront, type ChargebackFront } from '../../local/chargebackFront.js';
+import { DEMO_DEPLOYMENTS, DEMO_SERVICE_PRINCIPALS } from '../../local/demoDirectory.js';
+import { DEMO_ARM_ACCOUNTS, DEMO_SUBSCRIPTION } from '../../local/demoInventory.js';
+import { sampleFile } from '../../local/localSettings.js';
+import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { createServices, type Services } from '../../shared/app/services.js';
+import { loadSettings } from '../../shared/config.js';
+import { divideHalfEven, toAtto } from '../../shared/cost/money.js';
+import { CosmosAllocations } from '../../shared/invoice/cosmosAllocations.js';
+import { runInventoryRefresh } from '../../shared/inventory/runRefresh.js';
+import { ingestStream } from '../../shared/pipeline/ingestStream.js';
+import { readEvents } from '../../shared/pipeline/readEvents.js';
+import { refreshPriceBook } from '../../shared/pricing/refreshPriceBook.js';
+import type { RetailPriceItem } from '../../shared/pricing/types.js';
+import { CosmosInventoryStore } from '../../shared/store/cosmosInventoryStore.js';
+import { runCommands } from '../helpers/cliInProcess.js';
+
+// The demo's world: its events on the ARM stand-in's account, and samples/focus-export (the demo's
+// FOCUS export: 15% discount, a PTU day, 40,000 unattributed input tokens on 2026-11-19).
+const DATABASE = 'billed';
+const EXPORT = sampleFile('focus-export');
+const HR = '7d8a1c3e-2b4f-4e6a-9c1d-0f2e3a4b5c6d';
+
+let stack: LocalStack;
+let services: Services;
+let dir: string;
+const savedEnv = { ...process.env };
+
+interface FocusLine {
+  readonly ChargePeriodStart: string;
+  readonly EffectiveCost: string;
+  readonly BilledCost: string;
+  readonly x_SkuMeterId: string;
+  readonly x_SkuMeterName: string;
+  readonly ResourceId: string;
+}
+
+const exportRows = (folder: string): FocusLine[] =>
+  parse<FocusLine>(readFileSync(path.join(folder, 'part_0_0001.csv'), 'utf8'), { columns: true });
+
+/** The export's EffectiveCost as the import keeps it: summed per key exactly, rounded once to nano-units. */
+function effectiveNanos(
+  rows: readonly FocusLine[],
+  column: 'EffectiveCost' | 'BilledCost' = 'EffectiveCost',
+) {
+  const keys = new Map<string, bigint>();
+  for (const r of rows) {
+    const key = `${r.ResourceId.toLowerCase()}|${r.x_SkuMeterId}|${r.ChargePeriodStart.slice(0, 10)}`;
+    keys.set(key, (keys.get(key) ?? 0n) + toAtto(r[column]));
+  }
+  return [...keys.values()].reduce((sum, atto) => sum + divideHalfEven(atto, 10n ** 9n), 0n);
+}
+
+beforeAll(async () => {
+  const snapshot = JSON.parse(
+    readFileSync(sampleFile('retail-prices-snapshot.json'), 'utf8'),
+  ) as RetailPriceItem[];
+  stack = await startLocalStack({
+    servicePrincipals: DEMO_SERVICE_PRINCIPALS,
+    priceItems: snapshot,
+    serveAsServiceName: 'Foundry Models',
+    armAccounts: DEMO_ARM_ACCOUNTS,
+  });
+  const env = {
+    ...stack.env,
+    COSMOS_DATABASE: DATABASE,
+    DEPLOYMENTS: JSON.stringify(DEMO_DEPLOYMENTS),
+    INVENTORY_SUBSCRIPTIONS: DEMO_SUBSCRIPTION,
+  };
+  const settings = loadSettings(env);
+  services = await createServices(settings, { trustedCa: stack.trustedCa });
+  dir = mkdtempSync(path.join(tmpdir(), 'chargeback-billed-'));
+  const ca = path.join(dir, 'ca.pem');
+  writeFileSync(ca, stack.trustedCa, 'utf8');
+  Object.assign(process.env, env, { CHARGEBACK_TRUSTED_CA_FILE: ca });
+  const { prices, retailDispatcher: dispatcher } = services;
+  await refreshPriceBook({ url: settings.RETAIL_PRICES_URL, currency: 'USD', store: prices, dispatcher });
+  const store = new CosmosInventoryStore(services.database.container('inventory'));
+  await runInventoryRefresh({ settings, store, dispatcher, log: () => undefined });
+  for (const file of ['events.jsonl', 'deployment-events.jsonl'])
+    await ingestStream(readEvents(sampleFile(file)), services.ingest, services.spill);
+  // A day no bill covers yet: stays an estimate on the billed basis.
+  const december = path.join(dir, 'december.jsonl');
+  const first = readFileSync(sampleFile('events.jsonl'), 'utf8').split('\n')[0] ?? '';
+  const event = JSON.parse(first) as Record<string, unknown>;
+  writeFileSync(
+    december,
+    `${JSON.stringify({ ...event, requestId: '0b7e3c1a-5d2f-4e8a-9c6b-1f2e3d4c5b6a', eventTime: '2026-11-25T09:00:00.000Z' })}\n`,
+  );
+  await ingestStream(readEvents(december), services.ingest, services.spill);
+}, 120_000);
+
+afterAll(async () => {
+  await services.close();
+  await stack.stop();
+  rmSync(dir, { recursive: true, force: true });
+  process.env = savedEnv;
+});
+
+const cli = (...args: string[]) => runCommands([registerInvoice, registerReconcile, registerReport], args);
+
+interface JsonRow {
+  readonly key: string;
+  readonly costNanos: string | null;
+  readonly billed?: { readonly estimateNanos: string; readonly estimatedDays: readonly string[] };
+}
+interface JsonReport {
+  readonly rows: readonly JsonRow[];
+  readonly total: JsonRow;
+}
+
+// To 2026-11-22: the last day the sample bill covers (2026-11-25 stays estimated).
+const report = async (basis: string, from = '2026-11-01', to = '2026-11-22') => {
+  const { code, out } = await cli('report', '--from', from, '--to', to, '--format', 'json', '--basis', basis);
+  expect(code).toBe(0);
+  return JSON.parse(out) as JsonReport;
+};
+
+describe('the billed basis', () => {
+  it('imports the bill, allocates it, and reconciles it against the rollups', async () => {
+    const imported = await cli('invoice', 'import', EXPORT);
+    expect(imported.code).toBe(0);
+    expect(imported.out).toMatch(/allocation: .*2026-11 \d+ billed key/);
+
+    const { code, out } = await cli(
+      'reconcile',
+      '--from',
+      '2026-11-16',
+      '--to',
+      '2026-11-22',
+      '--format',
+      'json',
+    );
+    expect(code).toBe(1);
+    const keys = (JSON.parse(out) as { keys: { day: string; meterName: string; classification: string }[] })
+      .keys;
+    const byName = (day: string, meter: string) =>
+      keys.find((k) => k.day === day && k.meterName === meter)?.classification;
+    expect(byName('2026-11-19', 'gpt-4o-0806-Inp-glbl Tokens')).toBe('unattributed usage');
+    expect(byName('2026-11-19', 'Provisioned Managed Global Unit')).toBe('matched');
+    expect(byName('2026-11-16', 'gpt-4o-0806-Outp-glbl Tokens')).toBe('price variance');
+    expect(
+      keys.filter((k) => k.classification === 'no records' || k.classification === 'not billed yet'),
+    ).toEqual([]);
+  });
+
+  it('gives per-app amounts that add up to the export’s EffectiveCost exactly, with the unallocated and idle rows', async () => {
+    const billed = await report('billed');
+    const total = billed.rows.reduce((sum, r) => sum + BigInt(r.costNanos ?? 0), 0n);
+    expect(total).toBe(effectiveNanos(exportRows(EXPORT)));
+    expect(BigInt(billed.total.costNanos ?? 0)).toBe(total);
+    const labels = billed.rows.map((r) => r.key);
+    expect(labels).toContain('(unallocated: aoai-eastus)');
+    expect(labels).toContain('(idle capacity: aoai-eastus)');
+    // Each app's row is the sum of its stored allocation shares.
+    const stored = await CosmosAllocations.forReading(services.database).read('2026-11-01', '2026-11-30');
+    const hr = stored.keys.flatMap((k) => k.shares).filter((s) => s.appId === HR);
+    expect(billed.rows.find((r) => r.key === HR)?.costNanos).toBe(
+      String(hr.reduce((sum, s) => sum + s.effectiveNanos, 0n)),
+    );
+    expect(billed.total.billed?.estimatedDays).toEqual([]);
+  });
+
+  it('switches between the estimate and the bill, and says which days are still estimated', async () => {
+    const estimate = await report('estimate', '2026-11-16', '2026-11-28');
+    const billed = await report('billed', '2026-11-16', '2026-11-28');
+    expect(estimate.rows.every((r) => r.billed === undefined)).toBe(true);
+    expect(billed.total.costNanos).not.toBe(estimate.total.costNanos);
+    // The estimate beside the billed figure is the estimate basis's cost.
+    expect(billed.total.billed?.estimateNanos).toBe(estimate.total.costNanos);
+    expect(billed.rows.find((r) => r.key === HR)?.billed?.estimatedDays).toEqual(['2026-11-25']);
+    expect(billed.total.billed?.estimatedDays).toEqual(['2026-11-25']);
+  });
+
+  it('replaces the allocation when a newer export of the same month is imported, never adds', async () => {
+    const newer = path.join(dir, 'newer');
+    cpSync(EXPORT, newer, { recursive: true });
+    const csv = readFileSync(path.join(newer, 'part_0_0001.csv'), 'utf8');
+    // The PTU day billed at half the hours: same key, a new figure.
+    writeFileSync(path.join(newer, 'part_0_0001.csv'), csv.replace(/,1200,/g, ',600,'));
+    const manifest = JSON.parse(readFileSync(path.join(newer, 'manifest.json'), 'utf8')) as {
+      runInfo: { submittedTime: string; runId: string };
+    };
+    manifest.runInfo.submittedTime = '2026-11-24T06:10:00.0000000Z';
+    manifest.runInfo.runId = '9a7c1e3b-2d4f-4b6a-8c0e-1f3a5b7d9e20';
+    writeFileSync(path.join(newer, 'manifest.json'), JSON.stringify(manifest));
+    expect((await cli('invoice', 'import', newer)).code).toBe(0);
+    const billed = await report('billed');
+    const total = billed.rows.reduce((sum, r) => sum + BigInt(r.costNanos ?? 0), 0n);
+    expect(total).toBe(effectiveNanos(exportRows(newer)));
+    expect(total).toBeLessThan(effectiveNanos(exportRows(EXPORT)));
+    // On demand, the same figures again.
+    expect((await cli('invoice', 'allocate', '--from', '2026-11')).code).toBe(0);
+    expect((await report('billed')).total.costNanos).toBe(billed.total.costNanos);
+  });
+
+  describe('over HTTP', () => {
+    let front: ChargebackFront;
+    beforeAll(async () => {
+      front = await startChargebackFront({ COSMOS_DATABASE: DATABASE }, stack.trustedCa);
+    });
+    afterAll(async () => {
+      await front.close();
+    });
+
+    it('exports the billed basis as FOCUS with the bill’s own costs, meters and ARM resource ids', async () => {
+      const url = `${front.url}/api/chargeback?from=2026-11-01&to=2026-11-30&format=focus&basis=billed`;
+      const response = await fetch(url);
+      expect(response.status).toBe(200);
+      const rows = parse<Record<string, string>>(await response.text(), { columns: true });
+      const billedRows = rows.filter((r) => r.x_CostBasis === 'billed');
+      const sum = (column: string) =>
+        billedRows.reduce((total, r) => total + toAtto(r[column] ?? '0'), 0n) / 10n ** 9n;
+      const newer = exportRows(path.join(dir, 'newer'));
+      expect(sum('EffectiveCost')).toBe(effectiveNanos(newer));
+      expect(sum('BilledCost')).toBe(effectiveNanos(newer, 'BilledCost'));
+      const meterIds = new Set(newer.map((r) => r.x_SkuMeterId));
+      expect(billedRows.every((r) => meterIds.has(r.x_SkuMeterId ?? ''))).toBe(true);
+      expect(new Set(billedRows.map((r) => r.ResourceId))).toEqual(
+        new Set([newer[0]?.ResourceId.toLowerCase()]),
+      );
+      const bad = await fetch(`${front.url}/api/chargeback?from=2026-11-01&to=2026-11-30&basis=invoice`);
+      expect(bad.status).toBe(400);
+      expect(await bad.text()).toContain('basis: must be estimate or billed');
+    });
+  });
+});
