@@ -7,7 +7,15 @@ import { z } from 'zod';
 import { rollupGroupId, rollupSliceId } from '../report/rollupMath.js';
 import type { UsageSlice } from '../report/types.js';
 import { dayOfGroup, parseMarker, splitMarker, type DirtyMarker } from './rollupMarkers.js';
-import { DRAFT, GROUP, RollupSource, SLICE, visibleSlices, type StoredRollups } from './rollupSource.js';
+import {
+  DRAFT,
+  GROUP,
+  ROLLUP_FORMAT,
+  RollupSource,
+  SLICE,
+  visibleSlices,
+  type StoredRollups,
+} from './rollupSource.js';
 
 const REFRESH_CONCURRENCY = 8;
 /** Markers settled per round: progress is saved (markers deleted) after each, so a cut-off run is not wasted. */
@@ -186,7 +194,17 @@ export class CosmosRollups {
 
     await this.each(docs, (doc) => this.rollups.items.create(doc));
     const [appId, day] = [pk.slice(0, pk.lastIndexOf('|')), dayOfGroup(pk)];
-    const commit = { id: groupId, pk, docType: GROUP, day, appId, gen, slices: docs.length, computedAt };
+    const commit = {
+      id: groupId,
+      pk,
+      docType: GROUP,
+      day,
+      appId,
+      gen,
+      format: ROLLUP_FORMAT,
+      slices: docs.length,
+      computedAt,
+    };
     const won = await this.attempt(() =>
       groupEtag === undefined
         ? this.rollups.items.create(commit)

@@ -12,6 +12,12 @@ import { CosmosPriceSets } from './cosmosPriceSets.js';
 export const SLICE = 'rollup';
 export const DRAFT = 'rollupDraft';
 export const GROUP = 'rollupGroup';
+/**
+ * What a commit document's slices hold. A group committed by an older release (an older format, or
+ * none) is recomputed when it is read, so a new field (per-meter units, resourceId) never reads as
+ * missing in reports, allocation or the audit.
+ */
+export const ROLLUP_FORMAT = 2;
 
 /** A stored rollup slice. Its id is `rollupSliceId` of the key parts and `gen`, which are kept as fields. */
 export const rollupDocSchema = z.object({
@@ -87,6 +93,7 @@ const anyDoc = z.object({
   pk: z.string(),
   docType: z.string(),
   gen: z.string().optional(),
+  format: z.number().optional(),
 });
 
 /**
@@ -99,9 +106,9 @@ export function visibleSlices(raws: readonly unknown[]): StoredRollups {
     const parsed = anyDoc.safeParse(raw);
     return parsed.success ? [{ doc: parsed.data, raw }] : [];
   });
-  const committed = new Map(
-    docs.filter(({ doc }) => doc.docType === GROUP).map(({ doc }) => [doc.pk, doc.gen]),
-  );
+  const groups = docs.filter(({ doc }) => doc.docType === GROUP);
+  const committed = new Map(groups.map(({ doc }) => [doc.pk, doc.gen]));
+  const outdated = new Set(groups.filter(({ doc }) => doc.format !== ROLLUP_FORMAT).map(({ doc }) => doc.pk));
   const result: StoredRollups = { slices: [], unreadable: [], strays: [], legacyGroups: [] };
   const legacy = new Set<string>();
   for (const { doc, raw } of docs) {
@@ -114,7 +121,7 @@ export function visibleSlices(raws: readonly unknown[]): StoredRollups {
       if (doc.docType === SLICE) result.strays.push({ id: doc.id, pk: doc.pk, error: why });
       continue;
     }
-    if (!committed.has(doc.pk)) legacy.add(doc.pk);
+    if (!committed.has(doc.pk) || outdated.has(doc.pk)) legacy.add(doc.pk);
     const slice = rollupDocSchema.safeParse(raw);
     if (slice.success)
       result.slices.push({ ...slice.data, docType: SLICE, costNanos: BigInt(slice.data.costNanos) });

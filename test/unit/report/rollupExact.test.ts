@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compareGroup } from '../../../shared/report/auditRollups.js';
 import { rollUp, rollupSliceId, sliceKey, type RecordAmounts } from '../../../shared/report/rollupMath.js';
 import type { UsageSlice } from '../../../shared/report/types.js';
-import { visibleSlices } from '../../../shared/store/rollupSource.js';
+import { ROLLUP_FORMAT, visibleSlices } from '../../../shared/store/rollupSource.js';
 
 const APP = '7d8a1c3e-2b4f-4e6a-9c1d-0f2e3a4b5c6d';
 const DAY = '2026-11-20';
@@ -123,6 +123,15 @@ describe('visible rollup slices', () => {
     expect(stored.slices).toMatchObject([{ id: 'd', docType: 'rollup' }]);
     expect(stored.strays).toMatchObject([{ id: 'f', pk: PK }]);
     expect(visibleSlices([otherDraft]).slices).toEqual([]);
+  });
+
+  it('mark a group committed by an older release (no or an older format) for recompute on read', () => {
+    const committed = doc('a', { gen: 'g2' });
+    const old = { id: 'c', pk: PK, docType: 'rollupGroup', day: DAY, gen: 'g2' };
+    const current = { ...old, format: ROLLUP_FORMAT };
+    expect(visibleSlices([committed, old]).legacyGroups).toEqual([PK]);
+    expect(visibleSlices([committed, { ...old, format: ROLLUP_FORMAT - 1 }]).legacyGroups).toEqual([PK]);
+    expect(visibleSlices([committed, current]).legacyGroups).toEqual([]);
   });
 
   it('name a damaged document instead of dropping it', () => {
