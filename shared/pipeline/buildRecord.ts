@@ -41,6 +41,7 @@ export function buildRecord(usage: NormalizedUsage, identity: AppIdentity, price
     completionTokens: usage.completionTokens,
     reasoningTokens: usage.reasoningTokens,
     totalTokens: usage.totalTokens,
+    ...(usage.tokenKinds === undefined ? {} : { tokenKinds: usage.tokenKinds }),
     currency: pricer.currency,
     cost: priced ? cost.costNanos / NANOS_PER_UNIT : null,
     costNanos: priced ? cost.costNanos : null,

@@ -1,4 +1,4 @@
-import type { DeploymentType } from '../events/types.js';
+import type { DeploymentType, TokenKinds } from '../events/types.js';
 import type { IdentityStatus } from '../identity/types.js';
 import type { StoredPriceKeySources } from './ports.js';
 
@@ -36,6 +36,8 @@ export interface UsageRecord {
   readonly completionTokens: number;
   readonly reasoningTokens: number;
   readonly totalTokens: number;
+  /** Audio and image tokens inside the totals, only the non-zero kinds; absent for text-only usage. */
+  readonly tokenKinds?: TokenKinds;
   readonly currency: string;
   /** Total cost in `currency`; null when unpriced (never 0 for "unknown"). */
   readonly cost: number | null;

@@ -35,6 +35,7 @@ const storedRecordSchema = z.looseObject({
   completionTokens: z.number(),
   reasoningTokens: z.number(),
   totalTokens: z.number(),
+  tokenKinds: z.record(z.string(), z.number()).optional(),
   costNanos: z.number().nullable(),
   costStatus: z.enum(['priced', 'unpriced', 'provisioned']),
   unpricedReason: nullableString,

@@ -37,5 +37,6 @@ export function usageFromRecord(
     completionTokens: record.completionTokens,
     reasoningTokens: record.reasoningTokens,
     totalTokens: record.totalTokens,
+    ...(record.tokenKinds === undefined ? {} : { tokenKinds: record.tokenKinds }),
   };
 }
