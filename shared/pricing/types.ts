@@ -1,6 +1,18 @@
 import type { DeploymentType } from '../events/types.js';
 
-export type TokenKind = 'input' | 'cachedInput' | 'output';
+/** Every token kind a meter can price; the text kinds keep their old names (`input`, `cachedInput`, `output`). */
+export const TOKEN_KINDS = [
+  'input',
+  'cachedInput',
+  'output',
+  'audioInput',
+  'cachedAudioInput',
+  'audioOutput',
+  'imageInput',
+  'cachedImageInput',
+  'imageOutput',
+] as const;
+export type TokenKind = (typeof TOKEN_KINDS)[number];
 
 /** One row of the Retail Prices API, the fields we rely on (see reference/api-shapes/retail_*). */
 export interface RetailPriceItem {

@@ -173,10 +173,6 @@ describe('classifyMeter spellings, with exact real meter names', () => {
     ['gpt4o realtimePrvwTxtInp DataZone Tokens', 'realtime meter'],
     ['gpt4omini-rt-txt1217 cchd Inp DZn Tokens', 'realtime meter'],
     ['gpt4o rtime cached txt inp rgnl Tokens', 'realtime meter'],
-    ['gpt-4o-aud-1217-txt Outp glbl Tokens', 'audio meter'],
-    ['gpt-4o-mini-transcribe-txt-out-dz Tokens', 'audio meter'],
-    ['gpt-4o-mini-tts-txt-inp-glbl Tokens', 'audio meter'],
-    ['gpt-image-1-inp-cached-txt-glbl Tokens', 'image meter'],
     ['Image-Dall-E-3 HD HighRes-regnl EP Images', 'image meter'],
     ['file-search-tool-calls-glbl Calls', 'file search meter'],
     ['Assistants-File Search-regnl GB', 'file search meter'],
@@ -259,10 +255,55 @@ describe('classifyMeter on the other reference items (Foundry Models era, reserv
     ],
     ['4.1 pp opt Gl Tokens', '1K', 'Azure OpenAI PP FT GPT4s', { notPriced: 'priority processing meter' }],
     ['gpt rt 1.5 txt inp Dz 1M Tokens', '1M', 'Azure OpenAI Media', { notPriced: 'realtime meter' }],
-    ['gpt aud 1.5 txt opt Gl 1M Tokens', '1M', 'Azure OpenAI Media', { notPriced: 'audio meter' }],
+    [
+      'gpt aud 1.5 txt opt Gl 1M Tokens',
+      '1M',
+      'Azure OpenAI Media',
+      tokenMeter('gpt-audio-1.5', null, 'output', 'global', 1000000),
+    ],
+    [
+      'gpt aud 1.5 opt Gl 1M Tokens',
+      '1M',
+      'Azure OpenAI Media',
+      tokenMeter('gpt-audio-1.5', null, 'audioOutput', 'global', 1000000),
+    ],
     ['Doc AI 2512 glbl Pages', '1K', 'Azure Mistral Models', { notPriced: 'non-OpenAI product' }],
   ] satisfies [string, string, string, Expectation][])('%s', (name, unit, product, expected) => {
     expect(observed(classifyMeter(meter(name, unit, product)))).toEqual(expected);
+  });
+});
+
+describe('classifyMeter reads the token kind of audio, transcription, speech and image meters', () => {
+  it.each([
+    ['gpt-4o-aud-1217 Inp glbl Tokens', tokenMeter('gpt-4o-audio-preview', '1217', 'audioInput', 'global')],
+    ['gpt-4o-aud-1217-txt Inp glbl Tokens', tokenMeter('gpt-4o-audio-preview', '1217', 'input', 'global')],
+    [
+      'gpt4omini-aud1217-txt Outp regnl Tokens',
+      tokenMeter('gpt-4o-mini-audio-preview', '1217', 'output', 'regional'),
+    ],
+    [
+      'gpt4omini-aud1217 Outp glbl Tokens',
+      tokenMeter('gpt-4o-mini-audio-preview', '1217', 'audioOutput', 'global'),
+    ],
+    ['gpt-4o-transcribe-aud-inp-glbl Tokens', tokenMeter('gpt-4o-transcribe', null, 'audioInput', 'global')],
+    [
+      'gpt-4o-mini-transcribe-txt-out-dz Tokens',
+      tokenMeter('gpt-4o-mini-transcribe', null, 'output', 'datazone'),
+    ],
+    ['gpt-4o-mini-tts-aud-out-glbl Tokens', tokenMeter('gpt-4o-mini-tts', null, 'audioOutput', 'global')],
+    ['gpt-4o-mini-tts-txt-inp-rgnl Tokens', tokenMeter('gpt-4o-mini-tts', null, 'input', 'regional')],
+    ['gpt-image-1-inp-cached-img-glbl Tokens', tokenMeter('gpt-image-1', null, 'cachedImageInput', 'global')],
+    ['gpt-image-1-inp-cached-txt-glbl Tokens', tokenMeter('gpt-image-1', null, 'cachedInput', 'global')],
+    ['gpt-image-1-inp-img-rgnl Tokens', tokenMeter('gpt-image-1', null, 'imageInput', 'regional')],
+    ['gpt-image-1-output-img-dzone Tokens', tokenMeter('gpt-image-1', null, 'imageOutput', 'datazone')],
+    // realtime meters stay out, whatever their modality: the gateway never meters a realtime session
+    ['gpt4o realtimePrvw audio outp glbl Tokens', { notPriced: 'realtime meter' }],
+    ['gpt-4o-rt-aud-1217 cchd Inp glbl Tokens', { notPriced: 'realtime meter' }],
+    // two modalities, or one twice, is no meter we know
+    ['gpt-image-1-inp-txt-img-glbl Tokens', { notPriced: UNRECOGNISED_NAME }],
+  ] satisfies [string, Expectation][])('%s', (name, expected) => {
+    const item = byName.get(name) ?? meter(name, '1K');
+    expect(observed(classifyMeter(item))).toEqual(expected);
   });
 });
 
