@@ -1,9 +1,10 @@
+import type { UnitSize } from '../pricing/types.js';
 import { divideHalfEven } from './money.js';
 
 export interface TokenPrice {
-  /** Price per `unitSize` tokens in integer atto-units. */
+  /** Price per `unitSize` tokens (or images) in integer atto-units. */
   readonly atto: bigint;
-  readonly unitSize: 1000 | 1000000;
+  readonly unitSize: UnitSize;
 }
 
 export interface PricedTokens {
@@ -12,7 +13,7 @@ export interface PricedTokens {
   readonly completionTokens: number;
 }
 
-/** A count of one token kind and the price it is billed at. */
+/** A count of one token kind (or of images) and the price it is billed at. */
 export interface PricedPart {
   readonly tokens: number;
   readonly price: TokenPrice;

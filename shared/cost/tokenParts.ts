@@ -1,5 +1,5 @@
 import type { NormalizedUsage } from '../events/types.js';
-import type { TokenKind } from '../pricing/types.js';
+import type { MeterKind, TokenKind } from '../pricing/types.js';
 
 /**
  * The usage split into disjoint counts per token kind: the text kinds are what is left of each total
@@ -29,6 +29,6 @@ export function tokenParts(usage: NormalizedUsage): Readonly<Record<TokenKind, n
 }
 
 /** How a reason names a kind: `audio-output`, `cached-image-input`. */
-export function kindLabel(kind: TokenKind): string {
+export function kindLabel(kind: MeterKind): string {
   return kind.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }

@@ -199,9 +199,28 @@ function fromV2(event: V2Event): Draft {
     stream: event.stream ?? null,
     statusCode: event.statusCode ?? null,
     modelTimeMs: event.modelTimeMs ?? null,
-    ...imageApiKinds(event.operation, event.usage),
+    ...(event.usage === undefined ? NO_TOKENS : imageApiKinds(event.operation, event.usage)),
+    ...(event.images === undefined
+      ? {}
+      : {
+          images: {
+            count: event.images.returned,
+            size: event.images.size ?? null,
+            quality: event.images.quality ?? null,
+          },
+        }),
+    ...(event.speech === undefined ? {} : { speech: event.speech }),
   };
 }
+
+/** A DALL-E or speech response: no usage, so no tokens (their facts say what was billed). */
+const NO_TOKENS: TokenUsage = {
+  promptTokens: 0,
+  cachedTokens: 0,
+  completionTokens: 0,
+  reasoningTokens: 0,
+  totalTokens: 0,
+};
 
 /** The gateway's `operation` for the Images API (`/images/generations`, `/images/edits`): the last path segment. */
 const IMAGE_OPERATIONS: ReadonlySet<string> = new Set(['generations', 'edits']);
@@ -265,6 +284,8 @@ function finish(
     reasoningTokens: draft.reasoningTokens,
     totalTokens: draft.totalTokens,
     ...(draft.tokenKinds === undefined ? {} : { tokenKinds: draft.tokenKinds }),
+    ...(draft.images === undefined ? {} : { images: draft.images }),
+    ...(draft.speech === undefined ? {} : { speech: draft.speech }),
   };
   return { ok: true, usage };
 }

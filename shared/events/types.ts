@@ -67,6 +67,24 @@ export interface NormalizedUsage {
   readonly totalTokens: number;
   /** Audio and image tokens inside the totals; absent for text-only usage. */
   readonly tokenKinds?: TokenKinds;
+  /** A DALL-E call's request facts (it returns no usage); absent otherwise. */
+  readonly images?: ImageFacts;
+  /** A text-to-speech call's measures (it returns no usage); absent otherwise. */
+  readonly speech?: SpeechFacts;
+}
+
+export interface ImageFacts {
+  /** Images returned: what is billed. */
+  readonly count: number;
+  /** As requested (`1024x1024`, `1792x1024`), lower-case; null when the request did not say. */
+  readonly size: string | null;
+  /** As requested (`standard`, `hd`), lower-case; null when the request did not say. */
+  readonly quality: string | null;
+}
+
+export interface SpeechFacts {
+  readonly inputCharacters: number;
+  readonly outputBytes: number;
 }
 
 /** A validation problem, named by field path. */

@@ -20,6 +20,8 @@ import {
  */
 export function parseV2Fast(value: Record<string, unknown>): V2Event | undefined {
   if (!isRecord(value) || value.schema !== 'aoai-usage/2') return undefined;
+  // DALL-E and speech facts are rare: zod reads them.
+  if (value.images !== undefined || value.speech !== undefined) return undefined;
   const requestId = value.requestId;
   if (requestId !== undefined && !(typeof requestId === 'string' && REQUEST_ID.test(requestId)))
     return undefined;

@@ -42,6 +42,8 @@ export function buildRecord(usage: NormalizedUsage, identity: AppIdentity, price
     reasoningTokens: usage.reasoningTokens,
     totalTokens: usage.totalTokens,
     ...(usage.tokenKinds === undefined ? {} : { tokenKinds: usage.tokenKinds }),
+    ...(usage.images === undefined ? {} : { images: usage.images }),
+    ...(usage.speech === undefined ? {} : { speech: usage.speech }),
     currency: pricer.currency,
     cost: priced ? cost.costNanos / NANOS_PER_UNIT : null,
     costNanos: priced ? cost.costNanos : null,

@@ -14,6 +14,7 @@ import {
   OUTPUT_WORDS,
   UNIT_SIZE_WORDS,
 } from './meterVocabulary.js';
+import { classifyImageMeter } from './imageMeter.js';
 import { familyFromWords, mmddVersion } from './modelFamily.js';
 import { splitNameWords } from './nameWords.js';
 import type { MeterClassification, RetailPriceItem, TokenKind, TokenMeter } from './types.js';
@@ -30,11 +31,13 @@ export const UNRECOGNISED_NAME = 'unrecognised name';
 const CONTEXT_MARKER = /^\d+k$/;
 
 /**
- * A per-token meter for standard requests, or `{ priced: false, reason }` with a short reason such as
+ * A per-token (or DALL-E per-image) meter for standard requests, or `{ priced: false, reason }` with a short reason such as
  * `batch meter`, `priority processing meter`, `non-token unit 1/Hour` or `unrecognised name`.
  */
 export function classifyMeter(item: MeterFields): MeterClassification {
   const words = joinPairs(splitNameWords(item.meterName));
+  const image = classifyImageMeter(words, item.unitOfMeasure, item.type, item.productName);
+  if (image !== undefined) return image;
   const reason = exclusion(item, words);
   if (reason !== null) return { priced: false, reason };
   // exclusion() let through only names whose last word is `Tokens`; the rest is model and markers.

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import type { DeploymentType } from '../events/types.js';
-import type { TokenKind, TokenMeter } from './types.js';
+import type { MeterKind, TokenMeter } from './types.js';
 
 /** One versioned price: a token meter in one region, in force from `effectiveStartDate`. */
 export interface PriceRow extends TokenMeter {
@@ -85,7 +85,7 @@ export class PriceBook {
     version: string | null,
     deploymentType: DeploymentType,
     region: string,
-    kind: TokenKind,
+    kind: MeterKind,
     at: string,
   ): Lookup {
     const dated = this.meterRows(family, version, deploymentType, region, kind);
@@ -125,7 +125,7 @@ export class PriceBook {
     version: string | null,
     deploymentType: DeploymentType,
     region: string,
-    kind: TokenKind,
+    kind: MeterKind,
   ): readonly DatedRow[] {
     const key = `${keyOf(family, deploymentType, region)}|${kind}|${version ?? ''}`;
     let rows = this.meters.get(key);

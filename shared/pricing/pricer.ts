@@ -5,10 +5,11 @@ import { attoToDecimal } from '../cost/money.js';
 import { priceSetOf, type PriceSet } from '../cost/priceSet.js';
 import { kindLabel, tokenParts } from '../cost/tokenParts.js';
 import type { AppliedPrice, CostResult } from '../cost/types.js';
-import type { NormalizedUsage } from '../events/types.js';
+import type { ImageFacts, NormalizedUsage } from '../events/types.js';
 import type { InventoryPricing } from '../inventory/inventoryPricing.js';
 import type { Pricer, ResolvedPriceKey } from '../pipeline/ports.js';
 import { effectivePrice } from './overrides.js';
+import { perImageKind, SPEECH_UNPRICED } from './perImageKind.js';
 import type { PriceBook, PriceRow } from './priceBook.js';
 import { repriceFingerprint } from './repriceFingerprint.js';
 import {
@@ -148,6 +149,10 @@ function priceUsage(
   priceOf: (row: PriceRow) => PricedRow,
   setOf: (rows: readonly PricedRow[]) => PriceSet,
 ): CostResult {
+  const noTokens = usage.promptTokens === 0 && usage.completionTokens === 0;
+  if (noTokens && usage.images !== undefined)
+    return priceImages(book, key, usage, usage.images, priceOf, setOf);
+  if (noTokens && usage.speech !== undefined) return { status: 'unpriced', reason: SPEECH_UNPRICED };
   const version = chooseVersion(book, key);
   if (!version.ok) return { status: 'unpriced', reason: version.reason };
   const find = (kind: TokenKind) =>
@@ -190,6 +195,30 @@ function priceUsage(
   if (nanos > BigInt(Number.MAX_SAFE_INTEGER) || nanos < 0n)
     return { status: 'unpriced', reason: `cost ${nanos} nano-units is out of range` };
   return { status: 'priced', costNanos: Number(nanos), priceSet: setOf(rows) };
+}
+
+/** A DALL-E call: images returned × the per-image meter of its quality and size (unit: 100 images). */
+function priceImages(
+  book: PriceBook,
+  key: ResolvedPriceKey,
+  usage: NormalizedUsage,
+  facts: ImageFacts,
+  priceOf: (row: PriceRow) => PricedRow,
+  setOf: (rows: readonly PricedRow[]) => PriceSet,
+): CostResult {
+  const kind = perImageKind(key.family, facts);
+  if (!kind.ok) return { status: 'unpriced', reason: kind.reason };
+  // DALL-E meters carry no version.
+  const found = book.find(key.family, null, key.deploymentType, key.region, kind.kind, usage.eventTime);
+  if (!found.ok) {
+    const reason = /^no .* meter$/.test(found.reason)
+      ? `no ${kindLabel(kind.kind)} meter for ${key.family} ${key.deploymentType} ${key.region}`
+      : found.reason;
+    return { status: 'unpriced', reason };
+  }
+  const priced = priceOf(found.row);
+  const nanos = costNanosOfParts([{ tokens: facts.count, price: priced.price }]);
+  return { status: 'priced', costNanos: Number(nanos), priceSet: setOf([priced]) };
 }
 
 /** Kinds whose reason stays the book's own wording (`no gpt-4o 0806 output global eastus meter`). */

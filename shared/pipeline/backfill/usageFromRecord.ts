@@ -38,5 +38,7 @@ export function usageFromRecord(
     reasoningTokens: record.reasoningTokens,
     totalTokens: record.totalTokens,
     ...(record.tokenKinds === undefined ? {} : { tokenKinds: record.tokenKinds }),
+    ...(record.images === undefined ? {} : { images: record.images }),
+    ...(record.speech === undefined ? {} : { speech: record.speech }),
   };
 }

@@ -173,7 +173,6 @@ describe('classifyMeter spellings, with exact real meter names', () => {
     ['gpt4o realtimePrvwTxtInp DataZone Tokens', 'realtime meter'],
     ['gpt4omini-rt-txt1217 cchd Inp DZn Tokens', 'realtime meter'],
     ['gpt4o rtime cached txt inp rgnl Tokens', 'realtime meter'],
-    ['Image-Dall-E-3 HD HighRes-regnl EP Images', 'image meter'],
     ['file-search-tool-calls-glbl Calls', 'file search meter'],
     ['Assistants-File Search-regnl GB', 'file search meter'],
     ['Code-Interpreter-regnl EP Session', 'code interpreter meter'],
@@ -217,7 +216,10 @@ describe('classifyMeter on the other reference items (Foundry Models era, reserv
     ['retail_ptu_reservation_global_1month_eastus.json', { notPriced: 'reservation meter' }],
     ['retail_ptu_reservation_global_1year_eastus.json', { notPriced: 'reservation meter' }],
     ['retail_aoai_whisper_batch_global_eastus2.json', { notPriced: 'batch meter' }],
-    ['retail_aoai_dalle3_std_lowres_regional_eastus.json', { notPriced: 'image meter' }],
+    [
+      'retail_aoai_dalle3_std_lowres_regional_eastus.json',
+      tokenMeter('dall-e-3', null, 'perImageStandard', 'regional', 100),
+    ],
     ['retail_official_doc_item_devtest_spot.json', { notPriced: 'non-consumption type DevTestConsumption' }],
     ['retail_vm_item_with_savingsPlan_preview_api.json', { notPriced: 'non-OpenAI product' }],
   ] satisfies [string, Expectation][])('%s', (file, expected) => {
@@ -299,6 +301,16 @@ describe('classifyMeter reads the token kind of audio, transcription, speech and
     // realtime meters stay out, whatever their modality: the gateway never meters a realtime session
     ['gpt4o realtimePrvw audio outp glbl Tokens', { notPriced: 'realtime meter' }],
     ['gpt-4o-rt-aud-1217 cchd Inp glbl Tokens', { notPriced: 'realtime meter' }],
+    // DALL-E: per image (unit 100), one meter per quality and resolution
+    [
+      'Image-Dall-E-3 HD HighRes-regnl EP Images',
+      tokenMeter('dall-e-3', null, 'perImageHdHighRes', 'regional', 100),
+    ],
+    [
+      'Image-Dall-E-3 Std LowRes-regnl EP Images',
+      tokenMeter('dall-e-3', null, 'perImageStandard', 'regional', 100),
+    ],
+    ['Image-DALL-E-2-regnl Images', tokenMeter('dall-e-2', null, 'perImage', 'regional', 100)],
     // two modalities, or one twice, is no meter we know
     ['gpt-image-1-inp-txt-img-glbl Tokens', { notPriced: UNRECOGNISED_NAME }],
   ] satisfies [string, Expectation][])('%s', (name, expected) => {
@@ -452,5 +464,18 @@ describe('versionFromModelName', () => {
       const result = classifyMeter(catalogItem(meterName));
       expect(result.priced && result.meter.family, meterName).toBe(versionFromModelName(model).family);
     }
+  });
+});
+
+describe('DALL-E names that do not parse fail closed', () => {
+  it.each([
+    ['Image-Dall-E-3 HD-regnl EP Images', '100', { notPriced: UNRECOGNISED_NAME }],
+    ['Image-Dall-E-3 Std LowRes HighRes-regnl EP Images', '100', { notPriced: UNRECOGNISED_NAME }],
+    ['Image-Dall-E-3 Std LowRes-regnl Turbo Images', '100', { notPriced: UNRECOGNISED_NAME }],
+    ['Image-Dall-E-2 HD-regnl Images', '100', { notPriced: UNRECOGNISED_NAME }],
+    // not per 100 images: the token rules apply, which exclude it
+    ['Image-Dall-E-3 Std LowRes-regnl EP Images', '1', { notPriced: 'image meter' }],
+  ] satisfies [string, string, Expectation][])('%s (%s)', (name, unit, expected) => {
+    expect(observed(classifyMeter(meter(name, unit)))).toEqual(expected);
   });
 });

@@ -26,8 +26,8 @@ describe('toPriceDocs', () => {
   const { docs, skipped } = toPriceDocs(snapshot, 'USD', SEEN);
 
   it('keeps the token meters, batch ones under a batch family, and counts everything else by reason', () => {
+    // The snapshot's DALL-E meter is kept: it prices DALL-E per image (shared/pricing/imageMeter.ts).
     expect(Object.fromEntries(skipped)).toEqual({
-      'image meter': 1,
       'priority processing meter': 2,
       // Speech-to-Text-Batch-Whisper: the 10 batch token meters are kept (below).
       'batch meter': 1,
@@ -37,8 +37,8 @@ describe('toPriceDocs', () => {
       'fine-tune meter': 3,
       'grader meter': 4,
     });
-    expect(docs.length + 16).toBe(snapshot.length);
-    expect(docs).toHaveLength(63);
+    expect(docs.length + 15).toBe(snapshot.length);
+    expect(docs).toHaveLength(64);
     for (const doc of docs) expect(doc.meterName).not.toMatch(/\bpp\b|-ft\b|\bft\b|grader|grdr|provisioned/i);
     const batch = docs.filter((d) => /batch/i.test(d.meterName));
     expect(batch).toHaveLength(10);
@@ -127,7 +127,7 @@ describe('PriceBook', () => {
   const book = bookOf(snapshot);
 
   it('indexes every row and lists the versions that have an input meter', () => {
-    expect(book.size).toBe(63);
+    expect(book.size).toBe(64);
     expect(book.currency).toBe('USD');
     expect(book.refreshedAt).toBe(SEEN);
     expect(book.versions('gpt-4o', 'global', 'eastus').sort()).toEqual(['0513', '0806', '1120']);
