@@ -79,7 +79,9 @@ export const EXCLUSIONS: readonly { readonly reason: string; readonly words: Rea
   { reason: 'grader meter', words: new Set(['grader', 'grdr']) },
   { reason: 'training meter', words: new Set(['training', 'rft']) },
   { reason: 'hosting meter', words: new Set(['hosting']) },
-  { reason: 'fine-tune meter', words: new Set(['ft', 'ftuned', 'finetune', 'finetuned']) },
+  // `-ft` inference meters (`gpt-4.1-ft input global`) are priced under the family `gpt-4.1-ft`, which only
+  // a fine-tuned model's name (`….ft-<job>`) resolves to; grader, training and hosting meters stop above.
+  { reason: 'fine-tune meter', words: new Set(['ftuned', 'finetune', 'finetuned']) },
   { reason: 'batch meter', words: new Set(['batch']) },
   { reason: 'priority processing meter', words: new Set(['pp', 'prty', 'priority']) },
   { reason: 'flex processing meter', words: new Set(['flex', 'fl']) },

@@ -160,8 +160,6 @@ describe('classifyMeter spellings, with exact real meter names', () => {
     ['gpt 4o mini0718 BatchOutp DataZone Tokens', 'batch meter'],
     ['gpt-35-trb16K-Batch-125-Inp-glbl Tokens', 'batch meter'],
     ['GPT 5 Rsng Batch Inpt cchd Glbl 1M Tokens', 'batch meter'],
-    ['gpt-4.1-dev-ft opt glbl Tokens', 'fine-tune meter'],
-    ['o4-mini-ft cached input global Tokens', 'fine-tune meter'],
     ['gpt-4.1-ft mdl grdr cchd inpt Tokens', 'grader meter'],
     ['o1 model ft grader output Tokens', 'grader meter'],
     ['text-embedding-3-large-grader Tokens', 'grader meter'],
@@ -311,6 +309,14 @@ describe('classifyMeter reads the token kind of audio, transcription, speech and
       tokenMeter('dall-e-3', null, 'perImageStandard', 'regional', 100),
     ],
     ['Image-DALL-E-2-regnl Images', tokenMeter('dall-e-2', null, 'perImage', 'regional', 100)],
+    // fine-tuned inference: the family keeps `-ft` (and `-dev-ft`), which only a `.ft-` model resolves to
+    ['gpt-4.1-ft input global Tokens', tokenMeter('gpt-4.1-ft', null, 'input', 'global')],
+    [
+      'gpt-4.1-mini-ft cached input regnl Tokens',
+      tokenMeter('gpt-4.1-mini-ft', null, 'cachedInput', 'regional'),
+    ],
+    ['gpt-4.1-dev-ft inpt glbl Tokens', tokenMeter('gpt-4.1-dev-ft', null, 'input', 'global')],
+    ['o4-mini-ft cached input global Tokens', tokenMeter('o4-mini-ft', null, 'cachedInput', 'global')],
     // two modalities, or one twice, is no meter we know
     ['gpt-image-1-inp-txt-img-glbl Tokens', { notPriced: UNRECOGNISED_NAME }],
   ] satisfies [string, Expectation][])('%s', (name, expected) => {
@@ -324,7 +330,7 @@ describe('classifyMeter matches whole words and fails closed', () => {
     // `gpt` contains `pt`, `Glbl` contains `Gl`: neither may trigger a rule meant for the whole word
     ['gpt 4.1 Inp Gl Tokens', '1K', tokenMeter('gpt-4.1', null, 'input', 'global')],
     ['gpt 4.1 Inp Dz Tokens', '1K', tokenMeter('gpt-4.1', null, 'input', 'datazone')],
-    ['gpt-4o-ft input global Tokens', '1K', { notPriced: 'fine-tune meter' }],
+    ['gpt-4o-ft input global Tokens', '1K', tokenMeter('gpt-4o-ft', null, 'input', 'global')],
     ['gpt-4o FTuned Inp glbl Tokens', '1K', { notPriced: 'fine-tune meter' }],
     ['gpt 4.1 lng ctx Inp glbl Tokens', '1K', { notPriced: 'long context meter' }],
     ['gpt 4.1 long context Inp glbl Tokens', '1K', { notPriced: 'long context meter' }],
@@ -368,11 +374,21 @@ describe('trap meters: cheaper variants of a priced model are never picked', () 
     ['gpt-4o-ft model grader input Tokens', 'grader meter'],
     ['gpt-4o-mini-ft model grader input Tokens', 'grader meter'],
     ['gpt-4.1-ft mdl grdr inpt Tokens', 'grader meter'],
-    ['gpt-4.1-dev-ft inpt glbl Tokens', 'fine-tune meter'],
-    ['gpt-4.1-ft input global Tokens', 'fine-tune meter'],
     ['o3-mini-ft model grader input Tokens', 'grader meter'],
   ])('%s names a priced family but is a %s', (name, reason) => {
     expect(classifyMeter(catalogItem(name))).toEqual({ priced: false, reason });
+  });
+
+  it.each([
+    ['gpt-4.1-ft input global Tokens', 'gpt-4.1-2025-04-14', 'gpt-4.1-ft'],
+    // the developer tier's meters are never chosen: nothing in the event says a deployment is one
+    ['gpt-4.1-dev-ft inpt glbl Tokens', 'gpt-4.1-2025-04-14', 'gpt-4.1-ft'],
+    ['o4-mini-ft input global Tokens', 'o4-mini-2025-04-16', 'o4-mini-ft'],
+  ])('%s is a fine-tuned family that %s never resolves to', (name, model, fineTunedFamily) => {
+    const parsed = classifyMeter(catalogItem(name));
+    expect(parsed.priced && parsed.meter.family).toMatch(/-ft$/);
+    expect(versionFromModelName(model).family).not.toMatch(/-ft$/);
+    expect(versionFromModelName(`${model}.ft-0e208ab7e17a4f6b8e6f4a4e16bbd2b0`).family).toBe(fineTunedFamily);
   });
 
   it('excludes priority processing of gpt-4.1 and gpt-5 although the rest of the name is standard', () => {
@@ -443,6 +459,10 @@ describe('versionFromModelName', () => {
     // not a month and day: part of the name
     ['model-2512', 'model-2512', null],
     ['0806', '0806', null],
+    // fine-tuned: the base's family with -ft, and the base's version
+    ['gpt-4o-mini-2024-07-18.ft-0e208ab7e17a4f6b8e6f4a4e16bbd2b0', 'gpt-4o-mini-ft', '0718'],
+    ['gpt-4.1-2025-04-14.ft-5d9c1e4a7b2f4c0e8a3d6b1f9e2c7a40-payroll', 'gpt-4.1-ft', '0414'],
+    ['gpt-35-turbo-0613.ft-b044a9d3cf9c4228b5d393567f693b83', 'gpt-35-turbo-ft', '0613'],
   ])('%s → %s %s', (model, family, version) => {
     expect(versionFromModelName(model)).toEqual({ family, version });
   });

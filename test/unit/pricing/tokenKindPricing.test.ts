@@ -195,3 +195,38 @@ describe('each token kind at its own meter (real usage payloads, real catalog pr
     expect(Buffer.byteLength(JSON.stringify(record))).toBeLessThan(1024);
   });
 });
+
+describe('fine-tuned models', () => {
+  it('are priced with the fine-tuned inference meters of their base, never grader or training ones', () => {
+    const usage = testUsage({
+      model: 'gpt-4.1-2025-04-14.ft-5d9c1e4a7b2f4c0e8a3d6b1f9e2c7a40',
+      promptTokens: 1000,
+      cachedTokens: 200,
+      completionTokens: 500,
+    });
+    const { key, cost } = pricer.price(usage);
+    expect(key).toEqual({
+      family: 'gpt-4.1-ft',
+      version: '0414',
+      deploymentType: 'global',
+      region: 'eastus',
+    });
+    const result = priced(cost);
+    // 800 × 0.002 + 200 × 0.0005 + 500 × 0.008, per 1K = 0.0016 + 0.0001 + 0.004 = 0.0057
+    expect(result.costNanos).toBe(5_700_000);
+    expect(result.lines).toEqual([
+      'input gpt-4.1-ft input global Tokens 0.002/1000',
+      'cachedInput gpt-4.1-ft cached input global Tokens 0.0005/1000',
+      'output gpt-4.1-ft output global Tokens 0.008/1000',
+    ]);
+  });
+
+  it('without fine-tuned meters for the base model, stay unpriced rather than take the base price', () => {
+    const usage = testUsage({
+      model: 'gpt-4o-mini-2024-07-18.ft-0e208ab7e17a4f6b8e6f4a4e16bbd2b0',
+      promptTokens: 10,
+      completionTokens: 5,
+    });
+    expect(reason(pricer.price(usage).cost)).toBe('no meter for gpt-4o-mini-ft 0718 global eastus');
+  });
+});
