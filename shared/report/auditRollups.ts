@@ -43,6 +43,7 @@ const COMPARED = [
   'businessUnit',
   'region',
   'meterIds',
+  'tokenKinds',
 ] as const;
 
 /** A visible stored slice, or a visible document that holds none. */

@@ -1,4 +1,5 @@
 import { nanosToCents, nanosToDecimal } from '../cost/money.js';
+import { sumKinds } from './tokenKindSums.js';
 import type {
   Pricing,
   Report,
@@ -32,6 +33,7 @@ export function addAmounts(a: UsageAmounts, b: UsageAmounts): UsageAmounts {
     totalTokens: a.totalTokens + b.totalTokens,
     costNanos: a.costNanos + b.costNanos,
     unpricedRequests: a.unpricedRequests + b.unpricedRequests,
+    ...sumKinds(a.tokenKinds, b.tokenKinds),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { TokenKinds } from '../events/types.js';
+
 export type ReportGrouping = 'app' | 'businessUnit' | 'model';
 
 /** The amounts of a set of requests: what records and rollups both provide. */
@@ -11,6 +13,8 @@ export interface UsageAmounts {
   /** Sum of priced requests' cost in integer nano-units. */
   readonly costNanos: bigint;
   readonly unpricedRequests: number;
+  /** Audio and image tokens inside the totals, summed per kind; absent when there are none. */
+  readonly tokenKinds?: TokenKinds;
 }
 
 /** One (day, app, model, deployment type) slice: a rollup, or a group of records. */

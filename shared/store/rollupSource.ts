@@ -38,6 +38,7 @@ export const rollupDocSchema = z.object({
   meterIds: z.array(z.string()).default([]),
   region: z.string().nullable().default(null),
   unpricedReasons: z.array(z.string()).default([]),
+  tokenKinds: z.record(z.string(), z.number()).optional(),
   computedAt: z.string(),
 });
 
@@ -105,7 +106,7 @@ export function visibleSlices(raws: readonly unknown[]): StoredRollups {
 const RECORD_PROJECTION =
   'SELECT c.day, c.appId, c.appDisplayName, c.businessUnit, c.model, c.deploymentType, c.promptTokens, ' +
   'c.cachedTokens, c.completionTokens, c.reasoningTokens, c.totalTokens, c.costNanos, c.region, c.priceSetId, ' +
-  'c.prices, c.unpricedReason, c.costStatus, c._ts FROM c WHERE c.pk = @pk';
+  'c.prices, c.unpricedReason, c.costStatus, c.tokenKinds, c._ts FROM c WHERE c.pk = @pk';
 
 /**
  * What the rollups of one (app, day) must be: `rollUp` of every record in its partition, read with
