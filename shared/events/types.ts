@@ -71,6 +71,11 @@ export interface NormalizedUsage {
   readonly images?: ImageFacts;
   /** A text-to-speech call's measures (it returns no usage); absent otherwise. */
   readonly speech?: SpeechFacts;
+  /**
+   * Set by backfill for an unpriced record without `tokenKinds`: it may have been written before
+   * audio and image tokens were read, so its totals may hide them.
+   */
+  readonly kindsUnknown?: true;
 }
 
 export interface ImageFacts {

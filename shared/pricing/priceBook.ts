@@ -28,6 +28,7 @@ export class PriceBook {
   /** Per meter key (family, type, region, kind, version): rows newest first, dates parsed once. */
   private readonly meters = new Map<string, readonly DatedRow[]>();
   private readonly inputVersions = new Map<string, readonly (string | null)[]>();
+  private readonly nonText = new Map<string, boolean>();
   private versionMemo: string | undefined;
   private lastAt = '';
   private lastAtMs = Number.NaN;
@@ -77,6 +78,17 @@ export class PriceBook {
       this.inputVersions.set(key, versions);
     }
     return [...versions];
+  }
+
+  /** Whether the family has audio or image token meters here: its usage must say how many of each. */
+  hasNonTextMeters(family: string, deploymentType: DeploymentType, region: string): boolean {
+    const key = keyOf(family, deploymentType, region);
+    let found = this.nonText.get(key);
+    if (found === undefined) {
+      found = (this.byKey.get(key) ?? []).some((r) => /^(cached)?(audio|image)/i.test(r.kind));
+      this.nonText.set(key, found);
+    }
+    return found;
   }
 
   /** The meter of one kind and version in force at `at` (ISO UTC). */

@@ -153,6 +153,8 @@ function priceUsage(
   if (noTokens && usage.images !== undefined)
     return priceImages(book, key, usage, usage.images, priceOf, setOf);
   if (noTokens && usage.speech !== undefined) return { status: 'unpriced', reason: SPEECH_UNPRICED };
+  if (usage.kindsUnknown === true && book.hasNonTextMeters(key.family, key.deploymentType, key.region))
+    return { status: 'unpriced', reason: KINDS_UNKNOWN };
   const version = chooseVersion(book, key);
   if (!version.ok) return { status: 'unpriced', reason: version.reason };
   const find = (kind: TokenKind) =>
@@ -220,6 +222,10 @@ function priceImages(
   const nanos = costNanosOfParts([{ tokens: facts.count, price: priced.price }]);
   return { status: 'priced', costNanos: Number(nanos), priceSet: setOf([priced]) };
 }
+
+/** Never bill a record's hidden audio or image tokens at a text meter (usageFromRecord.ts). */
+export const KINDS_UNKNOWN =
+  'recorded before audio and image tokens were read: its totals may hide them; re-ingest the event to price it';
 
 /** Kinds whose reason stays the book's own wording (`no gpt-4o 0806 output global eastus meter`). */
 const TEXT_KINDS = { input: true, cachedInput: true, output: true } as const;

@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { CostResult } from '../../../shared/cost/types.js';
 import { normalizeEvent } from '../../../shared/events/normalize.js';
 import type { NormalizedUsage, TokenKinds } from '../../../shared/events/types.js';
+import { usageFromRecord } from '../../../shared/pipeline/backfill/usageFromRecord.js';
 import { buildRecord } from '../../../shared/pipeline/buildRecord.js';
 import { PriceBook } from '../../../shared/pricing/priceBook.js';
 import { toPriceDocs, toPriceRows } from '../../../shared/pricing/priceRows.js';
-import { createPricer, type PricerSettings } from '../../../shared/pricing/pricer.js';
+import { createPricer, KINDS_UNKNOWN, type PricerSettings } from '../../../shared/pricing/pricer.js';
 import type { RetailPriceItem } from '../../../shared/pricing/types.js';
 import { readApiShape } from '../../helpers/apiShapes.js';
 import { testUsage } from '../../helpers/usage.js';
@@ -228,5 +229,42 @@ describe('fine-tuned models', () => {
       completionTokens: 5,
     });
     expect(reason(pricer.price(usage).cost)).toBe('no meter for gpt-4o-mini-ft 0718 global eastus');
+  });
+});
+
+describe('records written before token kinds were read', () => {
+  const identity = {
+    displayName: null,
+    businessUnit: null,
+    servicePrincipalType: null,
+    status: 'resolved',
+  } as const;
+  /** A record as an earlier release wrote it: unpriced (no meter then), and no tokenKinds. */
+  const oldRecord = (usage: NormalizedUsage) => {
+    const { record } = buildRecord(usage, identity, createPricer(null, SETTINGS));
+    const { tokenKinds: _dropped, ...old } = record;
+    return old;
+  };
+
+  it('stay unpriced for a family with audio or image meters, rather than bill hidden audio as text', () => {
+    const usage = eventUsage(
+      'oai_chat_usage_audio_fields_spec.json',
+      'gpt-4o-audio-preview-2024-12-17',
+      'chat.completion',
+    );
+    expect(reason(pricer.price(usageFromRecord(oldRecord(usage))).cost)).toBe(KINDS_UNKNOWN);
+  });
+
+  it('are priced as before for text-only families, and with their kinds when the record has them', () => {
+    const text = testUsage({ promptTokens: 1000, completionTokens: 100 });
+    // 1000 × 0.0025 + 100 × 0.01, per 1K = 0.0035
+    expect(priced(pricer.price(usageFromRecord(oldRecord(text))).cost).costNanos).toBe(3_500_000);
+    const usage = eventUsage(
+      'oai_chat_usage_audio_fields_spec.json',
+      'gpt-4o-audio-preview-2024-12-17',
+      'chat.completion',
+    );
+    const { record } = buildRecord(usage, identity, createPricer(null, SETTINGS));
+    expect(priced(pricer.price(usageFromRecord(record)).cost).costNanos).toBe(79_192_500);
   });
 });
