@@ -286,6 +286,7 @@ function finish(
     ...(draft.tokenKinds === undefined ? {} : { tokenKinds: draft.tokenKinds }),
     ...(draft.images === undefined ? {} : { images: draft.images }),
     ...(draft.speech === undefined ? {} : { speech: draft.speech }),
+    ...(draft.durationSeconds === undefined ? {} : { durationSeconds: draft.durationSeconds }),
   };
   return { ok: true, usage };
 }

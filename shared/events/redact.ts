@@ -25,6 +25,7 @@ const USAGE_KEYS = new Set([
   'input_tokens',
   'output_tokens',
   'type',
+  'seconds',
 ]);
 const DETAIL_KEYS = new Set([
   'cached_tokens',

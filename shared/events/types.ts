@@ -71,6 +71,8 @@ export interface NormalizedUsage {
   readonly images?: ImageFacts;
   /** A text-to-speech call's measures (it returns no usage); absent otherwise. */
   readonly speech?: SpeechFacts;
+  /** Whisper's usage: seconds of audio transcribed (it reports no tokens). */
+  readonly durationSeconds?: number;
   /**
    * Set by backfill for an unpriced record without `tokenKinds`: it may have been written before
    * audio and image tokens were read, so its totals may hide them.

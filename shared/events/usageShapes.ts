@@ -12,7 +12,18 @@ export interface TokenUsage {
   readonly totalTokens: number;
   /** Audio and image tokens inside the totals; absent when there are none. */
   readonly tokenKinds?: TokenKinds;
+  /** Whisper's usage: seconds of audio, no tokens (`usage.type: "duration"`). */
+  readonly durationSeconds?: number;
 }
+
+/** Whisper (`whisper-1`) reports what it bills by, audio seconds, instead of tokens. */
+const durationUsage = z.object({
+  type: z.literal('duration'),
+  seconds: z
+    .number()
+    .nonnegative()
+    .max(86_400 * 31, 'must be at most a month of audio'),
+});
 
 // Shapes from test/fixtures/api-shapes/aoai_*: chat/completions (details may be absent or null; audio
 // chat adds audio_tokens on both sides), embeddings (no completion), the Responses API (input/output
@@ -70,6 +81,14 @@ const responsesUsage = z.object({
 export const usageSchema = z
   .record(z.string(), z.unknown(), { error: 'must be the usage object of the response' })
   .transform((usage, ctx): TokenUsage => {
+    if (usage.type === 'duration') {
+      const duration = durationUsage.safeParse(usage);
+      if (!duration.success) {
+        for (const issue of duration.error.issues) ctx.addIssue({ ...issue, code: 'custom' });
+        return z.NEVER;
+      }
+      return { ...NO_TOKENS, durationSeconds: duration.data.seconds };
+    }
     const result =
       'input_tokens' in usage || 'output_tokens' in usage
         ? responsesUsage.safeParse(usage)
@@ -97,6 +116,14 @@ export const usageSchema = z
     }
     return tokens;
   });
+
+const NO_TOKENS: TokenUsage = {
+  promptTokens: 0,
+  cachedTokens: 0,
+  completionTokens: 0,
+  reasoningTokens: 0,
+  totalTokens: 0,
+};
 
 type AnyUsage = z.infer<typeof chatUsage> | z.infer<typeof embeddingsUsage> | z.infer<typeof responsesUsage>;
 

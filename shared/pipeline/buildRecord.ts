@@ -44,6 +44,7 @@ export function buildRecord(usage: NormalizedUsage, identity: AppIdentity, price
     ...(usage.tokenKinds === undefined ? {} : { tokenKinds: usage.tokenKinds }),
     ...(usage.images === undefined ? {} : { images: usage.images }),
     ...(usage.speech === undefined ? {} : { speech: usage.speech }),
+    ...(usage.durationSeconds === undefined ? {} : { durationSeconds: usage.durationSeconds }),
     currency: pricer.currency,
     cost: priced ? cost.costNanos / NANOS_PER_UNIT : null,
     costNanos: priced ? cost.costNanos : null,

@@ -42,6 +42,8 @@ export interface UsageRecord {
   readonly images?: ImageFacts;
   /** A text-to-speech call's input characters and output bytes (it has no token usage). */
   readonly speech?: SpeechFacts;
+  /** Whisper's seconds of audio (it reports no tokens). */
+  readonly durationSeconds?: number;
   readonly currency: string;
   /** Total cost in `currency`; null when unpriced (never 0 for "unknown"). */
   readonly cost: number | null;

@@ -4,6 +4,11 @@ import type { PerImageKind } from './types.js';
 /** Reason of a speech response: its body is audio, and Azure bills its tokens, which it does not report. */
 export const SPEECH_UNPRICED = 'speech responses carry no token usage';
 
+/** Whisper reports seconds of audio, and no meter in the book prices audio by time. */
+export function durationUnpriced(seconds: number): string {
+  return `whisper usage is ${seconds} seconds of audio, and no meter prices audio by duration`;
+}
+
 /** DALL-E 3's sizes: 1024×1024 is the LowRes meter, the two larger ones HighRes. */
 const DALLE3_SIZES: Readonly<Record<string, 'low' | 'high'>> = {
   '1024x1024': 'low',

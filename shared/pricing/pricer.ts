@@ -9,7 +9,7 @@ import type { ImageFacts, NormalizedUsage } from '../events/types.js';
 import type { InventoryPricing } from '../inventory/inventoryPricing.js';
 import type { Pricer, ResolvedPriceKey } from '../pipeline/ports.js';
 import { effectivePrice } from './overrides.js';
-import { perImageKind, SPEECH_UNPRICED } from './perImageKind.js';
+import { durationUnpriced, perImageKind, SPEECH_UNPRICED } from './perImageKind.js';
 import type { PriceBook, PriceRow } from './priceBook.js';
 import { repriceFingerprint } from './repriceFingerprint.js';
 import {
@@ -153,6 +153,8 @@ function priceUsage(
   if (noTokens && usage.images !== undefined)
     return priceImages(book, key, usage, usage.images, priceOf, setOf);
   if (noTokens && usage.speech !== undefined) return { status: 'unpriced', reason: SPEECH_UNPRICED };
+  if (noTokens && usage.durationSeconds !== undefined)
+    return { status: 'unpriced', reason: durationUnpriced(usage.durationSeconds) };
   if (usage.kindsUnknown === true && book.hasNonTextMeters(key.family, key.deploymentType, key.region))
     return { status: 'unpriced', reason: KINDS_UNKNOWN };
   const version = chooseVersion(book, key);

@@ -40,6 +40,7 @@ const storedRecordSchema = z.looseObject({
     .object({ count: z.number(), size: z.string().nullable(), quality: z.string().nullable() })
     .optional(),
   speech: z.object({ inputCharacters: z.number(), outputBytes: z.number() }).optional(),
+  durationSeconds: z.number().optional(),
   costNanos: z.number().nullable(),
   costStatus: z.enum(['priced', 'unpriced', 'provisioned']),
   unpricedReason: nullableString,

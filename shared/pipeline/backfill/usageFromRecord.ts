@@ -45,5 +45,6 @@ export function usageFromRecord(
       : {}),
     ...(record.images === undefined ? {} : { images: record.images }),
     ...(record.speech === undefined ? {} : { speech: record.speech }),
+    ...(record.durationSeconds === undefined ? {} : { durationSeconds: record.durationSeconds }),
   };
 }

@@ -133,6 +133,36 @@ describe('text-to-speech', () => {
   });
 });
 
+describe('whisper', () => {
+  it('records the seconds of audio its usage reports, unpriced with the reason, never estimated', () => {
+    const { usage: whisper } = readApiShape('oai_transcription_whisper_duration_usage.json') as {
+      usage: unknown;
+    };
+    const body = event({
+      model: 'whisper',
+      operation: 'transcriptions',
+      deploymentType: 'global',
+      usage: whisper,
+    });
+    expect(parseV2Fast(body)).toBeUndefined();
+    const usage = normalized(body);
+    expect(usage).toMatchObject({ durationSeconds: 42.7, promptTokens: 0, completionTokens: 0 });
+    expect(outcome(pricer.price(usage).cost)).toBe(
+      'unpriced: whisper usage is 42.7 seconds of audio, and no meter prices audio by duration',
+    );
+  });
+
+  it('refuses a duration that is not a number of seconds', () => {
+    const result = normalizeEvent(
+      event({ usage: { type: 'duration', seconds: -1 } }),
+      { kind: 'file', file: 'e.jsonl', line: 1 },
+      new Date('2025-07-16T00:00:00Z'),
+    );
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues.map((issue) => issue.path)).toContain('usage.seconds');
+  });
+});
+
 describe('request facts are checked like every other field', () => {
   it.each([
     [{ images: { returned: -1 } }, 'images.returned'],
