@@ -42,6 +42,7 @@ export function buildTenant(apps: number, seed: number): Tenant {
 
 /** Region the snapshot prices every demo model in (samples/README.md: only eastus is covered). */
 const PRICED_REGION = 'eastus';
+const MULTIMODAL_SHARE = 0.1;
 const CHUNK = 5_000;
 
 export interface EventFileStats {
@@ -80,7 +81,13 @@ export async function writeEventFiles(
   let start: Date | string = '2025-09-01T08:00:00.000Z';
   for (let chunk = 0; written < count; chunk++) {
     const n = Math.min(CHUNK, count - written);
-    const events = buildSampleEvents(n, { seed: seed * 1_000 + chunk, apps: appIds, start });
+    // 10% audio chat, transcription and gpt-image-1 events (issue 15): their usage shapes take zod's path.
+    const events = buildSampleEvents(n, {
+      seed: seed * 1_000 + chunk,
+      apps: appIds,
+      start,
+      multimodalShare: MULTIMODAL_SHARE,
+    });
     let text = '';
     let smallText = '';
     for (const event of events) {

@@ -57,9 +57,15 @@ async function bench(args: BenchArgs, dir: string): Promise<void> {
   });
   const generateSeconds = (performance.now() - start) / 1000;
 
-  const snapshot = JSON.parse(
-    readFileSync(repoFile('samples/retail-prices-snapshot.json'), 'utf8'),
-  ) as RetailPriceItem[];
+  const snapshot = [
+    ...(JSON.parse(
+      readFileSync(repoFile('samples/retail-prices-snapshot.json'), 'utf8'),
+    ) as RetailPriceItem[]),
+    // The audio, transcription and image meters of the 10% multimodal events.
+    ...(JSON.parse(
+      readFileSync(repoFile('samples/retail-prices-multimodal.json'), 'utf8'),
+    ) as RetailPriceItem[]),
+  ];
   const stack = await startLocalStack({
     servicePrincipals: tenant.servicePrincipals,
     priceItems: snapshot,

@@ -17,15 +17,18 @@ import { startChargebackFront } from '../local/chargebackFront.js';
 import { demoBill } from './billed.js';
 import { exportLines, sampleFile, settingsForStack } from '../local/localSettings.js';
 import { startLocalStack } from '../local/stack.js';
+import { demoMultimodalLines } from '../local/demoMultimodal.js';
 import { untilStopped } from '../local/untilStopped.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** The whole pipeline on embedded local services: no Azure account, no network. */
 async function main(): Promise<void> {
-  const snapshot = JSON.parse(
-    readFileSync(sampleFile('retail-prices-snapshot.json'), 'utf8'),
-  ) as RetailPriceItem[];
+  const snapshot = [
+    ...(JSON.parse(readFileSync(sampleFile('retail-prices-snapshot.json'), 'utf8')) as RetailPriceItem[]),
+    // Audio, transcription and image meters for samples/multimodal-events.jsonl.
+    ...(JSON.parse(readFileSync(sampleFile('retail-prices-multimodal.json'), 'utf8')) as RetailPriceItem[]),
+  ];
   const stack = await startLocalStack({
     servicePrincipals: DEMO_SERVICE_PRINCIPALS,
     priceItems: snapshot,
@@ -73,6 +76,8 @@ async function main(): Promise<void> {
     await ingestStream(readEvents(sampleFile('deployment-events.jsonl')), services.ingest, services.spill);
     say('ingest samples/deployment-events.jsonl, priced by the deployments ARM lists:');
     for (const line of await demoInventoryLines(services)) say(line);
+    say('ingest samples/multimodal-events.jsonl, each token kind at its own meter:');
+    for (const line of await demoMultimodalLines(services, sampleFile('multimodal-events.jsonl'))) say(line);
 
     const { report } = await runReport(services, { from: '2025-01-01', to: '2026-12-31', by: 'app' });
     say(`\n${reportTable(report)}`);

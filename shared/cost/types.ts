@@ -1,14 +1,14 @@
-import type { TokenKind } from '../pricing/types.js';
+import type { MeterKind, UnitSize } from '../pricing/types.js';
 import type { PriceSet } from './priceSet.js';
 
 /** The meter a token kind was priced with, kept in the record's price set so finance can trace every cost. */
 export interface AppliedPrice {
-  readonly kind: TokenKind;
+  readonly kind: MeterKind;
   readonly meterId: string;
   readonly meterName: string;
   /** Price per `unitSize` tokens after any negotiated override, as a decimal string (exact). */
   readonly unitPrice: string;
-  readonly unitSize: 1000 | 1000000;
+  readonly unitSize: UnitSize;
   readonly effectiveStartDate: string;
   /** What override applied, if any: `meter`, `model -12.5%`, `all -10%`. */
   readonly override?: string;

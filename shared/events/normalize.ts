@@ -9,6 +9,7 @@ import { redactedView, shapeOf } from './redact.js';
 import { SpilledBody } from './spilledBody.js';
 import type { EventSource, FieldIssue, NormalizedUsage } from './types.js';
 import { v1EventSchema, type V1Event } from './v1Schema.js';
+import type { TokenUsage } from './usageShapes.js';
 import { parseV2Fast } from './v2FastPath.js';
 import { v2EventSchema, type V2Event } from './v2Schema.js';
 
@@ -198,8 +199,41 @@ function fromV2(event: V2Event): Draft {
     stream: event.stream ?? null,
     statusCode: event.statusCode ?? null,
     modelTimeMs: event.modelTimeMs ?? null,
-    ...event.usage,
+    ...(event.usage === undefined ? NO_TOKENS : imageApiKinds(event.operation, event.usage)),
+    ...(event.images === undefined
+      ? {}
+      : {
+          images: {
+            count: event.images.returned,
+            size: event.images.size ?? null,
+            quality: event.images.quality ?? null,
+          },
+        }),
+    ...(event.speech === undefined ? {} : { speech: event.speech }),
   };
+}
+
+/** A DALL-E or speech response: no usage, so no tokens (their facts say what was billed). */
+const NO_TOKENS: TokenUsage = {
+  promptTokens: 0,
+  cachedTokens: 0,
+  completionTokens: 0,
+  reasoningTokens: 0,
+  totalTokens: 0,
+};
+
+/** The gateway's `operation` for the Images API (`/images/generations`, `/images/edits`): the last path segment. */
+const IMAGE_OPERATIONS: ReadonlySet<string> = new Set(['generations', 'edits']);
+
+/**
+ * gpt-image-1's Images API usage has no output details: its output tokens are all image tokens
+ * (aoai_images_gpt_image_1_usage fixture). Nothing else says so, so the operation decides.
+ */
+function imageApiKinds(operation: string, usage: TokenUsage): TokenUsage {
+  const kinds = usage.tokenKinds;
+  if (!IMAGE_OPERATIONS.has(operation) || usage.completionTokens === 0) return usage;
+  if ((kinds?.audioOutput ?? 0) > 0 || (kinds?.imageOutput ?? 0) > 0) return usage;
+  return { ...usage, tokenKinds: { ...kinds, imageOutput: usage.completionTokens } };
 }
 
 function finish(
@@ -249,6 +283,10 @@ function finish(
     completionTokens: draft.completionTokens,
     reasoningTokens: draft.reasoningTokens,
     totalTokens: draft.totalTokens,
+    ...(draft.tokenKinds === undefined ? {} : { tokenKinds: draft.tokenKinds }),
+    ...(draft.images === undefined ? {} : { images: draft.images }),
+    ...(draft.speech === undefined ? {} : { speech: draft.speech }),
+    ...(draft.durationSeconds === undefined ? {} : { durationSeconds: draft.durationSeconds }),
   };
   return { ok: true, usage };
 }

@@ -24,12 +24,21 @@ const USAGE_KEYS = new Set([
   'total_tokens',
   'input_tokens',
   'output_tokens',
+  'type',
+  'seconds',
 ]);
-const DETAIL_KEYS = new Set(['cached_tokens', 'reasoning_tokens']);
+const DETAIL_KEYS = new Set([
+  'cached_tokens',
+  'reasoning_tokens',
+  'audio_tokens',
+  'image_tokens',
+  'text_tokens',
+]);
 const DETAIL_OBJECTS = new Set([
   'prompt_tokens_details',
   'completion_tokens_details',
   'input_tokens_details',
+  'input_token_details',
   'output_tokens_details',
 ]);
 

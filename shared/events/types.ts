@@ -12,6 +12,30 @@ export interface EventSource {
 
 export type DeploymentType = 'global' | 'datazone' | 'regional';
 
+/**
+ * Non-text token counts, each a subset of the totals: audio and image input (cached ones included)
+ * within `promptTokens`, their cached parts within `cachedTokens`, audio and image output within
+ * `completionTokens`. What is left of each total is text. Only non-zero kinds are present, and the
+ * object itself only when one is, so a text-only record stays as it was.
+ */
+export interface TokenKinds {
+  readonly audioInput?: number;
+  readonly cachedAudioInput?: number;
+  readonly imageInput?: number;
+  readonly cachedImageInput?: number;
+  readonly audioOutput?: number;
+  readonly imageOutput?: number;
+}
+
+export const TOKEN_KIND_FIELDS = [
+  'audioInput',
+  'cachedAudioInput',
+  'imageInput',
+  'cachedImageInput',
+  'audioOutput',
+  'imageOutput',
+] as const satisfies readonly (keyof TokenKinds)[];
+
 /** One AOAI call's token usage, whatever schema version or usage shape it arrived in. */
 export interface NormalizedUsage {
   /** The idempotency key (also the Cosmos document id). */
@@ -41,6 +65,33 @@ export interface NormalizedUsage {
   readonly completionTokens: number;
   readonly reasoningTokens: number;
   readonly totalTokens: number;
+  /** Audio and image tokens inside the totals; absent for text-only usage. */
+  readonly tokenKinds?: TokenKinds;
+  /** A DALL-E call's request facts (it returns no usage); absent otherwise. */
+  readonly images?: ImageFacts;
+  /** A text-to-speech call's measures (it returns no usage); absent otherwise. */
+  readonly speech?: SpeechFacts;
+  /** Whisper's usage: seconds of audio transcribed (it reports no tokens). */
+  readonly durationSeconds?: number;
+  /**
+   * Set by backfill for an unpriced record without `tokenKinds`: it may have been written before
+   * audio and image tokens were read, so its totals may hide them.
+   */
+  readonly kindsUnknown?: true;
+}
+
+export interface ImageFacts {
+  /** Images returned: what is billed. */
+  readonly count: number;
+  /** As requested (`1024x1024`, `1792x1024`), lower-case; null when the request did not say. */
+  readonly size: string | null;
+  /** As requested (`standard`, `hd`), lower-case; null when the request did not say. */
+  readonly quality: string | null;
+}
+
+export interface SpeechFacts {
+  readonly inputCharacters: number;
+  readonly outputBytes: number;
 }
 
 /** A validation problem, named by field path. */

@@ -1,7 +1,7 @@
 import { REQUEST_ID } from './guid.js';
 import { MAX_TOKENS_PER_FIELD } from './tokenCount.js';
 import { isWellFormedText } from './unicode.js';
-import { inconsistency, type TokenUsage } from './usageShapes.js';
+import { inconsistency, withKinds, type TokenUsage } from './usageShapes.js';
 import {
   ARM_REGION,
   BACKEND_MAX,
@@ -20,6 +20,8 @@ import {
  */
 export function parseV2Fast(value: Record<string, unknown>): V2Event | undefined {
   if (!isRecord(value) || value.schema !== 'aoai-usage/2') return undefined;
+  // DALL-E and speech facts are rare: zod reads them.
+  if (value.images !== undefined || value.speech !== undefined) return undefined;
   const requestId = value.requestId;
   if (requestId !== undefined && !(typeof requestId === 'string' && REQUEST_ID.test(requestId)))
     return undefined;
@@ -141,6 +143,8 @@ function tokenUsage(usage: unknown): TokenUsage | undefined {
   if (!isRecord(usage)) return undefined;
   const total = usage.total_tokens === undefined ? undefined : count(usage.total_tokens);
   if (usage.total_tokens !== undefined && total === undefined) return undefined;
+  // Transcription's `input_token_details` (and its `type`) are rare: zod reads them.
+  if ('input_token_details' in usage || 'type' in usage) return undefined;
   let tokens: TokenUsage;
   if ('input_tokens' in usage || 'output_tokens' in usage || 'completion_tokens' in usage) {
     const [inKey, outKey, inDetails, outDetails] =
@@ -149,15 +153,29 @@ function tokenUsage(usage: unknown): TokenUsage | undefined {
     const completionTokens = count(usage[outKey]);
     const cachedTokens = detail(usage[inDetails], 'cached_tokens');
     const reasoningTokens = detail(usage[outDetails], 'reasoning_tokens');
+    const audioIn = detail(usage[inDetails], 'audio_tokens');
+    const imageIn = detail(usage[inDetails], 'image_tokens');
+    const audioOut = detail(usage[outDetails], 'audio_tokens');
+    const imageOut = detail(usage[outDetails], 'image_tokens');
     if (
       promptTokens === undefined ||
       completionTokens === undefined ||
       cachedTokens === undefined ||
-      reasoningTokens === undefined
+      reasoningTokens === undefined ||
+      audioIn === undefined ||
+      imageIn === undefined ||
+      audioOut === undefined ||
+      imageOut === undefined
     )
       return undefined;
     const totalTokens = total ?? promptTokens + completionTokens;
-    tokens = { promptTokens, cachedTokens, completionTokens, reasoningTokens, totalTokens };
+    tokens = withKinds(
+      { promptTokens, cachedTokens, completionTokens, reasoningTokens, totalTokens },
+      audioIn,
+      imageIn,
+      audioOut,
+      imageOut,
+    );
   } else {
     // Embeddings: input only, and the total is required.
     const promptTokens = count(usage.prompt_tokens);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { REQUEST_ID, REQUEST_ID_PROBLEM } from './guid.js';
+import { MAX_TOKENS_PER_FIELD } from './tokenCount.js';
 import { isWellFormedText, NOT_UNICODE_PROBLEM } from './unicode.js';
 import { usageSchema } from './usageShapes.js';
 
@@ -59,6 +60,36 @@ export const deploymentTypeSchema = z.string().transform((value, ctx) => {
   return mapped;
 });
 
+/** Longest TTS output the facts accept: far above any one response, low enough to stay an exact number. */
+export const MAX_OUTPUT_BYTES = 10_000_000_000;
+
+/**
+ * What a DALL-E request asked for (`n`, `size`, `quality`) and how many images came back: DALL-E
+ * returns no usage, and these decide its per-image meter. Never the prompt.
+ */
+const imageFacts = z.object({
+  n: z.number().int().min(1).max(10).nullish(),
+  size: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(\d{3,4}x\d{3,4}|auto)$/, 'must be a size such as "1024x1024" or "auto"')
+    .nullish(),
+  quality: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z]{1,16}$/, 'must be a quality such as "standard" or "hd"')
+    .nullish(),
+  returned: z.number().int().min(0).max(1000),
+});
+
+/** What a text-to-speech call measured: input characters and output bytes. Never the input text. */
+const speechFacts = z.object({
+  inputCharacters: z.number().int().min(0).max(MAX_TOKENS_PER_FIELD),
+  outputBytes: z.number().int().min(0).max(MAX_OUTPUT_BYTES),
+});
+
 /** Our gateway policy (infra/apim/chargeback-logging.xml): typed values and the response's `usage` verbatim. */
 export const v2EventSchema = z
   .object({
@@ -90,9 +121,15 @@ export const v2EventSchema = z
     stream: z.boolean().nullish(),
     statusCode: z.number().int().min(100).max(599).nullish(),
     modelTimeMs: z.number().nonnegative().max(MAX_MODEL_TIME_MS).nullish(),
-    usage: usageSchema,
+    // Absent only for responses that carry none (DALL-E, speech), which log their facts instead.
+    usage: usageSchema.optional(),
+    images: imageFacts.optional(),
+    speech: speechFacts.optional(),
   })
   .superRefine((event, ctx) => {
+    if (event.usage === undefined && event.images === undefined && event.speech === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'is required (or images / speech)', path: ['usage'] });
+    }
     if (event.appId === undefined && event.appid === undefined && event.azp === undefined) {
       ctx.addIssue({ code: 'custom', message: 'is required (or appid / azp)', path: ['appId'] });
     }

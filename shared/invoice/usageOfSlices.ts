@@ -1,5 +1,5 @@
 import { normalizeFamily } from '../pricing/modelFamily.js';
-import type { TokenKind } from '../pricing/types.js';
+import { TOKEN_KINDS, type TokenKind } from '../pricing/types.js';
 import type { UsageSlice } from '../report/types.js';
 import type { UsageRow } from './usagePort.js';
 
@@ -14,6 +14,8 @@ const familyOf = (model: string): string => normalizeFamily(model.replace(FINE_T
  * Pure: the reconciliation's usage rows of one rollup slice. A slice without a resource cannot meet
  * a bill line (the key is the ARM id), so it gives none; its money stays on the estimate basis.
  */
+const isTokenKind = (kind: string): kind is TokenKind => (TOKEN_KINDS as readonly string[]).includes(kind);
+
 export function usageRowsOfSlice(slice: UsageSlice): UsageRow[] {
   const resourceId = slice.resourceId?.toLowerCase();
   if (!resourceId) return [];
@@ -24,7 +26,7 @@ export function usageRowsOfSlice(slice: UsageSlice): UsageRow[] {
       ...base,
       basis: 'meter',
       meterId: m.meterId.toLowerCase(),
-      tokenKind: m.kind,
+      ...(isTokenKind(m.kind) ? { tokenKind: m.kind } : {}),
       units: BigInt(m.units),
       estimateNanos: m.estimateNanos,
     });

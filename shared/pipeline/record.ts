@@ -1,4 +1,4 @@
-import type { DeploymentType } from '../events/types.js';
+import type { DeploymentType, ImageFacts, SpeechFacts, TokenKinds } from '../events/types.js';
 import type { IdentityStatus } from '../identity/types.js';
 import type { StoredPriceKeySources } from './ports.js';
 
@@ -36,6 +36,14 @@ export interface UsageRecord {
   readonly completionTokens: number;
   readonly reasoningTokens: number;
   readonly totalTokens: number;
+  /** Audio and image tokens inside the totals, only the non-zero kinds; absent for text-only usage. */
+  readonly tokenKinds?: TokenKinds;
+  /** A DALL-E call's images returned, size and quality: what its per-image meter is chosen by. */
+  readonly images?: ImageFacts;
+  /** A text-to-speech call's input characters and output bytes (it has no token usage). */
+  readonly speech?: SpeechFacts;
+  /** Whisper's seconds of audio (it reports no tokens). */
+  readonly durationSeconds?: number;
   readonly currency: string;
   /** Total cost in `currency`; null when unpriced (never 0 for "unknown"). */
   readonly cost: number | null;

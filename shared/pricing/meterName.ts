@@ -10,9 +10,11 @@ import {
   EXCLUSIONS,
   INPUT_WORDS,
   joinPairs,
+  MODALITY_WORDS,
   OUTPUT_WORDS,
   UNIT_SIZE_WORDS,
 } from './meterVocabulary.js';
+import { classifyImageMeter } from './imageMeter.js';
 import { familyFromWords, mmddVersion } from './modelFamily.js';
 import { splitNameWords } from './nameWords.js';
 import type { MeterClassification, RetailPriceItem, TokenKind, TokenMeter } from './types.js';
@@ -29,11 +31,13 @@ export const UNRECOGNISED_NAME = 'unrecognised name';
 const CONTEXT_MARKER = /^\d+k$/;
 
 /**
- * A per-token meter for standard requests, or `{ priced: false, reason }` with a short reason such as
+ * A per-token (or DALL-E per-image) meter for standard requests, or `{ priced: false, reason }` with a short reason such as
  * `batch meter`, `priority processing meter`, `non-token unit 1/Hour` or `unrecognised name`.
  */
 export function classifyMeter(item: MeterFields): MeterClassification {
   const words = joinPairs(splitNameWords(item.meterName));
+  const image = classifyImageMeter(words, item.unitOfMeasure, item.type, item.productName);
+  if (image !== undefined) return image;
   const reason = exclusion(item, words);
   if (reason !== null) return { priced: false, reason };
   // exclusion() let through only names whose last word is `Tokens`; the rest is model and markers.
@@ -67,6 +71,8 @@ interface Markers {
   output: boolean;
   cached: boolean;
   deployment: DeploymentType | null;
+  /** `txt`, `aud`, `img`; null when the name does not say (text, or the family's own modality). */
+  modality: 'text' | 'audio' | 'image' | null;
 }
 
 /**
@@ -75,9 +81,26 @@ interface Markers {
  */
 function parseTokenMeter(words: readonly string[], size: 1000 | 1000000 | null): TokenMeter | null {
   const familyWords: string[] = [];
-  const markers: Markers = { version: null, input: false, output: false, cached: false, deployment: null };
+  const markers: Markers = {
+    version: null,
+    input: false,
+    output: false,
+    cached: false,
+    deployment: null,
+    modality: null,
+  };
   let inMarkers = false;
-  for (const word of words) {
+  // `aud` before a marker says the tokens are audio (`-transcribe-aud-inp-`); before anything else it
+  // names an audio model (`gpt-4o-aud-1217` is gpt-4o-audio-preview, `gpt aud 1.5` gpt-audio-1.5),
+  // whose tokens are audio unless `txt` says text.
+  let audioFamily = false;
+  for (const [i, word] of words.entries()) {
+    if (!inMarkers && (word === 'aud' || word === 'audio') && !isMarkerWord(words[i + 1])) {
+      const preview = mmddVersion(words[i + 1] ?? '') !== null;
+      familyWords.push(...(preview ? ['audio', 'preview'] : ['audio']));
+      audioFamily = true;
+      continue;
+    }
     if (UNIT_SIZE_WORDS.has(word)) {
       if (UNIT_SIZE_WORDS.get(word) !== size) return null;
       inMarkers = true;
@@ -89,6 +112,7 @@ function parseTokenMeter(words: readonly string[], size: 1000 | 1000000 | null):
     if (role === 'family') familyWords.push(word);
     else inMarkers = true;
   }
+  if (audioFamily && markers.modality === null) markers.modality = 'audio';
   const kind = tokenKind(markers, familyWords);
   if (familyWords.length === 0 || kind === null || markers.deployment === null || size === null) return null;
   return {
@@ -98,6 +122,18 @@ function parseTokenMeter(words: readonly string[], size: 1000 | 1000000 | null):
     deploymentType: markers.deployment,
     unitSize: size,
   };
+}
+
+/** A direction, cache, deployment or unit word, or the end of the name. */
+function isMarkerWord(word: string | undefined): boolean {
+  if (word === undefined) return true;
+  return (
+    INPUT_WORDS.has(word) ||
+    OUTPUT_WORDS.has(word) ||
+    CACHED_WORDS.has(word) ||
+    DEPLOYMENT_WORDS.has(word) ||
+    UNIT_SIZE_WORDS.has(word)
+  );
 }
 
 /** Records `word` in `markers` if it is one; `conflict` when that marker was already set. */
@@ -120,6 +156,12 @@ function readMarker(markers: Markers, word: string): 'marker' | 'family' | 'conf
     markers[direction] = true;
     return 'marker';
   }
+  const modality = MODALITY_WORDS.get(word);
+  if (modality !== undefined) {
+    if (markers.modality !== null) return 'conflict';
+    markers.modality = modality;
+    return 'marker';
+  }
   const version = mmddVersion(word);
   if (version === null) return 'family';
   if (markers.version !== null) return 'conflict';
@@ -127,10 +169,18 @@ function readMarker(markers: Markers, word: string): 'marker' | 'family' | 'conf
   return 'marker';
 }
 
+/** Direction × modality; `inp cached img` is cached image input, `output img` image output. */
+const KINDS = {
+  text: { input: 'input', cached: 'cachedInput', output: 'output' },
+  audio: { input: 'audioInput', cached: 'cachedAudioInput', output: 'audioOutput' },
+  image: { input: 'imageInput', cached: 'cachedImageInput', output: 'imageOutput' },
+} as const satisfies Record<string, Record<string, TokenKind>>;
+
 function tokenKind(markers: Markers, familyWords: readonly string[]): TokenKind | null {
-  if (markers.output) return markers.input || markers.cached ? null : 'output';
-  if (markers.cached) return 'cachedInput';
-  if (markers.input) return 'input';
+  const kinds = KINDS[markers.modality ?? 'text'];
+  if (markers.output) return markers.input || markers.cached ? null : kinds.output;
+  if (markers.cached) return kinds.cached;
+  if (markers.input) return kinds.input;
   // Embedding meters carry no direction word (`text-embedding-3-large-glbl`): they price input.
-  return familyWords.includes('embedding') ? 'input' : null;
+  return familyWords.includes('embedding') && markers.modality === null ? 'input' : null;
 }

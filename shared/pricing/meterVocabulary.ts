@@ -8,6 +8,18 @@ export const OUTPUT_WORDS: ReadonlySet<string> = new Set(['outp', 'output', 'opt
 /** `cd` is the Foundry spelling (`5.4 cd inp Gl`); `cched` occurs in grader meters. */
 export const CACHED_WORDS: ReadonlySet<string> = new Set(['cached', 'cchd', 'cched', 'cd']);
 
+/**
+ * What a token is, when the name says (`gpt-4o-transcribe-aud-inp-glbl`, `gpt-image-1-inp-img-glbl`,
+ * `gpt-4o-aud-1217-txt Inp glbl`). `image` is not one: it is part of the family `gpt-image-1`. `aud`
+ * right before a version is the family's own name instead (`gpt-4o-aud-1217` is gpt-4o-audio-preview).
+ */
+export const MODALITY_WORDS: ReadonlyMap<string, 'text' | 'audio' | 'image'> = new Map([
+  ['txt', 'text'],
+  ['aud', 'audio'],
+  ['audio', 'audio'],
+  ['img', 'image'],
+]);
+
 export const DEPLOYMENT_WORDS: ReadonlyMap<string, DeploymentType> = new Map([
   ['glbl', 'global'],
   ['global', 'global'],
@@ -58,8 +70,8 @@ export function joinPairs(words: readonly string[]): string[] {
  * the name is parsed because many are cheaper than the standard meter of the same model (batch is half
  * price), so a lax parse would undercharge rather than fail.
  * - `pp` is priority processing (armSkuName spells it `Prty`); `longco` is the long-context tier.
- * - Realtime and audio token meters are per-token but price audio tokens or WebSocket sessions that a
- *   usage event's prompt/completion counts do not separate, so text prices would be wrong.
+ * - Realtime meters price WebSocket sessions, which the gateway does not meter (docs/gateway.md).
+ * - DALL-E meters price images, not tokens; whisper and speech meters price hours or characters.
  */
 export const EXCLUSIONS: readonly { readonly reason: string; readonly words: ReadonlySet<string> }[] = [
   { reason: 'provisioned meter', words: new Set(['provisioned', 'ptu']) },
@@ -67,7 +79,9 @@ export const EXCLUSIONS: readonly { readonly reason: string; readonly words: Rea
   { reason: 'grader meter', words: new Set(['grader', 'grdr']) },
   { reason: 'training meter', words: new Set(['training', 'rft']) },
   { reason: 'hosting meter', words: new Set(['hosting']) },
-  { reason: 'fine-tune meter', words: new Set(['ft', 'ftuned', 'finetune', 'finetuned']) },
+  // `-ft` inference meters (`gpt-4.1-ft input global`) are priced under the family `gpt-4.1-ft`, which only
+  // a fine-tuned model's name (`….ft-<job>`) resolves to; grader, training and hosting meters stop above.
+  { reason: 'fine-tune meter', words: new Set(['ftuned', 'finetune', 'finetuned']) },
   { reason: 'batch meter', words: new Set(['batch']) },
   { reason: 'priority processing meter', words: new Set(['pp', 'prty', 'priority']) },
   { reason: 'flex processing meter', words: new Set(['flex', 'fl']) },
@@ -76,8 +90,8 @@ export const EXCLUSIONS: readonly { readonly reason: string; readonly words: Rea
     words: new Set(['longcontext', 'longco', 'loco', 'lngctx', 'longctx', 'long', 'lng']),
   },
   { reason: 'realtime meter', words: new Set(['realtime', 'rtime', 'rt']) },
-  { reason: 'audio meter', words: new Set(['aud', 'audio', 'transcribe', 'tts', 'whisper', 'speech']) },
-  { reason: 'image meter', words: new Set(['image', 'images', 'img', 'dall']) },
+  { reason: 'audio meter', words: new Set(['whisper', 'speech']) },
+  { reason: 'image meter', words: new Set(['images', 'dall']) },
   { reason: 'file search meter', words: new Set(['filesearch']) },
   { reason: 'code interpreter meter', words: new Set(['codeinterpreter']) },
   { reason: 'cache write meter', words: new Set(['wr', 'write']) },

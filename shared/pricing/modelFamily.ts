@@ -15,6 +15,8 @@
 import { splitNameWords } from './nameWords.js';
 
 const CONTEXT_MARKER = /^\d+k$/;
+/** Azure's fine-tuned model names: the base model, `.ft-`, the job's id (and any suffix the customer chose). */
+const FINE_TUNED = /^(.+?)\.ft-[\w.-]+$/i;
 const DATE_SUFFIX = /^20\d\d-(\d\d)-(\d\d)$/;
 /** `5`, `5.4`, `41`: a GPT generation written without `gpt` (not `0806`, which is a version). */
 const BARE_VERSION = /^[1-9]\d?(?:\.\d+)?$/;
@@ -69,6 +71,13 @@ function dotGeneration(word: string): string {
  * `text-embedding-3-large` → version null. Only a trailing date or MMDD counts as the version.
  */
 export function versionFromModelName(model: string): { family: string; version: string | null } {
+  // A fine-tuned model (`gpt-4o-mini-2024-07-18.ft-0e20…`) is priced by its base's fine-tuned meters
+  // (`gpt-4.1-mini-ft input global`): family `<base>-ft`, the base's version.
+  const fineTuned = FINE_TUNED.exec(model.trim());
+  if (fineTuned?.[1] !== undefined) {
+    const base = versionFromModelName(fineTuned[1]);
+    return { family: `${base.family}-ft`, version: base.version };
+  }
   const words = splitNameWords(model);
   const date = DATE_SUFFIX.exec(words.slice(-3).join('-'));
   if (words.length > 3 && date !== null) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import type { DeploymentType } from '../events/types.js';
-import type { TokenKind, TokenMeter } from './types.js';
+import type { MeterKind, TokenMeter } from './types.js';
 
 /** One versioned price: a token meter in one region, in force from `effectiveStartDate`. */
 export interface PriceRow extends TokenMeter {
@@ -28,6 +28,7 @@ export class PriceBook {
   /** Per meter key (family, type, region, kind, version): rows newest first, dates parsed once. */
   private readonly meters = new Map<string, readonly DatedRow[]>();
   private readonly inputVersions = new Map<string, readonly (string | null)[]>();
+  private readonly nonText = new Map<string, boolean>();
   private versionMemo: string | undefined;
   private lastAt = '';
   private lastAtMs = Number.NaN;
@@ -79,13 +80,24 @@ export class PriceBook {
     return [...versions];
   }
 
+  /** Whether the family has audio or image token meters here: its usage must say how many of each. */
+  hasNonTextMeters(family: string, deploymentType: DeploymentType, region: string): boolean {
+    const key = keyOf(family, deploymentType, region);
+    let found = this.nonText.get(key);
+    if (found === undefined) {
+      found = (this.byKey.get(key) ?? []).some((r) => /^(cached)?(audio|image)/i.test(r.kind));
+      this.nonText.set(key, found);
+    }
+    return found;
+  }
+
   /** The meter of one kind and version in force at `at` (ISO UTC). */
   find(
     family: string,
     version: string | null,
     deploymentType: DeploymentType,
     region: string,
-    kind: TokenKind,
+    kind: MeterKind,
     at: string,
   ): Lookup {
     const dated = this.meterRows(family, version, deploymentType, region, kind);
@@ -125,7 +137,7 @@ export class PriceBook {
     version: string | null,
     deploymentType: DeploymentType,
     region: string,
-    kind: TokenKind,
+    kind: MeterKind,
   ): readonly DatedRow[] {
     const key = `${keyOf(family, deploymentType, region)}|${kind}|${version ?? ''}`;
     let rows = this.meters.get(key);

@@ -1,13 +1,15 @@
 import type { PriceOverrides } from '../config.js';
 import { ensureError } from '../errors.js';
-import { computeCostNanos, type TokenPrice } from '../cost/computeCost.js';
+import { costNanosOfParts, type PricedPart, type TokenPrice } from '../cost/computeCost.js';
 import { attoToDecimal } from '../cost/money.js';
 import { priceSetOf, type PriceSet } from '../cost/priceSet.js';
+import { kindLabel, tokenParts } from '../cost/tokenParts.js';
 import type { AppliedPrice, CostResult } from '../cost/types.js';
-import type { NormalizedUsage } from '../events/types.js';
+import type { ImageFacts, NormalizedUsage } from '../events/types.js';
 import type { InventoryPricing } from '../inventory/inventoryPricing.js';
 import type { Pricer, ResolvedPriceKey } from '../pipeline/ports.js';
 import { effectivePrice } from './overrides.js';
+import { durationUnpriced, perImageKind, SPEECH_UNPRICED } from './perImageKind.js';
 import type { PriceBook, PriceRow } from './priceBook.js';
 import { repriceFingerprint } from './repriceFingerprint.js';
 import {
@@ -15,10 +17,7 @@ import {
   type PriceKeySettings,
   type PriceKeySources,
 } from './resolvePriceKey.js';
-import type { TokenKind } from './types.js';
-
-type SetsByThird = Map<AppliedPrice | undefined, PriceSet>;
-type SetsBySecond = Map<AppliedPrice | undefined, SetsByThird>;
+import { TOKEN_KINDS, type TokenKind } from './types.js';
 
 export interface PricerSettings extends PriceKeySettings {
   readonly currency: string;
@@ -37,7 +36,7 @@ export function createPricer(
   // Each resolved key object (memoized or not) to where its parts came from, for `sourcesOf`.
   const sources = new WeakMap<ResolvedPriceKey, PriceKeySources>();
   const prices = new Map<PriceRow, PricedRow>();
-  const sets = new Map<AppliedPrice | undefined, SetsBySecond>();
+  const sets = new Map<string, PriceSet>();
   const keyOf = (usage: NormalizedUsage): ResolvedPriceKey => {
     // \u0001 for null: a deployment may well be named "null", and `${null}` would say the same.
     const memo = `${usage.model}\u0000${usage.deployment ?? '\u0001'}\u0000${usage.deploymentType ?? '\u0001'}\u0000${usage.region ?? '\u0001'}`;
@@ -55,6 +54,7 @@ export function createPricer(
     if (priced === undefined) {
       const price = effectivePrice(row, settings.overrides);
       priced = {
+        index: prices.size,
         price: { atto: price.atto, unitSize: row.unitSize },
         applied: {
           kind: row.kind,
@@ -70,16 +70,18 @@ export function createPricer(
     }
     return priced;
   };
-  // Hashing once per distinct set keeps SHA-256 off the per-event path. Applied prices are memoized
-  // objects (one per row), so a set is found by identity, without building a key per event.
-  const setOf = (applied: readonly AppliedPrice[]): PriceSet => {
-    const [input, second, third] = applied;
-    let bySecond = sets.get(input);
-    if (bySecond === undefined) sets.set(input, (bySecond = new Map() as SetsBySecond));
-    let byThird = bySecond.get(second);
-    if (byThird === undefined) bySecond.set(second, (byThird = new Map() as SetsByThird));
-    let set = byThird.get(third);
-    if (set === undefined) byThird.set(third, (set = priceSetOf(settings.currency, applied)));
+  // Hashing once per distinct set keeps SHA-256 off the per-event path. Priced rows are memoized, so a
+  // set is found by the rows' indices, a short string, without serializing the prices per event.
+  const setOf = (rows: readonly PricedRow[]): PriceSet => {
+    const key = rows.map((row) => row.index).join(',');
+    let set = sets.get(key);
+    if (set === undefined) {
+      set = priceSetOf(
+        settings.currency,
+        rows.map((row) => row.applied),
+      );
+      sets.set(key, set);
+    }
     return set;
   };
   // [inventory hook] With the deployment inventory on, it decides SKU, type and region (and so the
@@ -134,6 +136,8 @@ export function createPricer(
 
 /** A row's effective price (overrides applied) and how the record names it: the same for every use. */
 interface PricedRow {
+  /** Order of first use in this pricer: names the row in the price-set memo. */
+  readonly index: number;
   readonly price: TokenPrice;
   readonly applied: AppliedPrice;
 }
@@ -143,39 +147,98 @@ function priceUsage(
   key: ResolvedPriceKey,
   usage: NormalizedUsage,
   priceOf: (row: PriceRow) => PricedRow,
-  setOf: (applied: readonly AppliedPrice[]) => PriceSet,
+  setOf: (rows: readonly PricedRow[]) => PriceSet,
 ): CostResult {
+  const noTokens = usage.promptTokens === 0 && usage.completionTokens === 0;
+  if (noTokens && usage.images !== undefined)
+    return priceImages(book, key, usage, usage.images, priceOf, setOf);
+  if (noTokens && usage.speech !== undefined) return { status: 'unpriced', reason: SPEECH_UNPRICED };
+  if (noTokens && usage.durationSeconds !== undefined)
+    return { status: 'unpriced', reason: durationUnpriced(usage.durationSeconds) };
+  if (usage.kindsUnknown === true && book.hasNonTextMeters(key.family, key.deploymentType, key.region))
+    return { status: 'unpriced', reason: KINDS_UNKNOWN };
   const version = chooseVersion(book, key);
   if (!version.ok) return { status: 'unpriced', reason: version.reason };
   const find = (kind: TokenKind) =>
     book.find(key.family, version.version, key.deploymentType, key.region, kind, usage.eventTime);
+  const counts = tokenParts(usage);
+  // A kind's meter, or why there is none: the reason names the kind, so audio is never read as text.
+  const missing = (kind: TokenKind, reason: string) =>
+    kind in TEXT_KINDS || !/^no .* meter$/.test(reason)
+      ? reason
+      : `no ${kindLabel(kind)} meter for ${key.family} ${version.version ?? '(versionless)'} ${key.deploymentType} ${key.region}`;
 
+  // The input meter is always part of the set (as for text-only usage before token kinds).
   const input = find('input');
   if (!input.ok) return { status: 'unpriced', reason: input.reason };
-  const cached = usage.cachedTokens > 0 ? find('cachedInput') : undefined;
-  const output = usage.completionTokens > 0 ? find('output') : undefined;
-  if (output !== undefined && !output.ok) return { status: 'unpriced', reason: output.reason };
-  // A missing cached meter falls back to the input price below; an ambiguous one must not.
-  if (cached !== undefined && !cached.ok && cached.ambiguous === true) {
-    return { status: 'unpriced', reason: cached.reason };
-  }
-
-  const applied: AppliedPrice[] = [];
-  const use = (row: PriceRow): TokenPrice => {
+  const rows: PricedRow[] = [priceOf(input.row)];
+  const parts: PricedPart[] = [{ tokens: counts.input, price: priceOf(input.row).price }];
+  for (const kind of PRICED_KINDS) {
+    const tokens = counts[kind];
+    if (tokens === 0) continue;
+    const found = find(kind);
+    let row: PriceRow;
+    if (found.ok) {
+      row = found.row;
+    } else {
+      // Without a cached meter, cached tokens are billed at their own kind's input price (README,
+      // "Pricing"); an ambiguous cached meter must not fall back.
+      const fallback = CACHED_FALLBACK[kind];
+      if (fallback === undefined || found.ambiguous === true)
+        return { status: 'unpriced', reason: missing(kind, found.reason) };
+      const base = fallback === 'input' ? input : find(fallback);
+      if (!base.ok) return { status: 'unpriced', reason: missing(fallback, base.reason) };
+      row = base.row;
+    }
     const priced = priceOf(row);
-    applied.push(priced.applied);
-    return priced.price;
-  };
-  const inputPrice = use(input.row);
-  // Without a cached-input meter, cached tokens are billed at the input price (README, "Pricing").
-  const cachedPrice = cached?.ok === true ? use(cached.row) : undefined;
-  const outputPrice = output?.ok === true ? use(output.row) : undefined;
-  const nanos = computeCostNanos(usage, inputPrice, cachedPrice, outputPrice);
+    if (!rows.includes(priced)) rows.push(priced);
+    parts.push({ tokens, price: priced.price });
+  }
+  const nanos = costNanosOfParts(parts);
   // Records and rollups carry costNanos as a JSON number: beyond 2^53 it would silently lose nano-units.
   if (nanos > BigInt(Number.MAX_SAFE_INTEGER) || nanos < 0n)
     return { status: 'unpriced', reason: `cost ${nanos} nano-units is out of range` };
-  return { status: 'priced', costNanos: Number(nanos), priceSet: setOf(applied) };
+  return { status: 'priced', costNanos: Number(nanos), priceSet: setOf(rows) };
 }
+
+/** A DALL-E call: images returned × the per-image meter of its quality and size (unit: 100 images). */
+function priceImages(
+  book: PriceBook,
+  key: ResolvedPriceKey,
+  usage: NormalizedUsage,
+  facts: ImageFacts,
+  priceOf: (row: PriceRow) => PricedRow,
+  setOf: (rows: readonly PricedRow[]) => PriceSet,
+): CostResult {
+  const kind = perImageKind(key.family, facts);
+  if (!kind.ok) return { status: 'unpriced', reason: kind.reason };
+  // DALL-E meters carry no version.
+  const found = book.find(key.family, null, key.deploymentType, key.region, kind.kind, usage.eventTime);
+  if (!found.ok) {
+    const reason = /^no .* meter$/.test(found.reason)
+      ? `no ${kindLabel(kind.kind)} meter for ${key.family} ${key.deploymentType} ${key.region}`
+      : found.reason;
+    return { status: 'unpriced', reason };
+  }
+  const priced = priceOf(found.row);
+  const nanos = costNanosOfParts([{ tokens: facts.count, price: priced.price }]);
+  return { status: 'priced', costNanos: Number(nanos), priceSet: setOf([priced]) };
+}
+
+/** Never bill a record's hidden audio or image tokens at a text meter (usageFromRecord.ts). */
+export const KINDS_UNKNOWN =
+  'recorded before audio and image tokens were read: its totals may hide them; re-ingest the event to price it';
+
+/** Kinds whose reason stays the book's own wording (`no gpt-4o 0806 output global eastus meter`). */
+const TEXT_KINDS = { input: true, cachedInput: true, output: true } as const;
+/** Every kind after `input`, in the order a price set lists them. */
+const PRICED_KINDS: readonly TokenKind[] = TOKEN_KINDS.filter((kind) => kind !== 'input');
+/** The price a cached kind falls back to when its family has no cached meter. */
+export const CACHED_FALLBACK: Partial<Record<TokenKind, TokenKind>> = {
+  cachedInput: 'input',
+  cachedAudioInput: 'audioInput',
+  cachedImageInput: 'imageInput',
+};
 
 type VersionChoice = { ok: true; version: string | null } | { ok: false; reason: string };
 

@@ -1,6 +1,36 @@
 import type { DeploymentType } from '../events/types.js';
 
-export type TokenKind = 'input' | 'cachedInput' | 'output';
+/** Every token kind a meter can price; the text kinds keep their old names (`input`, `cachedInput`, `output`). */
+export const TOKEN_KINDS = [
+  'input',
+  'cachedInput',
+  'output',
+  'audioInput',
+  'cachedAudioInput',
+  'audioOutput',
+  'imageInput',
+  'cachedImageInput',
+  'imageOutput',
+] as const;
+export type TokenKind = (typeof TOKEN_KINDS)[number];
+
+/**
+ * Meters that price images, not tokens (DALL-E, unit `100` images): `perImage` for DALL-E 2, one per
+ * quality and resolution for DALL-E 3 (LowRes is 1024×1024, HighRes the larger sizes).
+ */
+export const PER_IMAGE_KINDS = [
+  'perImage',
+  'perImageStandard',
+  'perImageStandardHighRes',
+  'perImageHd',
+  'perImageHdHighRes',
+] as const;
+export type PerImageKind = (typeof PER_IMAGE_KINDS)[number];
+/** What a meter prices: a kind of token, or an image. */
+export type MeterKind = TokenKind | PerImageKind;
+export const METER_KINDS = [...TOKEN_KINDS, ...PER_IMAGE_KINDS] as const;
+/** Units per `retailPrice`: 1K or 1M tokens, or 100 images. */
+export type UnitSize = 100 | 1000 | 1000000;
 
 /** One row of the Retail Prices API, the fields we rely on (see reference/api-shapes/retail_*). */
 export interface RetailPriceItem {
@@ -30,10 +60,10 @@ export interface TokenMeter {
   readonly family: string;
   /** Four-digit MMDD version, or null for a versionless meter (`GPT 5 Mini Inpt Glbl 1M`). */
   readonly version: string | null;
-  readonly kind: TokenKind;
+  readonly kind: MeterKind;
   readonly deploymentType: DeploymentType;
-  /** Tokens per unit of `retailPrice`: 1000 or 1000000. */
-  readonly unitSize: 1000 | 1000000;
+  /** Tokens per unit of `retailPrice` (1000 or 1000000), or images (100). */
+  readonly unitSize: UnitSize;
 }
 
 export type MeterClassification =

@@ -21,7 +21,7 @@ export interface SampleV2Event {
   readonly deploymentType: 'global' | 'datazone' | 'regional';
   readonly region: string;
   readonly backend: string;
-  readonly operation: 'chat.completion' | 'embedding' | 'response';
+  readonly operation: 'chat.completion' | 'embedding' | 'response' | 'transcriptions' | 'generations';
   readonly model: string;
   readonly stream: boolean;
   readonly statusCode: number;
@@ -35,9 +35,14 @@ export interface SampleOptions {
   readonly apps?: number | readonly string[];
   /** Time of the first event (default 2025-09-01T08:00:00Z); later events follow seconds apart. */
   readonly start?: Date | string;
+  /**
+   * Share of audio chat, transcription and gpt-image-1 events (0 to 1, default 0). At 0 the events are
+   * exactly those of earlier releases, seed for seed.
+   */
+  readonly multimodalShare?: number;
 }
 
-type Api = 'chat' | 'embeddings' | 'responses';
+type Api = 'chat' | 'embeddings' | 'responses' | 'audioChat' | 'transcription' | 'image';
 
 interface Deployment {
   readonly deployment: string;
@@ -71,6 +76,30 @@ const DEPLOYMENTS: readonly Deployment[] = (
   weight,
 }));
 const TOTAL_WEIGHT = DEPLOYMENTS.reduce((sum, d) => sum + d.weight, 0);
+/** The multimodal deployments, in eastus where the reference catalog has their meters. */
+const MULTIMODAL: readonly Deployment[] = (
+  [
+    ['gpt4o-audio', 'gpt-4o-audio-preview-2024-12-17', 'audioChat', false, 'global', 'eastus', 1],
+    ['gpt-4o-transcribe', 'gpt-4o-transcribe', 'transcription', false, 'global', 'eastus', 1],
+    ['gpt-image-1', 'gpt-image-1', 'image', false, 'global', 'eastus', 1],
+  ] as const
+).map(([deployment, model, api, reasoning, deploymentType, region, weight]) => ({
+  deployment,
+  model,
+  api,
+  reasoning,
+  deploymentType,
+  region,
+  weight,
+}));
+const OPERATIONS: Readonly<Record<Api, SampleV2Event['operation']>> = {
+  chat: 'chat.completion',
+  audioChat: 'chat.completion',
+  embeddings: 'embedding',
+  responses: 'response',
+  transcription: 'transcriptions',
+  image: 'generations',
+};
 const PRODUCTS = ['aoai-standard', 'aoai-premium'] as const;
 const DEFAULT_START = '2025-09-01T08:00:00.000Z';
 
@@ -90,8 +119,13 @@ export function buildSampleEvents(count: number, options: SampleOptions): Sample
   for (let i = 0; i < count; i++) {
     time += 200 + Math.floor(random() * 5_000);
     const app = pick(apps, random);
-    const dep = pickDeployment(random);
-    const stream = dep.api !== 'embeddings' && random() < 0.3;
+    const share = options.multimodalShare ?? 0;
+    // Drawn only when asked for, so the default sequence of events does not change.
+    const dep =
+      share > 0 && random() < share
+        ? (MULTIMODAL[Math.floor(random() * MULTIMODAL.length)] ?? pickDeployment(random))
+        : pickDeployment(random);
+    const stream = (dep.api === 'chat' || dep.api === 'responses') && random() < 0.3;
     events.push({
       schema: 'aoai-usage/2',
       requestId: seededGuid(random),
@@ -104,7 +138,7 @@ export function buildSampleEvents(count: number, options: SampleOptions): Sample
       deploymentType: dep.deploymentType,
       region: dep.region,
       backend: `https://aoai-${dep.region}.openai.azure.com`,
-      operation: dep.api === 'chat' ? 'chat.completion' : dep.api === 'embeddings' ? 'embedding' : 'response',
+      operation: OPERATIONS[dep.api],
       model: dep.model,
       stream,
       statusCode: 200,
@@ -118,6 +152,8 @@ export function buildSampleEvents(count: number, options: SampleOptions): Sample
 function buildUsage(dep: Deployment, random: () => number): SampleUsage {
   const prompt = dep.api === 'embeddings' ? int(random, 3, 2_000) : int(random, 20, 6_000);
   if (dep.api === 'embeddings') return { prompt_tokens: prompt, total_tokens: prompt };
+  const multimodal = multimodalUsage(dep.api, prompt, random);
+  if (multimodal !== undefined) return multimodal;
   // Prompt caching starts at 1,024 tokens and then hits in 128-token steps (prompt-caching doc).
   const cached =
     prompt >= 1_024 && random() < 0.5 ? 1_024 + 128 * Math.floor((random() * (prompt - 1_024)) / 128) : 0;
@@ -147,6 +183,45 @@ function buildUsage(dep: Deployment, random: () => number): SampleUsage {
     prompt_tokens: prompt,
     prompt_tokens_details: { audio_tokens: 0, cached_tokens: cached },
     total_tokens: total,
+  };
+}
+
+/** Shapes of test/fixtures/api-shapes/oai_*: audio chat, transcription, gpt-image-1. */
+function multimodalUsage(api: Api, prompt: number, random: () => number): SampleUsage | undefined {
+  const output = int(random, 1, 800);
+  if (api === 'transcription') {
+    const audio = Math.min(prompt, int(random, 10, 3_000));
+    return {
+      input_token_details: { audio_tokens: audio, text_tokens: prompt - audio },
+      input_tokens: prompt,
+      output_tokens: output,
+      total_tokens: prompt + output,
+    };
+  }
+  if (api === 'image') {
+    const image = int(random, 0, prompt);
+    return {
+      input_tokens: prompt,
+      input_tokens_details: { image_tokens: image, text_tokens: prompt - image },
+      output_tokens: output,
+      total_tokens: prompt + output,
+    };
+  }
+  if (api !== 'audioChat') return undefined;
+  const audioIn = int(random, 0, prompt);
+  const audioOut = int(random, 0, output);
+  return {
+    completion_tokens: output,
+    completion_tokens_details: {
+      accepted_prediction_tokens: 0,
+      audio_tokens: audioOut,
+      reasoning_tokens: 0,
+      rejected_prediction_tokens: 0,
+      text_tokens: output - audioOut,
+    },
+    prompt_tokens: prompt,
+    prompt_tokens_details: { audio_tokens: audioIn, cached_tokens: 0, text_tokens: prompt - audioIn },
+    total_tokens: prompt + output,
   };
 }
 

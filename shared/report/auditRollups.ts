@@ -47,6 +47,7 @@ const COMPARED = [
   'resourceId',
   'meters',
   'provisioned',
+  'tokenKinds',
 ] as const;
 
 /** A visible stored slice, or a visible document that holds none. */

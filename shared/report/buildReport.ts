@@ -1,5 +1,6 @@
 import { nanosToCents, nanosToDecimal } from '../cost/money.js';
 import type { BasisSlice } from './billedSlices.js';
+import { sumKinds } from './tokenKindSums.js';
 import type {
   BilledColumns,
   Pricing,
@@ -34,6 +35,7 @@ export function addAmounts(a: UsageAmounts, b: UsageAmounts): UsageAmounts {
     totalTokens: a.totalTokens + b.totalTokens,
     costNanos: a.costNanos + b.costNanos,
     unpricedRequests: a.unpricedRequests + b.unpricedRequests,
+    ...sumKinds(a.tokenKinds, b.tokenKinds),
   };
 }
 

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 
 import { SliceMeterSums, type MeterPrice } from './sliceMeters.js';
+import type { TokenKinds } from '../events/types.js';
+import { sumKinds } from './tokenKindSums.js';
 import type { UsageSlice } from './types.js';
 
 /** The fields of a usage record a rollup needs (the projection the refresher reads). */
@@ -16,6 +18,8 @@ export interface RecordAmounts {
   readonly completionTokens: number;
   readonly reasoningTokens: number;
   readonly totalTokens: number;
+  /** Audio and image tokens inside the totals (absent on text-only records). */
+  readonly tokenKinds?: TokenKinds | null;
   readonly costNanos: number | null;
   /** Why an unpriced record has no cost (absent from projections that do not read it). */
   readonly unpricedReason?: string | null;
@@ -155,6 +159,7 @@ export function rollUp(
         r.costNanos === null && r.unpricedReason
           ? [...new Set([...(s?.unpricedReasons ?? []), r.unpricedReason])].sort()
           : (s?.unpricedReasons ?? []),
+      ...sumKinds(s?.tokenKinds, r.tokenKinds ?? undefined),
     });
   }
   return [...slices].map(([key, slice]) => withMeters(slice, metered.get(key)));

@@ -1,5 +1,8 @@
 import { divideHalfEven, toAtto } from '../cost/money.js';
-import type { TokenKind } from '../pricing/types.js';
+import { tokenParts } from '../cost/tokenParts.js';
+import type { ImageFacts, TokenKinds } from '../events/types.js';
+import { CACHED_FALLBACK } from '../pricing/pricer.js';
+import { TOKEN_KINDS, type MeterKind, type TokenKind } from '../pricing/types.js';
 
 /**
  * What allocation needs of a slice beyond its totals (issue 16): the units recorded on each meter,
@@ -9,7 +12,7 @@ import type { TokenKind } from '../pricing/types.js';
 export interface SliceMeter {
   /** Retail meter id as the price set names it. */
   readonly meterId: string;
-  readonly kind: TokenKind;
+  readonly kind: MeterKind;
   /** Tokens recorded on the meter (input excludes cached tokens when a cached meter priced them). */
   readonly units: number;
   /** The list-price estimate of those units: exact sum, rounded once half-even to nano-units. */
@@ -29,7 +32,7 @@ export interface SliceProvisioned {
 /** A price-set entry as rollups read it: older inline prices may carry only the meter id. */
 export interface MeterPrice {
   readonly meterId: string;
-  readonly kind?: TokenKind;
+  readonly kind?: MeterKind;
   readonly unitPrice?: string;
   readonly unitSize?: number;
 }
@@ -42,22 +45,36 @@ export interface MeteredRecord {
   readonly costNanos: number | null;
   readonly costStatus?: string;
   readonly eventTime?: string;
+  /** Audio and image tokens (issue 15): taken out of the text totals, counted on their own meters. */
+  readonly tokenKinds?: TokenKinds | null;
+  /** A DALL-E call's images: what its per-image meter counts. */
+  readonly images?: ImageFacts | null;
 }
 
 const NANO_TIMES_MILLION = 10n ** 9n * 1_000_000n;
 
 interface MeterSum {
   meterId: string;
-  kind: TokenKind;
+  kind: MeterKind;
   units: number;
   /** Atto-units per million tokens × tokens: exact until the final rounding. */
   exact: bigint;
 }
 
-function unitsOf(r: MeteredRecord, kind: TokenKind, hasCached: boolean): number {
-  if (kind === 'output') return r.completionTokens;
-  if (kind === 'cachedInput') return r.cachedTokens;
-  return hasCached ? r.promptTokens - r.cachedTokens : r.promptTokens;
+const isTokenKind = (kind: MeterKind): kind is TokenKind => (TOKEN_KINDS as readonly string[]).includes(kind);
+
+/**
+ * The units the pricer billed on a meter of this kind: the disjoint token parts (shared/cost/tokenParts.ts),
+ * plus a cached kind that had no meter of its own and so was priced at this one; images for DALL-E.
+ */
+function unitsOf(r: MeteredRecord, kind: MeterKind, kinds: ReadonlySet<MeterKind>): number {
+  if (!isTokenKind(kind)) return r.images?.count ?? 0;
+  const parts = tokenParts(r);
+  let units = parts[kind];
+  for (const [cached, base] of Object.entries(CACHED_FALLBACK) as [TokenKind, TokenKind][]) {
+    if (base === kind && !kinds.has(cached)) units += parts[cached];
+  }
+  return units;
 }
 
 function hourBit(eventTime: string | undefined): number {
@@ -83,10 +100,10 @@ export class SliceMeterSums {
       return;
     }
     if (r.costNanos === null) return;
-    const hasCached = prices.some((p) => p.kind === 'cachedInput');
+    const kinds = new Set(prices.flatMap((p) => (p.kind === undefined ? [] : [p.kind])));
     for (const price of prices) {
       if (price.kind === undefined) continue;
-      const units = unitsOf(r, price.kind, hasCached);
+      const units = unitsOf(r, price.kind, kinds);
       if (units === 0) continue;
       const key = JSON.stringify([price.meterId, price.kind]);
       const sum = this.meters.get(key) ?? { meterId: price.meterId, kind: price.kind, units: 0, exact: 0n };

@@ -1,4 +1,5 @@
 import type { SliceMeter, SliceProvisioned } from './sliceMeters.js';
+import type { TokenKinds } from '../events/types.js';
 
 export type ReportGrouping = 'app' | 'businessUnit' | 'model';
 
@@ -13,6 +14,8 @@ export interface UsageAmounts {
   /** Sum of priced requests' cost in integer nano-units. */
   readonly costNanos: bigint;
   readonly unpricedRequests: number;
+  /** Audio and image tokens inside the totals, summed per kind; absent when there are none. */
+  readonly tokenKinds?: TokenKinds;
 }
 
 /** One (day, app, model, deployment type) slice: a rollup, or a group of records. */

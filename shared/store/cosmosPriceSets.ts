@@ -4,6 +4,7 @@ import { z } from 'zod';
 
 import type { PriceSet } from '../cost/priceSet.js';
 import { bulkCreate, DEFAULT_BULK_RETRY, type BulkRetryOptions } from './bulkCreate.js';
+import { METER_KINDS } from '../pricing/types.js';
 
 /** Price sets share one logical partition of `prices`: thousands of small documents at most. */
 export const PRICE_SET_PK = 'priceSet';
@@ -19,11 +20,11 @@ const priceSetDocSchema = z.object({
   currency: z.string(),
   prices: z.array(
     z.object({
-      kind: z.enum(['input', 'cachedInput', 'output']),
+      kind: z.enum(METER_KINDS),
       meterId: z.string(),
       meterName: z.string(),
       unitPrice: z.string(),
-      unitSize: z.union([z.literal(1000), z.literal(1000000)]),
+      unitSize: z.union([z.literal(100), z.literal(1000), z.literal(1000000)]),
       effectiveStartDate: z.string(),
       override: z.string().optional(),
     }),

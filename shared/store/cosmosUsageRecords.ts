@@ -35,6 +35,12 @@ const storedRecordSchema = z.looseObject({
   completionTokens: z.number(),
   reasoningTokens: z.number(),
   totalTokens: z.number(),
+  tokenKinds: z.record(z.string(), z.number()).optional(),
+  images: z
+    .object({ count: z.number(), size: z.string().nullable(), quality: z.string().nullable() })
+    .optional(),
+  speech: z.object({ inputCharacters: z.number(), outputBytes: z.number() }).optional(),
+  durationSeconds: z.number().optional(),
   costNanos: z.number().nullable(),
   costStatus: z.enum(['priced', 'unpriced', 'provisioned']),
   unpricedReason: nullableString,

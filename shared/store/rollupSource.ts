@@ -1,6 +1,7 @@
 import type { Container, Database } from '@azure/cosmos';
 import { z } from 'zod';
 
+import { METER_KINDS } from '../pricing/types.js';
 import { rollUp, type RecordAmounts } from '../report/rollupMath.js';
 import type { UsageSlice } from '../report/types.js';
 import { CosmosPriceSets } from './cosmosPriceSets.js';
@@ -44,6 +45,7 @@ export const rollupDocSchema = z.object({
   meterIds: z.array(z.string()).default([]),
   region: z.string().nullable().default(null),
   unpricedReasons: z.array(z.string()).default([]),
+  tokenKinds: z.record(z.string(), z.number()).optional(),
   computedAt: z.string(),
   // [billed basis, issue 16] Optional: rollups written before them still read.
   resourceId: z.string().optional(),
@@ -51,7 +53,8 @@ export const rollupDocSchema = z.object({
     .array(
       z.object({
         meterId: z.string(),
-        kind: z.enum(['input', 'cachedInput', 'output']),
+        // A price set's kind: text input/cached/output, or an audio or image kind (issue 15).
+        kind: z.enum(METER_KINDS),
         units: z.number(),
         estimateNanos: z
           .string()
@@ -136,7 +139,7 @@ export function visibleSlices(raws: readonly unknown[]): StoredRollups {
 const RECORD_PROJECTION =
   'SELECT c.day, c.appId, c.appDisplayName, c.businessUnit, c.model, c.deploymentType, c.promptTokens, ' +
   'c.cachedTokens, c.completionTokens, c.reasoningTokens, c.totalTokens, c.costNanos, c.region, c.priceSetId, ' +
-  'c.prices, c.unpricedReason, c.costStatus, c._ts, c.resourceId, c.eventTime FROM c WHERE c.pk = @pk';
+  'c.prices, c.unpricedReason, c.costStatus, c.tokenKinds, c.images, c._ts, c.resourceId, c.eventTime FROM c WHERE c.pk = @pk';
 
 /**
  * What the rollups of one (app, day) must be: `rollUp` of every record in its partition, read with

@@ -48,9 +48,10 @@ const GPT4O_IN_CHANGED: RetailPriceItem = {
 const catalog: RetailPriceItem[] = [...snapshot, GPT4O_IN_CHANGED];
 // What the snapshot holds (samples/README.md): 79 items, of which 2 are PTU reservations that the
 // `priceType eq 'Consumption'` filter leaves out; 53 token meters, 10 batch token meters (kept for batch
-// deployments, under their own family) plus the changed window.
+// deployments, under their own family), 3 fine-tuned inference meters (`-ft` families), the DALL-E
+// per-image meter, plus the changed window.
 const SERVED_ITEMS = 78;
-const TOKEN_WINDOWS = 64;
+const TOKEN_WINDOWS = 68;
 
 const APP_ID = '5f8d2c1a-9b3e-4d7f-a6c2-1e0b9d8f7a65';
 
@@ -236,12 +237,10 @@ describe('prices refresh, then ingest, against the local stack', () => {
     });
     expect(first.requests).toBeGreaterThan(0);
     expect(first.skipped).toEqual({
-      'image meter': 1,
       'priority processing meter': 2,
       'batch meter': 1, // Speech-to-Text-Batch-Whisper; the 10 batch token meters are kept
       'provisioned meter': 2,
       'training meter': 1,
-      'fine-tune meter': 3,
       'grader meter': 4,
     });
     const second = await refresh();

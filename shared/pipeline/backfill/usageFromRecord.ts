@@ -37,5 +37,14 @@ export function usageFromRecord(
     completionTokens: record.completionTokens,
     reasoningTokens: record.reasoningTokens,
     totalTokens: record.totalTokens,
+    ...(record.tokenKinds === undefined ? {} : { tokenKinds: record.tokenKinds }),
+    // An unpriced v2 record without kinds may predate them (the usage's audio tokens were not read):
+    // the pricer then refuses a family with audio or image meters rather than bill them as text.
+    ...(record.tokenKinds === undefined && record.schema === 'v2' && record.costStatus === 'unpriced'
+      ? { kindsUnknown: true as const }
+      : {}),
+    ...(record.images === undefined ? {} : { images: record.images }),
+    ...(record.speech === undefined ? {} : { speech: record.speech }),
+    ...(record.durationSeconds === undefined ? {} : { durationSeconds: record.durationSeconds }),
   };
 }

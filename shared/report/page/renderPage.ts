@@ -1,6 +1,7 @@
 import type { BudgetStatus } from '../../budgets/evaluate.js';
 import { nanosToDecimal } from '../../cost/money.js';
 import { periodDays } from '../period.js';
+import { audioAndImageTokens } from '../tokenKindSums.js';
 import type { ReportRow } from '../types.js';
 import { budgetPanel } from './budgetPanel.js';
 import { changeBarsSvg } from './changeBars.js';
@@ -88,9 +89,18 @@ function cards(model: PageModel): string {
     ) +
     changeCard(model) +
     card('Requests', int(t.requests)) +
+    kindCards(t, card) +
     card('Apps', int(model.apps.length)) +
     card('Unpriced requests', int(t.unpricedRequests), t.unpricedRequests > 0 ? ' warn' : '') +
     '</div>'
+  );
+}
+
+/** Audio and image tokens, only where there are some: a text-only page stays as it was. */
+function kindCards(t: ReportRow, card: (label: string, value: string) => string): string {
+  const { audio, image } = audioAndImageTokens(t.tokenKinds);
+  return (
+    (audio > 0 ? card('Audio tokens', int(audio)) : '') + (image > 0 ? card('Image tokens', int(image)) : '')
   );
 }
 

@@ -38,6 +38,38 @@ const usage = fc.oneof(
     output_tokens: k,
     input_tokens_details: { cached_tokens: Math.min(c, p) },
   })),
+  // Audio chat: audio inside both totals (the detail edits of v2FastPath.test.ts break that).
+  fc.tuple(tokens, tokens, tokens, tokens).map(([p, a, k, o]) => ({
+    prompt_tokens: p,
+    completion_tokens: k,
+    total_tokens: p + k,
+    prompt_tokens_details: {
+      cached_tokens: 0,
+      audio_tokens: Math.min(a, p),
+      text_tokens: p - Math.min(a, p),
+    },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: Math.min(o, k),
+      accepted_prediction_tokens: 0,
+    },
+  })),
+  // Responses / Images API with image and audio details.
+  fc.tuple(tokens, tokens, tokens, tokens).map(([p, i, k, a]) => ({
+    input_tokens: p,
+    output_tokens: k,
+    total_tokens: p + k,
+    input_tokens_details: { text_tokens: p - Math.min(i, p), image_tokens: Math.min(i, p) },
+    output_tokens_details: { audio_tokens: Math.min(a, k) },
+  })),
+  // Transcription: the singular input_token_details, which only zod reads.
+  fc.tuple(tokens, tokens, tokens).map(([p, a, k]) => ({
+    type: 'tokens',
+    input_tokens: p,
+    input_token_details: { text_tokens: p - Math.min(a, p), audio_tokens: Math.min(a, p) },
+    output_tokens: k,
+    total_tokens: p + k,
+  })),
 );
 
 export const v2 = fc.record({
@@ -145,7 +177,9 @@ export const USAGE_FIELDS = [
   'prompt_tokens_details',
   'completion_tokens_details',
   'input_tokens_details',
+  'input_token_details',
   'output_tokens_details',
+  'type',
 ] as const;
 const usageField = fc.constantFrom(...USAGE_FIELDS);
 

@@ -105,6 +105,8 @@ describe('APIM policies', () => {
       expect(
         scanExpression('@{ var jwt = context.Variables["jwt"] as Jwt; return jwt.Secret; }'),
       ).toHaveLength(1);
+      // A local cast with `as` to an allowed type may use its members.
+      expect(scanExpression('@{ var a = context.Variables["x"] as JArray; return a.Count; }')).toEqual([]);
       // The page's own examples pass.
       expect(scanExpression('@((1+1).ToString())')).toEqual([]);
       expect(
@@ -168,6 +170,47 @@ describe('APIM policies', () => {
       expect(sample.eventTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
       expect(sample.schema).toBe('aoai-usage/2');
     });
+  });
+
+  describe('calls that return no usage: DALL-E and text-to-speech', () => {
+    const inbound = policy('stream-include-usage.xml').text;
+    const outbound = policy('chargeback-logging.xml').text;
+
+    it('the inbound fragment keeps the request facts, never the prompt or the input text', () => {
+      expect(inbound).toContain('name="chargeback-request-facts"');
+      expect(inbound).toContain('EndsWith("/images/generations", StringComparison.OrdinalIgnoreCase)');
+      expect(inbound).toContain('EndsWith("/audio/speech", StringComparison.OrdinalIgnoreCase)');
+      const written = [...inbound.matchAll(/facts\["(\w+)"\]\s*=\s*([^;]+);/g)].map((m) => [m[1], m[2]]);
+      expect(written).toEqual([
+        ['inputCharacters', '((string)input).Length'],
+        ['n', 'body["n"]'],
+        ['size', 'body["size"]'],
+        ['quality', 'body["quality"]'],
+      ]);
+      // Exactly those: the facts hold the input's length, never the input itself.
+    });
+
+    it('the outbound fragment logs them, with the images returned or the bytes sent, in place of usage', () => {
+      expect(outbound).toContain('requested["returned"] = images.Count;');
+      expect(outbound).toContain(
+        'speech["outputBytes"] = response.Body.As&lt;byte[]&gt;(preserveContent: true).Length;',
+      );
+      expect(outbound).toContain('foreach (var fact in new[] { "images", "speech" })');
+      expect(outbound).toContain('evt.Remove("usage")');
+    });
+
+    it.each(['samples/v2-event-images-from-policy.json', 'samples/v2-event-speech-from-policy.json'])(
+      'documents the event in %s, which the v2 schema accepts',
+      (file) => {
+        const sample = JSON.parse(read(file)) as Record<string, unknown>;
+        const usual = JSON.parse(read('samples/v2-event-from-policy.json')) as Record<string, unknown>;
+        const keys = Object.keys(sample);
+        // The usual event's keys (no usage, no modelTimeMs, subscriptionId, productId), plus the facts.
+        expect(keys.filter((k) => k !== 'images' && k !== 'speech').every((k) => k in usual)).toBe(true);
+        expect(keys.filter((k) => k === 'images' || k === 'speech')).toHaveLength(1);
+        expect(v2EventSchema.safeParse(sample).error?.issues ?? []).toEqual([]);
+      },
+    );
   });
 
   describe('stream-include-usage.xml', () => {

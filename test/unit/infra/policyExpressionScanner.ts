@@ -120,7 +120,11 @@ export function scanExpression(expression: string): string[] {
     const semicolon = tokens.findIndex((t, k) => k > n && t.kind === 'punct' && t.text === ';');
     const end = semicolon === -1 ? tokens.length : semicolon;
     const asAt = tokens.slice(n, end).findLastIndex((t) => t.kind === 'id' && t.text === 'as');
-    if (asAt !== -1) return at(n + asAt + 1)?.text;
+    if (asAt !== -1) {
+      // `as JArray` names the type simply: its members are listed under the qualified name.
+      const named = at(n + asAt + 1)?.text;
+      return named === undefined ? undefined : (SIMPLE.get(named) ?? named);
+    }
     const isNew = at(n + 2)?.text === 'new';
     const name = at(isNew ? n + 3 : n + 2)?.text ?? '';
     const type = SIMPLE.get(name);

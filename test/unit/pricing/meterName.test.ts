@@ -160,8 +160,6 @@ describe('classifyMeter spellings, with exact real meter names', () => {
     ['gpt 4o mini0718 BatchOutp DataZone Tokens', 'batch meter'],
     ['gpt-35-trb16K-Batch-125-Inp-glbl Tokens', 'batch meter'],
     ['GPT 5 Rsng Batch Inpt cchd Glbl 1M Tokens', 'batch meter'],
-    ['gpt-4.1-dev-ft opt glbl Tokens', 'fine-tune meter'],
-    ['o4-mini-ft cached input global Tokens', 'fine-tune meter'],
     ['gpt-4.1-ft mdl grdr cchd inpt Tokens', 'grader meter'],
     ['o1 model ft grader output Tokens', 'grader meter'],
     ['text-embedding-3-large-grader Tokens', 'grader meter'],
@@ -173,11 +171,6 @@ describe('classifyMeter spellings, with exact real meter names', () => {
     ['gpt4o realtimePrvwTxtInp DataZone Tokens', 'realtime meter'],
     ['gpt4omini-rt-txt1217 cchd Inp DZn Tokens', 'realtime meter'],
     ['gpt4o rtime cached txt inp rgnl Tokens', 'realtime meter'],
-    ['gpt-4o-aud-1217-txt Outp glbl Tokens', 'audio meter'],
-    ['gpt-4o-mini-transcribe-txt-out-dz Tokens', 'audio meter'],
-    ['gpt-4o-mini-tts-txt-inp-glbl Tokens', 'audio meter'],
-    ['gpt-image-1-inp-cached-txt-glbl Tokens', 'image meter'],
-    ['Image-Dall-E-3 HD HighRes-regnl EP Images', 'image meter'],
     ['file-search-tool-calls-glbl Calls', 'file search meter'],
     ['Assistants-File Search-regnl GB', 'file search meter'],
     ['Code-Interpreter-regnl EP Session', 'code interpreter meter'],
@@ -221,7 +214,10 @@ describe('classifyMeter on the other reference items (Foundry Models era, reserv
     ['retail_ptu_reservation_global_1month_eastus.json', { notPriced: 'reservation meter' }],
     ['retail_ptu_reservation_global_1year_eastus.json', { notPriced: 'reservation meter' }],
     ['retail_aoai_whisper_batch_global_eastus2.json', { notPriced: 'batch meter' }],
-    ['retail_aoai_dalle3_std_lowres_regional_eastus.json', { notPriced: 'image meter' }],
+    [
+      'retail_aoai_dalle3_std_lowres_regional_eastus.json',
+      tokenMeter('dall-e-3', null, 'perImageStandard', 'regional', 100),
+    ],
     ['retail_official_doc_item_devtest_spot.json', { notPriced: 'non-consumption type DevTestConsumption' }],
     ['retail_vm_item_with_savingsPlan_preview_api.json', { notPriced: 'non-OpenAI product' }],
   ] satisfies [string, Expectation][])('%s', (file, expected) => {
@@ -259,7 +255,18 @@ describe('classifyMeter on the other reference items (Foundry Models era, reserv
     ],
     ['4.1 pp opt Gl Tokens', '1K', 'Azure OpenAI PP FT GPT4s', { notPriced: 'priority processing meter' }],
     ['gpt rt 1.5 txt inp Dz 1M Tokens', '1M', 'Azure OpenAI Media', { notPriced: 'realtime meter' }],
-    ['gpt aud 1.5 txt opt Gl 1M Tokens', '1M', 'Azure OpenAI Media', { notPriced: 'audio meter' }],
+    [
+      'gpt aud 1.5 txt opt Gl 1M Tokens',
+      '1M',
+      'Azure OpenAI Media',
+      tokenMeter('gpt-audio-1.5', null, 'output', 'global', 1000000),
+    ],
+    [
+      'gpt aud 1.5 opt Gl 1M Tokens',
+      '1M',
+      'Azure OpenAI Media',
+      tokenMeter('gpt-audio-1.5', null, 'audioOutput', 'global', 1000000),
+    ],
     ['Doc AI 2512 glbl Pages', '1K', 'Azure Mistral Models', { notPriced: 'non-OpenAI product' }],
   ] satisfies [string, string, string, Expectation][])('%s', (name, unit, product, expected) => {
     expect(observed(classifyMeter(meter(name, unit, product)))).toEqual(expected);
@@ -271,7 +278,7 @@ describe('classifyMeter matches whole words and fails closed', () => {
     // `gpt` contains `pt`, `Glbl` contains `Gl`: neither may trigger a rule meant for the whole word
     ['gpt 4.1 Inp Gl Tokens', '1K', tokenMeter('gpt-4.1', null, 'input', 'global')],
     ['gpt 4.1 Inp Dz Tokens', '1K', tokenMeter('gpt-4.1', null, 'input', 'datazone')],
-    ['gpt-4o-ft input global Tokens', '1K', { notPriced: 'fine-tune meter' }],
+    ['gpt-4o-ft input global Tokens', '1K', tokenMeter('gpt-4o-ft', null, 'input', 'global')],
     ['gpt-4o FTuned Inp glbl Tokens', '1K', { notPriced: 'fine-tune meter' }],
     ['gpt 4.1 lng ctx Inp glbl Tokens', '1K', { notPriced: 'long context meter' }],
     ['gpt 4.1 long context Inp glbl Tokens', '1K', { notPriced: 'long context meter' }],
@@ -315,11 +322,21 @@ describe('trap meters: cheaper variants of a priced model are never picked', () 
     ['gpt-4o-ft model grader input Tokens', 'grader meter'],
     ['gpt-4o-mini-ft model grader input Tokens', 'grader meter'],
     ['gpt-4.1-ft mdl grdr inpt Tokens', 'grader meter'],
-    ['gpt-4.1-dev-ft inpt glbl Tokens', 'fine-tune meter'],
-    ['gpt-4.1-ft input global Tokens', 'fine-tune meter'],
     ['o3-mini-ft model grader input Tokens', 'grader meter'],
   ])('%s names a priced family but is a %s', (name, reason) => {
     expect(classifyMeter(catalogItem(name))).toEqual({ priced: false, reason });
+  });
+
+  it.each([
+    ['gpt-4.1-ft input global Tokens', 'gpt-4.1-2025-04-14', 'gpt-4.1-ft'],
+    // the developer tier's meters are never chosen: nothing in the event says a deployment is one
+    ['gpt-4.1-dev-ft inpt glbl Tokens', 'gpt-4.1-2025-04-14', 'gpt-4.1-ft'],
+    ['o4-mini-ft input global Tokens', 'o4-mini-2025-04-16', 'o4-mini-ft'],
+  ])('%s is a fine-tuned family that %s never resolves to', (name, model, fineTunedFamily) => {
+    const parsed = classifyMeter(catalogItem(name));
+    expect(parsed.priced && parsed.meter.family).toMatch(/-ft$/);
+    expect(versionFromModelName(model).family).not.toMatch(/-ft$/);
+    expect(versionFromModelName(`${model}.ft-0e208ab7e17a4f6b8e6f4a4e16bbd2b0`).family).toBe(fineTunedFamily);
   });
 
   it('excludes priority processing of gpt-4.1 and gpt-5 although the rest of the name is standard', () => {
@@ -390,6 +407,10 @@ describe('versionFromModelName', () => {
     // not a month and day: part of the name
     ['model-2512', 'model-2512', null],
     ['0806', '0806', null],
+    // fine-tuned: the base's family with -ft, and the base's version
+    ['gpt-4o-mini-2024-07-18.ft-0e208ab7e17a4f6b8e6f4a4e16bbd2b0', 'gpt-4o-mini-ft', '0718'],
+    ['gpt-4.1-2025-04-14.ft-5d9c1e4a7b2f4c0e8a3d6b1f9e2c7a40-payroll', 'gpt-4.1-ft', '0414'],
+    ['gpt-35-turbo-0613.ft-b044a9d3cf9c4228b5d393567f693b83', 'gpt-35-turbo-ft', '0613'],
   ])('%s → %s %s', (model, family, version) => {
     expect(versionFromModelName(model)).toEqual({ family, version });
   });

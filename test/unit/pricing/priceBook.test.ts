@@ -26,20 +26,22 @@ describe('toPriceDocs', () => {
   const { docs, skipped } = toPriceDocs(snapshot, 'USD', SEEN);
 
   it('keeps the token meters, batch ones under a batch family, and counts everything else by reason', () => {
+    // The snapshot's DALL-E meter is kept: it prices DALL-E per image (shared/pricing/imageMeter.ts);
+    // so are its three fine-tuned inference meters (`gpt-4.1-ft input global`), under `-ft` families.
     expect(Object.fromEntries(skipped)).toEqual({
-      'image meter': 1,
       'priority processing meter': 2,
       // Speech-to-Text-Batch-Whisper: the 10 batch token meters are kept (below).
       'batch meter': 1,
       'provisioned meter': 2,
       'reservation meter': 2,
       'training meter': 1,
-      'fine-tune meter': 3,
       'grader meter': 4,
     });
-    expect(docs.length + 16).toBe(snapshot.length);
-    expect(docs).toHaveLength(63);
-    for (const doc of docs) expect(doc.meterName).not.toMatch(/\bpp\b|-ft\b|\bft\b|grader|grdr|provisioned/i);
+    expect(docs.length + 12).toBe(snapshot.length);
+    expect(docs).toHaveLength(67);
+    for (const doc of docs) expect(doc.meterName).not.toMatch(/\bpp\b|grader|grdr|provisioned/i);
+    const fineTuned = docs.filter((d) => /-ft\b/.test(d.meterName)).map((d) => d.pk);
+    expect(fineTuned.sort()).toEqual(['gpt-4.1-dev-ft', 'gpt-4.1-ft', 'o4-mini-ft']);
     const batch = docs.filter((d) => /batch/i.test(d.meterName));
     expect(batch).toHaveLength(10);
     for (const doc of batch) expect(doc.pk).toMatch(/ batch$/);
@@ -127,7 +129,7 @@ describe('PriceBook', () => {
   const book = bookOf(snapshot);
 
   it('indexes every row and lists the versions that have an input meter', () => {
-    expect(book.size).toBe(63);
+    expect(book.size).toBe(67);
     expect(book.currency).toBe('USD');
     expect(book.refreshedAt).toBe(SEEN);
     expect(book.versions('gpt-4o', 'global', 'eastus').sort()).toEqual(['0513', '0806', '1120']);

@@ -216,3 +216,31 @@ describe('cost by model and what changed', () => {
     expect(row.slice(0, row.indexOf('</tr>'))).toMatch(/>n\/a<\/td>/);
   });
 });
+
+describe('the page shows audio and image tokens where they exist', () => {
+  const render = (slices: UsageSlice[]) =>
+    renderPage(
+      pageModel(
+        buildReport(slices, { by: 'app', from: '2026-11-01', to: '2026-11-30', currency: 'USD' }),
+        slices,
+      ),
+      { code: '', generatedAt: '2026-11-30T00:00:00.000Z' },
+    );
+
+  it('adds a card for each, summed over the period', () => {
+    const html = render([
+      { ...slice('2026-11-02', 'a', 'HR', 10n), tokenKinds: { audioInput: 1000, audioOutput: 480 } },
+      {
+        ...slice('2026-11-03', 'b', 'HR', 10n),
+        tokenKinds: { audioInput: 20, imageInput: 40, imageOutput: 50 },
+      },
+    ]);
+    expect(html).toContain('<div class="label">Audio tokens</div><div class="value">1,500</div>');
+    expect(html).toContain('<div class="label">Image tokens</div><div class="value">90</div>');
+  });
+
+  it('and none for text-only data', () => {
+    const html = render([slice('2026-11-02', 'a', 'HR', 10n)]);
+    expect(html).not.toMatch(/Audio tokens|Image tokens/);
+  });
+});

@@ -14,7 +14,14 @@ const SETS: Record<string, readonly MeterPrice[]> = {
     { meterId: OUTPUT, kind: 'output', unitPrice: '0.01', unitSize: 1000 },
   ],
 };
-const pricesOf = (id: string) => SETS[id] ?? [];
+// gpt-4o-audio-preview 1217, global: text and audio meters of the same catalog.
+const AUDIO_SET: readonly MeterPrice[] = [
+  { meterId: '9bad3ef5-e194-5cc1-ae73-7b1cc1b543bc', kind: 'input', unitPrice: '0.0025', unitSize: 1000 },
+  { meterId: '4bff3fbc-29f1-5daf-bce1-404141e454a5', kind: 'output', unitPrice: '0.01', unitSize: 1000 },
+  { meterId: 'cac82bd8-a17e-5d38-a530-f19440aa467c', kind: 'audioInput', unitPrice: '0.04', unitSize: 1000 },
+  { meterId: '3750121a-13ea-5dad-8806-9e82c2ca3047', kind: 'audioOutput', unitPrice: '0.08', unitSize: 1000 },
+];
+const pricesOf = (id: string) => (id === 'audio' ? AUDIO_SET : (SETS[id] ?? []));
 
 const APP = '7d8a1c3e-2b4f-4e6a-9c1d-0f2e3a4b5c6d';
 const DAY = '2026-11-20';
@@ -54,6 +61,28 @@ describe('rollups for allocation (issue 16)', () => {
     expect(rollupSliceId({ ...key, resourceId: RES_A }, 'g')).not.toBe(rollupSliceId(key, 'g'));
     // A slice without a resource keeps the key and id it had before resources existed.
     expect(sliceKey({ ...key, resourceId: null })).toBe(JSON.stringify(['m', 'global']));
+  });
+
+  it('count audio tokens on the audio meters and only the rest on the text meters (issue 15)', () => {
+    // 1200 prompt tokens of which 1000 audio; 500 completion tokens of which 480 audio.
+    const audio = record({
+      model: 'gpt-4o-audio-preview-2024-12-17',
+      priceSetId: 'audio',
+      promptTokens: 1200,
+      completionTokens: 500,
+      totalTokens: 1700,
+      tokenKinds: { audioInput: 1000, audioOutput: 480 },
+      // 200×0.0025/1K + 20×0.01/1K + 1000×0.04/1K + 480×0.08/1K = 0.0005 + 0.0002 + 0.04 + 0.0384
+      costNanos: 79_100_000,
+    });
+    const [slice] = rollUp([audio], pricesOf);
+    const units = Object.fromEntries((slice?.meters ?? []).map((m) => [m.kind, [m.units, m.estimateNanos]]));
+    expect(units).toEqual({
+      input: [200, 500_000n],
+      output: [20, 200_000n],
+      audioInput: [1000, 40_000_000n],
+      audioOutput: [480, 38_400_000n],
+    });
   });
 
   it('carry units per meter and an estimate summed exactly, rounded once', () => {
