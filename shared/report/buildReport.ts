@@ -25,7 +25,13 @@ const ZERO: UsageAmounts = {
   unpricedRequests: 0,
 };
 
+/** A slice counts its provisioned traffic in `provisioned`; summed amounts in `provisionedRequests`. */
+function provisionedOf(a: UsageAmounts & { readonly provisioned?: { readonly requests: number } }): number {
+  return a.provisionedRequests ?? a.provisioned?.requests ?? 0;
+}
+
 export function addAmounts(a: UsageAmounts, b: UsageAmounts): UsageAmounts {
+  const provisioned = provisionedOf(a) + provisionedOf(b);
   return {
     requests: a.requests + b.requests,
     promptTokens: a.promptTokens + b.promptTokens,
@@ -35,6 +41,7 @@ export function addAmounts(a: UsageAmounts, b: UsageAmounts): UsageAmounts {
     totalTokens: a.totalTokens + b.totalTokens,
     costNanos: a.costNanos + b.costNanos,
     unpricedRequests: a.unpricedRequests + b.unpricedRequests,
+    ...(provisioned === 0 ? {} : { provisionedRequests: provisioned }),
     ...sumKinds(a.tokenKinds, b.tokenKinds),
   };
 }

@@ -134,7 +134,7 @@ export function reportTable(report: Report): string {
       row.totalTokens,
       row.cost ?? NA,
       row.costRounded ?? NA,
-      row.pricing === 'priced' ? '' : `${row.unpricedRequests}${row.pricing === 'partial' ? ' partial' : ''}`,
+      unpricedCell(row),
       ...(change
         ? [
             change.previousCost ?? NA,
@@ -157,6 +157,11 @@ export function reportTable(report: Report): string {
       : []),
     ...(rows.some((r) => r.pricing === 'unpriced' || r.previous?.previousPricing === 'unpriced')
       ? ['n/a: no request was priced, so the cost is unknown (not 0); `chargeback backfill` prices them.']
+      : []),
+    ...(rows.some((r) => (r.provisionedRequests ?? 0) > 0)
+      ? [
+          'provisioned: requests on PTU deployments, billed per PTU-hour, never per token; their cost is in the bill (`--basis billed`), not in this estimate.',
+        ]
       : []),
     ...(compare ? ['%: n/a when the previous cost is 0 or unknown.'] : []),
     ...(report.basis === 'billed'
@@ -181,4 +186,12 @@ export function estimatedDays(days: readonly string[]): string {
     else runs.push([day, day]);
   }
   return runs.map(([a, b]) => (a === b ? a : `${a}..${b}`)).join(', ');
+}
+
+/** Unpriced requests (`partial` when some were priced) and provisioned ones, which carry no per-request cost. */
+function unpricedCell(row: ReportRow): string {
+  const unpriced =
+    row.pricing === 'priced' ? '' : `${row.unpricedRequests}${row.pricing === 'partial' ? ' partial' : ''}`;
+  const provisioned = row.provisionedRequests ? `${row.provisionedRequests} provisioned` : '';
+  return [unpriced, provisioned].filter((part) => part !== '').join(', ');
 }

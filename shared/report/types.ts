@@ -14,6 +14,11 @@ export interface UsageAmounts {
   /** Sum of priced requests' cost in integer nano-units. */
   readonly costNanos: bigint;
   readonly unpricedRequests: number;
+  /**
+   * Requests on provisioned (PTU) deployments: never priced per token, so neither priced nor unpriced;
+   * their cost comes from the bill (`--basis billed`). Absent when there are none.
+   */
+  readonly provisionedRequests?: number;
   /** Audio and image tokens inside the totals, summed per kind; absent when there are none. */
   readonly tokenKinds?: TokenKinds;
 }

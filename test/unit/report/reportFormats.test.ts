@@ -212,3 +212,20 @@ describe('compare with the previous period', () => {
     expect(changePercent(10n ** 30n, 1n)).toBe(`${10n ** 32n}.0`);
   });
 });
+
+describe('provisioned (PTU) traffic on the estimate basis', () => {
+  it('is counted and named, never read as free priced traffic', () => {
+    // Three requests of which one ran on a PTU deployment: no per-request cost, and not unpriced either.
+    const ptu = slice({
+      requests: 3,
+      provisioned: { requests: 1, promptTokens: 10, cachedTokens: 0, completionTokens: 5, activeHourMask: 1 },
+    });
+    const r = report('app', [ptu]);
+    expect(r.rows[0]).toMatchObject({ provisionedRequests: 1, pricing: 'priced', unpricedRequests: 0 });
+    expect(r.total.provisionedRequests).toBe(1);
+    const table = reportTable(r);
+    expect(table).toMatch(/HR Assistant .*│\s+1 provisioned │/);
+    expect(table).toContain('provisioned: requests on PTU deployments, billed per PTU-hour');
+    expect(reportTable(report('app'))).not.toContain('provisioned');
+  });
+});
