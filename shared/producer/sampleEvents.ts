@@ -57,6 +57,19 @@ interface Deployment {
 
 // Each deployment runs in one place, as real ones do, so a price book can be checked against them.
 // [deployment, model, api, reasoning, deploymentType, region, weight]
+/** A deployment from its table row: name, model, API, reasoning, type, region, weight. */
+function deploymentOf([deployment, model, api, reasoning, deploymentType, region, weight]: readonly [
+  string,
+  string,
+  Api,
+  boolean,
+  Deployment['deploymentType'],
+  string,
+  number,
+]): Deployment {
+  return { deployment, model, api, reasoning, deploymentType, region, weight };
+}
+
 const DEPLOYMENTS: readonly Deployment[] = (
   [
     ['gpt4o-prod', 'gpt-4o-2024-08-06', 'chat', false, 'global', 'eastus', 4],
@@ -66,15 +79,7 @@ const DEPLOYMENTS: readonly Deployment[] = (
     ['gpt5-mini', 'gpt-5-mini-2025-08-07', 'responses', true, 'global', 'eastus2', 3],
     ['embed-large', 'text-embedding-3-large', 'embeddings', false, 'global', 'eastus', 4],
   ] as const
-).map(([deployment, model, api, reasoning, deploymentType, region, weight]) => ({
-  deployment,
-  model,
-  api,
-  reasoning,
-  deploymentType,
-  region,
-  weight,
-}));
+).map(deploymentOf);
 const TOTAL_WEIGHT = DEPLOYMENTS.reduce((sum, d) => sum + d.weight, 0);
 /** The multimodal deployments, in eastus where the reference catalog has their meters. */
 const MULTIMODAL: readonly Deployment[] = (
@@ -83,15 +88,7 @@ const MULTIMODAL: readonly Deployment[] = (
     ['gpt-4o-transcribe', 'gpt-4o-transcribe', 'transcription', false, 'global', 'eastus', 1],
     ['gpt-image-1', 'gpt-image-1', 'image', false, 'global', 'eastus', 1],
   ] as const
-).map(([deployment, model, api, reasoning, deploymentType, region, weight]) => ({
-  deployment,
-  model,
-  api,
-  reasoning,
-  deploymentType,
-  region,
-  weight,
-}));
+).map(deploymentOf);
 const OPERATIONS: Readonly<Record<Api, SampleV2Event['operation']>> = {
   chat: 'chat.completion',
   audioChat: 'chat.completion',
