@@ -1,5 +1,6 @@
 import type { BudgetStatus } from '../../budgets/evaluate.js';
 import { nanosToDecimal } from '../../cost/money.js';
+import { isGuid } from '../../events/guid.js';
 import { periodDays } from '../period.js';
 import { audioAndImageTokens } from '../tokenKindSums.js';
 import type { ReportRow } from '../types.js';
@@ -90,7 +91,8 @@ function cards(model: PageModel): string {
     changeCard(model) +
     card('Requests', int(t.requests)) +
     kindCards(t, card) +
-    card('Apps', int(model.apps.length)) +
+    // The billed basis adds `(unallocated: …)` and `(idle capacity: …)` rows: they are not apps.
+    card('Apps', int(model.apps.filter((row) => isGuid(row.key)).length)) +
     card('Unpriced requests', int(t.unpricedRequests), t.unpricedRequests > 0 ? ' warn' : '') +
     '</div>'
   );

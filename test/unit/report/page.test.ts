@@ -239,6 +239,16 @@ describe('the page shows audio and image tokens where they exist', () => {
     expect(html).toContain('<div class="label">Image tokens</div><div class="value">90</div>');
   });
 
+  it("counts apps only: the bill's unallocated and idle rows are not apps", () => {
+    const app = '7d8a1c3e-2b4f-4e6a-9c1d-0f2e3a4b5c6d';
+    const html = render([
+      slice('2026-11-02', app, 'HR', 10n),
+      slice('2026-11-02', '(unallocated: aoai-eastus)', '(unallocated: aoai-eastus)', 5n),
+      slice('2026-11-02', '(idle capacity: aoai-eastus)', '(idle capacity: aoai-eastus)', 7n),
+    ]);
+    expect(html).toContain('<div class="label">Apps</div><div class="value">1</div>');
+  });
+
   it('and none for text-only data', () => {
     const html = render([slice('2026-11-02', 'a', 'HR', 10n)]);
     expect(html).not.toMatch(/Audio tokens|Image tokens/);
