@@ -42,7 +42,7 @@ export interface UsageSlice extends UsageAmounts {
   readonly resourceId?: string | null;
   /** Units and list-price estimate per meter of the slice's priced requests. */
   readonly meters?: readonly SliceMeter[];
-  /** Traffic on provisioned (PTU) deployments, when there was any. */
+  /** Traffic on provisioned (PTU) deployments; absent when there was none. */
   readonly provisioned?: SliceProvisioned;
 }
 

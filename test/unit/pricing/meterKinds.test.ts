@@ -1,37 +1,18 @@
 import { describe, expect, it } from 'vitest';
 
-import { classifyMeter, UNRECOGNISED_NAME, type MeterFields } from '../../../shared/pricing/meterName.js';
-import type { MeterClassification, RetailPriceItem, TokenMeter } from '../../../shared/pricing/types.js';
+import { classifyMeter, UNRECOGNISED_NAME } from '../../../shared/pricing/meterName.js';
+import type { RetailPriceItem } from '../../../shared/pricing/types.js';
 import { readApiShape } from '../../helpers/apiShapes.js';
+import { meter, observed, tokenMeter, type Expectation } from '../../helpers/meterCases.js';
 
 // Audio, transcription, speech, image and DALL-E meters: each with its token kind (or per image).
 // The whole catalog's expectations are in meterName.test.ts; these name the cases issue 15 is about.
-
-type Expectation = TokenMeter | { readonly notPriced: string };
 
 const byName = new Map(
   (
     readApiShape('retail_aoai_meter_catalog_eastus_2025-08_derived.json') as { items: RetailPriceItem[] }
   ).items.map((item) => [item.meterName, item]),
 );
-
-function observed(result: MeterClassification): Expectation {
-  return result.priced ? result.meter : { notPriced: result.reason };
-}
-
-function meter(meterName: string, unitOfMeasure: string, productName = 'Azure OpenAI'): MeterFields {
-  return { meterName, unitOfMeasure, productName, type: 'Consumption' };
-}
-
-function tokenMeter(
-  family: string,
-  version: string | null,
-  kind: TokenMeter['kind'],
-  deploymentType: TokenMeter['deploymentType'],
-  unitSize: TokenMeter['unitSize'] = 1000,
-): Expectation {
-  return { family, version, kind, deploymentType, unitSize };
-}
 
 describe('classifyMeter reads the token kind of audio, transcription, speech and image meters', () => {
   it.each([

@@ -5,13 +5,13 @@ import { describe, expect, it } from 'vitest';
 
 import {
   classifyMeter,
-  type MeterFields,
   normalizeFamily,
   UNRECOGNISED_NAME,
   versionFromModelName,
 } from '../../../shared/pricing/meterName.js';
-import type { MeterClassification, RetailPriceItem, TokenMeter } from '../../../shared/pricing/types.js';
+import type { RetailPriceItem } from '../../../shared/pricing/types.js';
 import { API_SHAPES_DIR } from '../../helpers/apiShapes.js';
+import { meter, observed, tokenMeter, type Expectation } from '../../helpers/meterCases.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const apiShapes = API_SHAPES_DIR;
@@ -19,8 +19,6 @@ const apiShapes = API_SHAPES_DIR;
 function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, 'utf8')) as unknown;
 }
-
-type Expectation = TokenMeter | { readonly notPriced: string };
 
 const catalog = (
   readJson(path.join(apiShapes, 'retail_aoai_meter_catalog_eastus_2025-08_derived.json')) as {
@@ -34,29 +32,10 @@ const expectations = (
 ).meters;
 const byName = new Map(catalog.map((item) => [item.meterName, item]));
 
-function observed(result: MeterClassification): Expectation {
-  return result.priced ? result.meter : { notPriced: result.reason };
-}
-
 function catalogItem(name: string): RetailPriceItem {
   const item = byName.get(name);
   if (item === undefined) throw new Error(`not in the catalog: ${name}`);
   return item;
-}
-
-/** A catalog-shaped meter for names taken from the other reference files or made up for edge cases. */
-function meter(meterName: string, unitOfMeasure: string, productName = 'Azure OpenAI'): MeterFields {
-  return { meterName, unitOfMeasure, productName, type: 'Consumption' };
-}
-
-function tokenMeter(
-  family: string,
-  version: string | null,
-  kind: TokenMeter['kind'],
-  deploymentType: TokenMeter['deploymentType'],
-  unitSize: TokenMeter['unitSize'] = 1000,
-): Expectation {
-  return { family, version, kind, deploymentType, unitSize };
 }
 
 describe('classifyMeter on the real eastus catalog', () => {
