@@ -1,9 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 
-import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
-import { chromium, type Browser, type Locator } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { chargebackPage } from '../../functions/chargebackPage.js';
@@ -21,6 +18,7 @@ import {
   type ChargebackStack,
 } from '../helpers/chargebackStack.js';
 import { browserForTests } from '../helpers/findBrowser.js';
+import { launchChromium, serveFunctions } from '../helpers/functionsInBrowser.js';
 
 const BROWSER = browserForTests();
 const MISSING = BROWSER.kind === 'found' ? 'the local stack did not start' : BROWSER.message;
@@ -69,34 +67,8 @@ beforeAll(async () => {
   await set({ scope: `app:${HR}`, amount: '100000' });
   await set({ scope: 'all', amount: nanosToDecimal(hostile * 3n), on: 'forecast' });
 
-  const http = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const request = new HttpRequest({
-      url: url.toString(),
-      method: 'GET',
-      query: Object.fromEntries(url.searchParams),
-    });
-    const context = new InvocationContext({ functionName: 'chargebackPage', invocationId: randomUUID() });
-    void chargebackPage(request, context).then(async (init) => {
-      const response = new HttpResponse(init);
-      const headers: Record<string, string> = {};
-      response.headers.forEach((value, name) => (headers[name] = value));
-      res.writeHead(response.status, headers).end(await response.text());
-    });
-  });
-  server = http;
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: BROWSER.path,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
+  ({ server, base } = await serveFunctions({ '/api/chargeback/page': chargebackPage }));
+  browser = await launchChromium(BROWSER.path);
 }, 180_000);
 
 afterAll(async () => {

@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 
-import { HttpRequest, HttpResponse, InvocationContext, type HttpHandler } from '@azure/functions';
-import { chromium, type Browser, type Locator } from 'playwright-core';
+import type { HttpHandler } from '@azure/functions';
+import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { chargebackPage } from '../../functions/chargebackPage.js';
@@ -26,6 +24,7 @@ import {
   type RecordRow,
 } from '../helpers/chargebackStack.js';
 import { browserForTests } from '../helpers/findBrowser.js';
+import { launchChromium, serveFunctions } from '../helpers/functionsInBrowser.js';
 import { closeServer } from '../../local/closeServer.js';
 
 // CHROME_PATH, /usr/bin/chromium, chromium-browser, google-chrome, then Playwright's browser. None:
@@ -75,42 +74,8 @@ beforeAll(async () => {
   );
   expect(result.status).toBe('processed');
 
-  const http = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const handler = ROUTES[url.pathname];
-    if (handler === undefined) {
-      res.writeHead(404).end();
-      return;
-    }
-    const request = new HttpRequest({
-      url: url.toString(),
-      method: 'GET',
-      query: Object.fromEntries(url.searchParams),
-    });
-    const context = new InvocationContext({ functionName: url.pathname, invocationId: randomUUID() });
-    void Promise.resolve(handler(request, context)).then(async (init) => {
-      const response = new HttpResponse(init);
-      const headers: Record<string, string> = {};
-      response.headers.forEach((value, name) => (headers[name] = value));
-      res.writeHead(response.status, headers).end(await response.text());
-    });
-  });
-  server = http;
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: BROWSER.path,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  ({ server, base } = await serveFunctions(ROUTES));
+  browser = await launchChromium(BROWSER.path);
 }, 180_000);
 
 afterAll(async () => {
