@@ -2,6 +2,7 @@ import type { CostResult } from '../cost/types.js';
 import type { NormalizedUsage } from '../events/types.js';
 import type { DeploymentRecordFields, ResolvedPriceKey } from '../pipeline/ports.js';
 import { batchFamily } from '../pricing/batchMeter.js';
+import { developerTierFamily } from '../pricing/modelFamily.js';
 import { hash } from '../pricing/repriceFingerprint.js';
 import type { PriceKeySettings } from '../pricing/resolvePriceKey.js';
 import {
@@ -80,6 +81,14 @@ export function createInventoryPricing(
       }
       const key = applyFacts(baseKey, usage, facts);
       if (facts.pricingClass === 'provisioned') return { key, cost: { status: 'provisioned' }, deployment };
+      if (facts.pricingClass === 'developer') {
+        const family = developerTierFamily(key.family);
+        if (family === null) {
+          const reason = `${facts.sku} deployment ${facts.deployment} serves "${usage.model}", which is not a fine-tuned model`;
+          return { key, cost: { status: 'unpriced', reason }, deployment };
+        }
+        return { key, cost: priceWith({ ...key, family }), deployment };
+      }
       const cost =
         facts.pricingClass === 'batch'
           ? priceWith({ ...key, family: batchFamily(key.family) })

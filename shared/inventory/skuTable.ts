@@ -1,6 +1,7 @@
 import type { DeploymentType } from '../events/types.js';
 
-export type PricingClass = 'perToken' | 'provisioned' | 'batch';
+/** `developer`: a fine-tuned model on the Developer tier, priced per token at its `-dev-ft` meters. */
+export type PricingClass = 'perToken' | 'provisioned' | 'batch' | 'developer';
 
 export interface SkuSemantics {
   readonly deploymentType: DeploymentType;
@@ -20,6 +21,8 @@ export const SKU_TABLE: Readonly<Record<string, SkuSemantics>> = {
   DataZoneProvisionedManaged: { deploymentType: 'datazone', pricingClass: 'provisioned' },
   GlobalBatch: { deploymentType: 'global', pricingClass: 'batch' },
   DataZoneBatch: { deploymentType: 'datazone', pricingClass: 'batch' },
+  // Fine-tuned models only; deployed globally, no hosting fee, its own token meters (`gpt-4.1-dev-ft inpt glbl`).
+  DeveloperTier: { deploymentType: 'global', pricingClass: 'developer' },
 };
 
 export type SkuLookup =

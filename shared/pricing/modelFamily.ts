@@ -95,3 +95,11 @@ export function versionFromModelName(model: string): { family: string; version: 
 export function normalizeFamily(name: string): string {
   return versionFromModelName(name).family;
 }
+
+/**
+ * The Developer tier's family for a fine-tuned family (`gpt-4.1-ft` → `gpt-4.1-dev-ft`), or null when
+ * `family` is not fine-tuned: the tier serves fine-tuned models only, so anything else is not guessed at.
+ */
+export function developerTierFamily(family: string): string | null {
+  return family.endsWith('-ft') ? `${family.slice(0, -'-ft'.length)}-dev-ft` : null;
+}

@@ -44,7 +44,7 @@ const account: InventoryAccount = testAccount('aoai-east', [
   testDeployment('ptu', [testPeriod({ sku: 'ProvisionedManaged' })]),
   testDeployment('batch', [testPeriod({ sku: 'GlobalBatch' })]),
   testDeployment('dz', [testPeriod({ sku: 'DataZoneStandard' })]),
-  testDeployment('dev', [testPeriod({ sku: 'DeveloperTier' })]),
+  testDeployment('future', [testPeriod({ sku: 'ProvisionedManagedSpillover' })]),
   testDeployment('alias', [
     testPeriod({ sku: 'GlobalStandard', modelName: 'gpt-4o', modelVersion: '2024-08-06' }),
   ]),
@@ -129,10 +129,11 @@ describe('pricing with the deployment inventory', () => {
   });
 
   it('leaves an unknown SKU unpriced and names it', () => {
-    expect(record({ deployment: 'dev' })).toMatchObject({
+    expect(record({ deployment: 'future' })).toMatchObject({
       costStatus: 'unpriced',
-      unpricedReason: 'unknown deployment SKU "DeveloperTier" in the inventory; add it to the SKU table',
-      sku: 'DeveloperTier',
+      unpricedReason:
+        'unknown deployment SKU "ProvisionedManagedSpillover" in the inventory; add it to the SKU table',
+      sku: 'ProvisionedManagedSpillover',
       resourceId: account.id,
     });
   });

@@ -12,18 +12,19 @@ describe('the SKU table', () => {
     ['DataZoneProvisionedManaged', 'datazone', 'provisioned'],
     ['GlobalBatch', 'global', 'batch'],
     ['DataZoneBatch', 'datazone', 'batch'],
+    ['DeveloperTier', 'global', 'developer'],
   ])('%s is %s, priced %s', (sku, deploymentType, pricingClass) => {
     expect(skuSemantics(sku)).toEqual({ known: true, deploymentType, pricingClass });
   });
 
-  it('has exactly the eight SKUs the README documents', () => {
-    expect(Object.keys(SKU_TABLE)).toHaveLength(8);
+  it('has exactly the nine SKUs the README documents', () => {
+    expect(Object.keys(SKU_TABLE)).toHaveLength(9);
   });
 
   it('names an unknown SKU instead of guessing, including a case variant and an inherited key', () => {
-    expect(skuSemantics('DeveloperTier')).toEqual({
+    expect(skuSemantics('ProvisionedManagedSpillover')).toEqual({
       known: false,
-      reason: 'unknown deployment SKU "DeveloperTier"',
+      reason: 'unknown deployment SKU "ProvisionedManagedSpillover"',
     });
     expect(skuSemantics('globalstandard').known).toBe(false);
     expect(skuSemantics('toString').known).toBe(false);
