@@ -48,13 +48,33 @@ const runDoc = z.object({
   month: z.string(),
   /** Days of the month an imported bill covers: the billed basis uses allocations for exactly these. */
   days: z.array(z.string()),
+  /** Per billed day, the digest of the usage the allocation split by (absent before this was kept). */
+  usageDigests: z.record(z.string(), z.string()).optional(),
   computedAt: z.string(),
 });
+
+/** The month's run document as an allocation started from it: the commit is conditional on it. */
+export interface RunState {
+  readonly etag: string | undefined;
+  readonly runId: string | undefined;
+}
+
+/** What one allocation of a month stores. */
+export interface MonthAllocation {
+  readonly keys: readonly KeyAllocation[];
+  /** Per billed day of the month, the digest of the usage it was computed from (`usageDigestsByDay`). */
+  readonly usageDigests: Readonly<Record<string, string>>;
+}
+
+/** Documents of a run that never committed (a writer that crashed) are deleted once this old. */
+const ORPHAN_AGE_SECONDS = 3600;
 
 export interface StoredAllocations {
   readonly keys: KeyAllocation[];
   /** Days an imported bill covers (sorted): on the billed basis, every other day is estimated. */
   readonly billedDays: string[];
+  /** Per billed day read, the digest of the usage its allocation used; absent when not known. */
+  readonly usageDigests: Readonly<Record<string, string>>;
 }
 
 const partition = (month: string) => `allocation|${month}`;
@@ -79,17 +99,43 @@ export class CosmosAllocations {
     return new CosmosAllocations(database.container(CONTAINERS.invoice.id));
   }
 
-  async replaceMonth(month: string, keys: readonly KeyAllocation[], now = new Date()): Promise<void> {
+  /** The month's run document now: pass it to `replaceMonth` so a concurrent allocation is not overwritten. */
+  async runState(month: string): Promise<RunState> {
+    try {
+      const { resource, etag } = await this.container
+        .item(`allocationRun|${month}`, partition(month))
+        .read<Record<string, unknown>>();
+      const parsed = runDoc.safeParse(resource);
+      return { etag: resource === undefined ? undefined : etag, runId: parsed.data?.runId };
+    } catch (error) {
+      if ((error as { code?: number }).code === 404) return { etag: undefined, runId: undefined };
+      throw error;
+    }
+  }
+
+  /**
+   * Writes the month's new generation, then commits it with one conditional write of the run
+   * document (`basedOn`'s ETag). False when another allocation committed since `basedOn` was read:
+   * this one's documents are removed and the caller computes again from what is stored now.
+   */
+  async replaceMonth(
+    month: string,
+    allocation: MonthAllocation,
+    basedOn: RunState,
+    now = new Date(),
+  ): Promise<boolean> {
     const pk = partition(month);
     const runId = randomUUID();
+    const { keys } = allocation;
     for (const key of keys)
       if (key.day.slice(0, 7) !== month) throw new Error(`allocation of ${key.day} in the month ${month}`);
-    await pMap(
+    const docIds = await pMap(
       keys,
-      (key) =>
-        this.container.items.create({
+      async (key) => {
+        const id = hash(['allocation', runId, key.resourceId, key.meterId, key.day]);
+        await this.container.items.create({
           ...key,
-          id: hash(['allocation', runId, key.resourceId, key.meterId, key.day]),
+          id,
           pk,
           docType: 'allocation',
           runId,
@@ -100,31 +146,57 @@ export class CosmosAllocations {
             effectiveNanos: str(s.effectiveNanos),
             billedNanos: str(s.billedNanos),
           })),
-        }),
+        });
+        return id;
+      },
       { concurrency: CONCURRENCY },
     );
-    const days = [...new Set(keys.map((k) => k.day))].sort();
-    await this.container.items.upsert({
+    const run = {
       id: `allocationRun|${month}`,
       pk,
       docType: 'allocationRun',
       runId,
       month,
-      days,
+      days: [...new Set(keys.map((k) => k.day))].sort(),
+      usageDigests: allocation.usageDigests,
       computedAt: now.toISOString(),
-    });
+    };
+    const committed = await lostRaceIsFalse(
+      basedOn.etag === undefined
+        ? this.container.items.create(run)
+        : this.container
+            .item(run.id, pk)
+            .replace(run, { accessCondition: { type: 'IfMatch', condition: basedOn.etag } }),
+    );
+    if (!committed) {
+      await this.deleteAll(docIds, pk);
+      return false;
+    }
+    // Only the generation this one replaced, and orphans of crashed writers: a run still being
+    // written by a concurrent allocation is neither, and its own commit will fail on the new ETag.
     const { resources } = await this.container.items
-      .query<{ id: string; runId: string }>(
+      .query<{ id: string; runId: string; _ts: number }>(
         {
-          query: "SELECT c.id, c.runId FROM c WHERE c.pk = @pk AND c.docType = 'allocation'",
+          query: "SELECT c.id, c.runId, c._ts FROM c WHERE c.pk = @pk AND c.docType = 'allocation'",
           parameters: [{ name: '@pk', value: pk }],
         },
         { partitionKey: pk },
       )
       .fetchAll();
+    const orphanBefore = now.getTime() / 1000 - ORPHAN_AGE_SECONDS;
+    await this.deleteAll(
+      resources
+        .filter((r) => r.runId !== runId && (r.runId === basedOn.runId || r._ts < orphanBefore))
+        .map((r) => r.id),
+      pk,
+    );
+    return true;
+  }
+
+  private async deleteAll(ids: readonly string[], pk: string): Promise<void> {
     await pMap(
-      resources.filter((r) => r.runId !== runId),
-      async ({ id }) => {
+      ids,
+      async (id) => {
         try {
           await this.container.item(id, pk).delete();
         } catch (error) {
@@ -148,16 +220,22 @@ export class CosmosAllocations {
         .fetchAll());
     } catch (error) {
       // No bill imported yet: every day is estimated.
-      if ((error as { code?: number }).code === 404) return { keys: [], billedDays: [] };
+      if ((error as { code?: number }).code === 404) return { keys: [], billedDays: [], usageDigests: {} };
       throw error;
     }
     const committed = new Map<string, string>();
     const billedDays: string[] = [];
+    const usageDigests: Record<string, string> = {};
     for (const raw of raws) {
       const run = runDoc.safeParse(raw);
       if (!run.success) continue;
       committed.set(run.data.pk, run.data.runId);
-      billedDays.push(...run.data.days.filter((d) => d >= from && d <= to));
+      const days = run.data.days.filter((d) => d >= from && d <= to);
+      billedDays.push(...days);
+      for (const day of days) {
+        const digest = run.data.usageDigests?.[day];
+        if (digest !== undefined) usageDigests[day] = digest;
+      }
     }
     const keys: KeyAllocation[] = [];
     for (const raw of raws) {
@@ -171,7 +249,7 @@ export class CosmosAllocations {
       const { id: _id, pk: _pk, docType: _t, runId: _r, ...key } = doc;
       keys.push(key);
     }
-    return { keys, billedDays: billedDays.sort() };
+    return { keys, billedDays: billedDays.sort(), usageDigests };
   }
 }
 
@@ -185,5 +263,17 @@ export function monthsBetween(from: string, to: string): string[] {
     if (month > last) return out;
     out.push(month);
     [y, m] = m === 12 ? [y + 1, 1] : [y, m + 1];
+  }
+}
+
+/** A conditional write that lost to another writer (412 on replace, 409 on create) gives false. */
+async function lostRaceIsFalse(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    const code = (error as { code?: number }).code;
+    if (code === 412 || code === 409) return false;
+    throw error;
   }
 }

@@ -3,10 +3,11 @@ import type { Database } from '@azure/cosmos';
 import type { Settings } from '../config.js';
 import { RollupUsage } from '../store/rollupUsage.js';
 import { allocationOptions, billedShares } from './billedShares.js';
-import { CosmosAllocations } from './cosmosAllocations.js';
+import { CosmosAllocations, type StoredAllocations } from './cosmosAllocations.js';
 import { CosmosInvoiceStore } from './cosmosInvoiceStore.js';
 import type { ImportSummary } from './importRun.js';
 import { readUsage, reconcile, type Reconciliation } from './runReconcile.js';
+import { usageDigestsByDay } from './usageDigest.js';
 import type { UsageByKey } from './usagePort.js';
 
 const firstOfNext = (month: string): string => {
@@ -25,10 +26,15 @@ export function monthsOfImport(summaries: readonly ImportSummary[]): string[] {
   return [...new Set(months)].sort();
 }
 
+/** Concurrent allocations of one month (timer, CLI, a report finding it stale) each retry on a lost commit. */
+const MAX_ATTEMPTS = 5;
+
 /**
  * Recomputes and stores the allocation of each month (`YYYY-MM`): the month's billed lines (all
  * invoice months, corrections included) against its usage from the rollups. Idempotent: the same
  * bill and usage give the same allocation, and a newer export replaces the month's allocation whole.
+ * Optimistic: the commit is conditional on the run document read before the inputs, so the stored
+ * allocation always comes from inputs read after the previous one committed.
  */
 export async function allocateMonths(
   database: Database,
@@ -41,15 +47,32 @@ export async function allocateMonths(
   const out: { month: string; keys: number }[] = [];
   for (const month of months) {
     const [from, to] = [`${month}-01`, firstOfNext(month)];
-    const keys = billedShares(
-      await lines.linesBetween(from, to),
-      await readUsage(usage, from, to),
-      allocationOptions(settings),
-    );
-    await store.replaceMonth(month, keys);
-    out.push({ month, keys: keys.length });
+    for (let attempt = 1; ; attempt++) {
+      const basedOn = await store.runState(month);
+      const rows = await readUsage(usage, from, to);
+      const keys = billedShares(await lines.linesBetween(from, to), rows, allocationOptions(settings));
+      const usageDigests = usageDigestsByDay(rows, new Set(keys.map((k) => k.day)));
+      if (await store.replaceMonth(month, { keys, usageDigests }, basedOn)) {
+        out.push({ month, keys: keys.length });
+        break;
+      }
+      if (attempt === MAX_ATTEMPTS)
+        throw new Error(`allocation of ${month}: lost ${MAX_ATTEMPTS} commits to concurrent allocations`);
+    }
   }
   return out;
+}
+
+/**
+ * Months whose stored allocation split a billed day of `current`'s by other usage than the rollups
+ * now hold (a late event, a backfill): the billed basis recomputes them before reading.
+ */
+export function staleMonths(
+  stored: Pick<StoredAllocations, 'billedDays' | 'usageDigests'>,
+  current: Readonly<Record<string, string>>,
+): string[] {
+  const stale = stored.billedDays.filter((day) => stored.usageDigests[day] !== current[day]);
+  return [...new Set(stale.map((day) => day.slice(0, 7)))].sort();
 }
 
 /** One line for the CLI and the timer's log. */

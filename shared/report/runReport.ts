@@ -1,5 +1,8 @@
 import type { Services } from '../app/services.js';
 import { CosmosAllocations, type StoredAllocations } from '../invoice/cosmosAllocations.js';
+import { allocateMonths, staleMonths } from '../invoice/runAllocation.js';
+import { usageDigestsByDay } from '../invoice/usageDigest.js';
+import { usageRowsOfSlices } from '../invoice/usageOfSlices.js';
 import { CosmosRollups } from '../store/cosmosRollups.js';
 import { billedSlices } from './billedSlices.js';
 import { buildReport } from './buildReport.js';
@@ -45,7 +48,8 @@ export async function runReport(
       ? CosmosAllocations.forReading(services.database).read(start, query.to)
       : Promise.resolve(undefined),
   ]);
-  const read = allocations === undefined ? stored : billedSlices(stored, allocations);
+  const current = allocations && (await freshAllocations(services, allocations, stored, start, query.to));
+  const read = current === undefined ? stored : billedSlices(stored, current);
   const slices = read.filter((s) => s.day >= query.from);
   const previousSlices = read.filter((s) => s.day < query.from);
   const report = buildReport(slices, {
@@ -57,5 +61,27 @@ export async function runReport(
     ...(before ? { previous: { ...before, slices: previousSlices } } : {}),
     ...(query.basis === 'billed' ? { basis: 'billed' as const } : {}),
   });
-  return { report, slices, previousSlices, overrides, ...(allocations ? { allocations } : {}) };
+  return { report, slices, previousSlices, overrides, ...(current ? { allocations: current } : {}) };
+}
+
+/**
+ * The stored allocations, recomputed first for any month whose billed days' usage changed since
+ * they were split (a late event, a backfill): the billed basis never disagrees with the rollups.
+ */
+async function freshAllocations(
+  services: Pick<Services, 'database' | 'settings'>,
+  allocations: StoredAllocations,
+  slices: readonly UsageSlice[],
+  from: string,
+  to: string,
+): Promise<StoredAllocations> {
+  const billed = new Set(allocations.billedDays);
+  const current = usageDigestsByDay(
+    usageRowsOfSlices(slices.filter((s) => billed.has(s.day))),
+    allocations.billedDays,
+  );
+  const months = staleMonths(allocations, current);
+  if (months.length === 0) return allocations;
+  await allocateMonths(services.database, services.settings, months);
+  return CosmosAllocations.forReading(services.database).read(from, to);
 }

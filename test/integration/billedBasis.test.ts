@@ -204,6 +204,53 @@ describe('the billed basis', () => {
     expect((await report('billed')).total.costNanos).toBe(billed.total.costNanos);
   });
 
+  it('splits a billed day again when a late event changes its usage, and only then', async () => {
+    const allocations = CosmosAllocations.forReading(services.database);
+    const shareOf = async (label: string) =>
+      (await allocations.read('2026-11-19', '2026-11-19')).keys
+        .flatMap((k) => k.shares)
+        .filter((s) => s.label === label)
+        .reduce((sum, s) => sum + s.effectiveNanos, 0n);
+    const before = await report('billed');
+    const [hrBefore, unallocatedBefore] = [await shareOf(HR), await shareOf('(unallocated: aoai-eastus)')];
+    const unchanged = (await CosmosAllocations.open(services.database)).runState('2026-11');
+    await report('billed');
+    // Nothing changed: the stored split stands (no recompute).
+    expect((await (await CosmosAllocations.open(services.database)).runState('2026-11')).runId).toBe(
+      (await unchanged).runId,
+    );
+
+    // HR's 2026-11-19 request on the unattributed key, delivered again under a new request id: a late event.
+    const late = path.join(dir, 'late.jsonl');
+    const line = readFileSync(sampleFile('events.jsonl'), 'utf8')
+      .split('\n')
+      .find((l) => l.includes(`"appId":"${HR}"`) && l.includes('"eventTime":"2026-11-19'));
+    const event = line === undefined ? undefined : (JSON.parse(line) as Record<string, unknown>);
+    expect(event).toBeDefined();
+    writeFileSync(
+      late,
+      `${JSON.stringify({ ...event, requestId: 'c4d2e6f8-1a3b-4c5d-8e9f-0a1b2c3d4e5f' })}\n`,
+    );
+    await ingestStream(readEvents(late), services.ingest, services.spill);
+
+    const after = await report('billed');
+    const [hrAfter, unallocatedAfter] = [await shareOf(HR), await shareOf('(unallocated: aoai-eastus)')];
+    // The late tokens were part of what the bill called unattributed: they move from that row to HR.
+    expect(hrAfter).toBeGreaterThan(hrBefore);
+    expect(unallocatedAfter).toBeLessThan(unallocatedBefore);
+    expect(hrAfter - hrBefore).toBe(unallocatedBefore - unallocatedAfter);
+    // Still the whole bill, to the nano-unit, and the report agrees with what is stored.
+    expect(after.total.costNanos).toBe(before.total.costNanos);
+    const stored = await allocations.read('2026-11-01', '2026-11-30');
+    const hrStored = stored.keys.flatMap((k) => k.shares).filter((s) => s.appId === HR);
+    expect(after.rows.find((r) => r.key === HR)?.costNanos).toBe(
+      String(hrStored.reduce((sum, s) => sum + s.effectiveNanos, 0n)),
+    );
+    // The same as allocating on demand from the same bill and rollups.
+    expect((await cli('invoice', 'allocate', '--from', '2026-11')).code).toBe(0);
+    expect(await shareOf(HR)).toBe(hrAfter);
+  });
+
   describe('over HTTP', () => {
     let front: ChargebackFront;
     beforeAll(async () => {

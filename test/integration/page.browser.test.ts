@@ -13,6 +13,7 @@ import { nanosToDecimal } from '../../shared/cost/money.js';
 import { FOCUS_COLUMNS } from '../../shared/report/focus.js';
 import { estimatedDays } from '../../shared/report/formatReport.js';
 import { CosmosAllocations } from '../../shared/invoice/cosmosAllocations.js';
+import { usageDigestsByDay } from '../../shared/invoice/usageDigest.js';
 import {
   allRecords,
   HOSTILE_APP,
@@ -250,9 +251,10 @@ describe.skipIf(BROWSER.kind === 'skip')('the chargeback page in a real browser'
       shares: [{ appId: null, label, kind, effectiveNanos: nanos, billedNanos: nanos }],
     });
     // Meter ids: Retail catalog (samples/retail-prices-snapshot.json).
-    await (
-      await CosmosAllocations.open(world.db)
-    ).replaceMonth('2026-11', [
+    const allocations = await CosmosAllocations.open(world.db);
+    // Split by no usage (none carries a resourceId), so the report finds it current, not stale.
+    const usageDigests = usageDigestsByDay([], ['2026-11-19']);
+    const keys = [
       key(
         'babc1534-2115-5f32-98cb-29d58a11eb80',
         'gpt-4o-0806-Inp-glbl Tokens',
@@ -269,7 +271,9 @@ describe.skipIf(BROWSER.kind === 'skip')('the chargeback page in a real browser'
         'idle',
         24_000_000_000n,
       ),
-    ]);
+    ];
+    const basedOn = await allocations.runState('2026-11');
+    expect(await allocations.replaceMonth('2026-11', { keys, usageDigests }, basedOn)).toBe(true);
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const response = await page.goto(
       `${base}/api/chargeback/page?${new URLSearchParams({ ...PERIOD, basis: 'billed', code: KEY }).toString()}`,
