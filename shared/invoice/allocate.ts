@@ -1,7 +1,7 @@
 import { toAtto } from '../cost/money.js';
 import type { TokenKind } from '../pricing/types.js';
 import { recordedUnits } from './classify.js';
-import { largestRemainder } from './largestRemainder.js';
+import { roundMatrix } from './matrixRounding.js';
 import { isCapacity } from './meterKind.js';
 import type { KeyView } from './reconcileKeys.js';
 import type { UsageRow } from './usagePort.js';
@@ -29,19 +29,57 @@ export interface Allocation {
 }
 
 const ATTO = 10n ** 18n;
-const HOURS = 24;
+const ATTO_PER_NANO = 10n ** 9n;
+const HOURS = 24n;
 
-/** Each billed key's EffectiveCost, split so the rows of a key add up to it exactly. */
-export function allocate(views: readonly KeyView[], options: AllocationOptions): Allocation[] {
-  const out: Allocation[] = [];
+/** Which of the bill's amounts to split: both are split by the very same weights. */
+export type CostColumn = 'effective' | 'billed';
+
+/** A share before rounding: `num / den` nano-units. */
+interface ExactShare {
+  readonly label: string;
+  readonly appId: string | null;
+  readonly num: bigint;
+}
+interface ExactSplit {
+  readonly view: KeyView;
+  readonly den: bigint;
+  readonly shares: readonly ExactShare[];
+}
+
+/**
+ * Each billed key's cost, split so the rows of a key add up to it. Every share is first computed
+ * exactly (a fraction of the key's exact atto-unit amount), then all the keys are rounded together
+ * to nano-units (`roundMatrix`): each share rounds down or up, each key stays within a nano-unit of
+ * the bill (exactly it when the bill has no finer digits), and so does each app's and each
+ * unallocated or idle row's total over all the keys, and the grand total rounds once.
+ */
+export function allocate(
+  views: readonly KeyView[],
+  options: AllocationOptions,
+  column: CostColumn = 'effective',
+): Allocation[] {
+  const splits: ExactSplit[] = [];
   for (const view of views) {
-    if (!view.billed || view.effectiveCostNanos === 0n) continue;
-    const split =
+    const amount = column === 'effective' ? view.effectiveCostAtto : view.billedCostAtto;
+    if (!view.billed || amount === 0n) continue;
+    splits.push(
       view.meterKind !== undefined && isCapacity(view.meterKind)
-        ? splitCapacity(view, options)
-        : splitMetered(view, options.unattributed);
-    for (const [label, appId, amountNanos] of split) {
-      if (amountNanos === 0n) continue;
+        ? splitCapacity(view, amount, options)
+        : splitMetered(view, amount, options.unattributed),
+    );
+  }
+  const rounded = roundMatrix(
+    splits.map((s) => ({
+      den: s.den,
+      cells: s.shares.map((share) => ({ column: share.label, num: share.num })),
+    })),
+  );
+  const out: Allocation[] = [];
+  splits.forEach(({ view, shares }, k) => {
+    shares.forEach(({ label, appId }, i) => {
+      const amountNanos = rounded[k]?.[i] ?? 0n;
+      if (amountNanos === 0n) return;
       out.push({
         resourceId: view.resourceId,
         meterId: view.meterId,
@@ -50,36 +88,40 @@ export function allocate(views: readonly KeyView[], options: AllocationOptions):
         label,
         amountNanos,
       });
-    }
-  }
+    });
+  });
   return out;
 }
 
-type Share = [label: string, appId: string | null, amountNanos: bigint];
-
-/** Weights per app, in a stable order (sorted by appId) so the largest-remainder ties are reproducible. */
+/** Weights per app, in a stable order (sorted by appId) so the rounding is reproducible. */
 function byApp(rows: readonly UsageRow[], weight: (row: UsageRow) => bigint): [string, bigint][] {
   const totals = new Map<string, bigint>();
   for (const row of rows) totals.set(row.appId, (totals.get(row.appId) ?? 0n) + weight(row));
   return [...totals].filter(([, w]) => w > 0n).sort((a, b) => a[0].localeCompare(b[0]));
 }
 
-function split(amount: bigint, parts: readonly [string, string | null, bigint][]): Share[] {
-  const shares = largestRemainder(
-    amount,
-    parts.map(([, , w]) => w),
-  );
-  return parts.map(([label, appId], i) => [label, appId, shares[i] ?? 0n]);
+/** `amount` atto-units over `parts` by weight, exactly, as fractions of nano-units. */
+function proportional(
+  view: KeyView,
+  amount: bigint,
+  parts: readonly [label: string, appId: string | null, weight: bigint][],
+): ExactSplit {
+  const total = parts.reduce((sum, [, , w]) => sum + w, 0n);
+  return {
+    view,
+    den: total * ATTO_PER_NANO,
+    shares: parts.map(([label, appId, w]) => ({ label, appId, num: amount * w })),
+  };
 }
 
-function splitMetered(view: KeyView, policy: SpreadPolicy): Share[] {
+function splitMetered(view: KeyView, amount: bigint, policy: SpreadPolicy): ExactSplit {
   const unallocated = `(unallocated: ${view.resourceName})`;
   const apps = byApp(view.usage, (r) => r.units);
-  if (apps.length === 0) return [[unallocated, null, view.effectiveCostNanos]];
+  if (apps.length === 0) return proportional(view, amount, [[unallocated, null, 1n]]);
   const parts: [string, string | null, bigint][] = apps.map(([appId, w]) => [appId, appId, w]);
   const gap = view.billedUnits - recordedUnits(view);
   if (gap > 0n && policy === 'explicit') parts.push([unallocated, null, gap]);
-  return split(view.effectiveCostNanos, parts);
+  return proportional(view, amount, parts);
 }
 
 function ptuWeight(weights: PtuTokenWeights, row: UsageRow): bigint {
@@ -100,18 +142,24 @@ function popcount(mask: number): number {
  * used it at all) goes to `(idle capacity: …)`, or to the users in proportion with
  * `PTU_IDLE_POLICY=proportional`; the rest is split by weighted tokens.
  */
-function splitCapacity(view: KeyView, options: AllocationOptions): Share[] {
+function splitCapacity(view: KeyView, amount: bigint, options: AllocationOptions): ExactSplit {
   const idleLabel = `(idle capacity: ${view.resourceName})`;
   const apps = byApp(view.usage, (r) => ptuWeight(options.ptuWeights, r));
-  if (apps.length === 0) return [[idleLabel, null, view.effectiveCostNanos]];
+  if (apps.length === 0) return proportional(view, amount, [[idleLabel, null, 1n]]);
   const parts: [string, string | null, bigint][] = apps.map(([appId, w]) => [appId, appId, w]);
-  if (options.idle === 'proportional') return split(view.effectiveCostNanos, parts);
+  if (options.idle === 'proportional') return proportional(view, amount, parts);
   const masks = view.usage.filter((r) => r.activeHourMask !== undefined);
-  const active =
-    masks.length === 0 ? HOURS : popcount(masks.reduce((m, r) => m | (r.activeHourMask ?? 0), 0));
-  const [used = 0n, idle = 0n] = largestRemainder(view.effectiveCostNanos, [
-    BigInt(active),
-    BigInt(HOURS - active),
-  ]);
-  return [...split(used, parts), [idleLabel, null, idle]];
+  const active = BigInt(
+    masks.length === 0 ? 24 : popcount(masks.reduce((m, r) => m | (r.activeHourMask ?? 0), 0)),
+  );
+  // Used hours split by weighted tokens, idle hours to the idle row: one common denominator.
+  const total = parts.reduce((sum, [, , w]) => sum + w, 0n);
+  return {
+    view,
+    den: HOURS * total * ATTO_PER_NANO,
+    shares: [
+      ...parts.map(([label, appId, w]) => ({ label, appId, num: amount * active * w })),
+      { label: idleLabel, appId: null, num: amount * (HOURS - active) * total },
+    ],
+  };
 }

@@ -44,9 +44,8 @@ const shareKey = (a: { resourceId: string; meterId: string; day: string; label: 
   JSON.stringify([a.resourceId, a.meterId, a.day, a.label]);
 
 /**
- * Pure: every billed key with its shares. EffectiveCost is split by `allocate`; BilledCost is split
- * by the very same rule (it runs on the keys with BilledCost in place of EffectiveCost), so both
- * columns of the FOCUS export add up to the bill per key.
+ * Pure: every billed key with its shares. EffectiveCost and BilledCost are each split by `allocate`
+ * with the very same weights, so both columns of the FOCUS export add up to the bill per key.
  */
 export function billedShares(
   lines: readonly InvoiceLine[],
@@ -55,12 +54,7 @@ export function billedShares(
 ): KeyAllocation[] {
   const views = joinKeys(lines, usage).filter((v) => v.billed);
   const effective = allocate(views, options);
-  const billed = new Map(
-    allocate(
-      views.map((v) => ({ ...v, effectiveCostNanos: v.billedCostNanos })),
-      options,
-    ).map((a) => [shareKey(a), a.amountNanos]),
-  );
+  const billed = new Map(allocate(views, options, 'billed').map((a) => [shareKey(a), a.amountNanos]));
   const byKey = new Map<string, BilledShare[]>();
   const keyOf = (a: { resourceId: string; meterId: string; day: string }) =>
     JSON.stringify([a.resourceId, a.meterId, a.day]);
@@ -88,18 +82,23 @@ export function billedShares(
       billedNanos: amount,
     });
   }
-  return views.map((v) => ({
-    resourceId: v.resourceId,
-    resourceName: v.resourceName,
-    meterId: v.meterId,
-    meterName: v.meterName,
-    meterKind: v.meterKind ?? '',
-    day: v.day,
-    currency: v.currency ?? '',
-    effectiveCostNanos: v.effectiveCostNanos,
-    billedCostNanos: v.billedCostNanos,
-    shares: byKey.get(keyOf(v)) ?? [],
-  }));
+  return views.map((v) => {
+    const shares = byKey.get(keyOf(v)) ?? [];
+    // The key's amounts are its shares' sums: the bill's own figure, unless the bill has digits
+    // finer than a nano-unit, when the month is rounded once (see `allocate`), not each key.
+    return {
+      resourceId: v.resourceId,
+      resourceName: v.resourceName,
+      meterId: v.meterId,
+      meterName: v.meterName,
+      meterKind: v.meterKind ?? '',
+      day: v.day,
+      currency: v.currency ?? '',
+      effectiveCostNanos: shares.reduce((sum, s) => sum + s.effectiveNanos, 0n),
+      billedCostNanos: shares.reduce((sum, s) => sum + s.billedNanos, 0n),
+      shares,
+    };
+  });
 }
 
 function kindOf(appId: string | null, label: string): BilledShare['kind'] {

@@ -34,6 +34,9 @@ interface LineDoc {
   readonly effectiveCostNanos: number;
   readonly billedCostNanos: number;
   readonly listCostNanos: number | null;
+  /** Exact atto-unit sums as decimal integers (absent on lines imported before they were kept). */
+  readonly effectiveCostAtto?: string;
+  readonly billedCostAtto?: string;
   readonly correctionRows: number;
   readonly rows: number;
   readonly reservation: boolean;
@@ -155,6 +158,8 @@ function toDoc(line: InvoiceLine, importId: string): LineDoc {
     effectiveCostNanos: safe(line.effectiveCostNanos, 'EffectiveCost'),
     billedCostNanos: safe(line.billedCostNanos, 'BilledCost'),
     listCostNanos: line.listCostNanos === null ? null : safe(line.listCostNanos, 'ListCost'),
+    ...(line.effectiveCostAtto === undefined ? {} : { effectiveCostAtto: line.effectiveCostAtto.toString() }),
+    ...(line.billedCostAtto === undefined ? {} : { billedCostAtto: line.billedCostAtto.toString() }),
     correctionRows: line.correctionRows,
     rows: line.rows,
     reservation: line.reservation,
@@ -175,6 +180,8 @@ function fromDoc(doc: LineDoc): InvoiceLine {
     effectiveCostNanos: BigInt(doc.effectiveCostNanos),
     billedCostNanos: BigInt(doc.billedCostNanos),
     listCostNanos: doc.listCostNanos === null ? null : BigInt(doc.listCostNanos),
+    ...(doc.effectiveCostAtto === undefined ? {} : { effectiveCostAtto: BigInt(doc.effectiveCostAtto) }),
+    ...(doc.billedCostAtto === undefined ? {} : { billedCostAtto: BigInt(doc.billedCostAtto) }),
     correctionRows: doc.correctionRows,
     rows: doc.rows,
     reservation: doc.reservation,

@@ -4,7 +4,13 @@ import { attoToDecimal, divideHalfEven } from '../cost/money.js';
 import type { BilledRow } from './focusRow.js';
 import type { MeterKind } from './meterKind.js';
 
-const ATTO_PER_NANO = 10n ** 9n;
+export const ATTO_PER_NANO = 10n ** 9n;
+
+/** A line's exact EffectiveCost and BilledCost in atto-units. */
+export const exactAtto = (l: InvoiceLine): { effective: bigint; billed: bigint } => ({
+  effective: l.effectiveCostAtto ?? l.effectiveCostNanos * ATTO_PER_NANO,
+  billed: l.billedCostAtto ?? l.billedCostNanos * ATTO_PER_NANO,
+});
 
 /**
  * What the bill says for one key: resource + meter + UTC day, within one invoice month. A
@@ -26,6 +32,12 @@ export interface InvoiceLine {
   readonly effectiveCostNanos: bigint;
   readonly billedCostNanos: bigint;
   readonly listCostNanos: bigint | null;
+  /**
+   * The exact sums in atto-units, for amounts finer than a nano-unit: the allocation rounds the
+   * month once instead of once per key. Absent (lines stored before) means the nano-units are exact.
+   */
+  readonly effectiveCostAtto?: bigint;
+  readonly billedCostAtto?: bigint;
   /** How many of the rows were `ChargeClass = Correction`. */
   readonly correctionRows: number;
   readonly rows: number;
@@ -104,6 +116,8 @@ export class LineAccumulator {
       effectiveCostNanos: divideHalfEven(s.effective, ATTO_PER_NANO),
       billedCostNanos: divideHalfEven(s.billed, ATTO_PER_NANO),
       listCostNanos: s.list === null ? null : divideHalfEven(s.list, ATTO_PER_NANO),
+      effectiveCostAtto: s.effective,
+      billedCostAtto: s.billed,
       correctionRows: s.corrections,
       rows: s.rows,
       reservation: s.reservation,

@@ -1,5 +1,5 @@
 import { toAtto } from '../cost/money.js';
-import type { InvoiceLine } from './invoiceLine.js';
+import { exactAtto, type InvoiceLine } from './invoiceLine.js';
 import { isCapacity, type MeterKind } from './meterKind.js';
 import type { UsageRow } from './usagePort.js';
 
@@ -19,6 +19,9 @@ export interface KeyView {
   readonly billedUnits: bigint;
   readonly effectiveCostNanos: bigint;
   readonly billedCostNanos: bigint;
+  /** The exact sums behind the two amounts above, in atto-units: what the allocation splits. */
+  readonly effectiveCostAtto: bigint;
+  readonly billedCostAtto: bigint;
   readonly listCostNanos: bigint | null;
   readonly corrections: number;
   readonly usage: readonly UsageRow[];
@@ -31,6 +34,8 @@ interface Billed {
   quantity: bigint;
   effective: bigint;
   billed: bigint;
+  effectiveAtto: bigint;
+  billedAtto: bigint;
   list: bigint | null;
   corrections: number;
 }
@@ -45,12 +50,15 @@ export function joinKeys(lines: readonly InvoiceLine[], usage: readonly UsageRow
     const key = keyOf(line.resourceId, line.meterId, line.day);
     const found = billed.get(key);
     const quantity = toAtto(line.quantity);
+    const exact = exactAtto(line);
     if (found === undefined) {
       billed.set(key, {
         line,
         quantity,
         effective: line.effectiveCostNanos,
         billed: line.billedCostNanos,
+        effectiveAtto: exact.effective,
+        billedAtto: exact.billed,
         list: line.listCostNanos,
         corrections: line.correctionRows,
       });
@@ -58,6 +66,8 @@ export function joinKeys(lines: readonly InvoiceLine[], usage: readonly UsageRow
       found.quantity += quantity;
       found.effective += line.effectiveCostNanos;
       found.billed += line.billedCostNanos;
+      found.effectiveAtto += exact.effective;
+      found.billedAtto += exact.billed;
       found.list =
         found.list === null || line.listCostNanos === null ? null : found.list + line.listCostNanos;
       found.corrections += line.correctionRows;
@@ -96,6 +106,8 @@ export function joinKeys(lines: readonly InvoiceLine[], usage: readonly UsageRow
       billedUnits: (b.quantity * 2n + ATTO) / (2n * ATTO),
       effectiveCostNanos: b.effective,
       billedCostNanos: b.billed,
+      effectiveCostAtto: b.effectiveAtto,
+      billedCostAtto: b.billedAtto,
       listCostNanos: b.list,
       corrections: b.corrections,
       usage: rows,
@@ -116,6 +128,8 @@ export function joinKeys(lines: readonly InvoiceLine[], usage: readonly UsageRow
       billedUnits: 0n,
       effectiveCostNanos: 0n,
       billedCostNanos: 0n,
+      effectiveCostAtto: 0n,
+      billedCostAtto: 0n,
       listCostNanos: null,
       corrections: 0,
       usage: rows,

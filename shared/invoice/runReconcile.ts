@@ -39,7 +39,7 @@ function unitPrice(nanos: bigint | null, units: bigint, basis: number): bigint |
   return divideHalfEven(nanos * BigInt(basis), units);
 }
 
-function toRow(view: KeyView, tolerancePercent: number): ReconcileRow {
+function toRow(view: KeyView, tolerancePercent: number, allocated: bigint | undefined): ReconcileRow {
   const basis = view.meterKind === 'tokens' || view.meterKind === undefined ? 1000 : 1;
   return {
     day: view.day,
@@ -52,7 +52,8 @@ function toRow(view: KeyView, tolerancePercent: number): ReconcileRow {
     billedUnits: view.billedUnits,
     recordedUnits: recordedUnits(view),
     currency: view.currency ?? '',
-    effectiveCostNanos: view.effectiveCostNanos,
+    // What the allocation charges for the key: the bill's figure, to the nano-unit.
+    effectiveCostNanos: allocated ?? view.effectiveCostNanos,
     billedCostNanos: view.billedCostNanos,
     estimateNanos: estimateNanos(view),
     priceBasis: basis,
@@ -69,10 +70,17 @@ export function reconcile(
   options: AllocationOptions & { readonly tolerancePercent: number },
 ): Reconciliation {
   const views = joinKeys(lines, usage);
-  const rows = views.map((v) => toRow(v, options.tolerancePercent));
+  const allocations = allocate(views, options);
+  const allocated = new Map<string, bigint>();
+  const keyOf = (k: { resourceId: string; meterId: string; day: string }) =>
+    JSON.stringify([k.resourceId, k.meterId, k.day]);
+  for (const a of allocations) allocated.set(keyOf(a), (allocated.get(keyOf(a)) ?? 0n) + a.amountNanos);
+  const rows = views.map((v) =>
+    toRow(v, options.tolerancePercent, v.billed ? (allocated.get(keyOf(v)) ?? 0n) : undefined),
+  );
   return {
     rows,
-    allocations: allocate(views, options),
+    allocations,
     allMatched: rows.every((r) => r.classification === 'matched'),
   };
 }
