@@ -260,6 +260,32 @@ describe('the billed basis', () => {
       await front.close();
     });
 
+    it('shows the reconciliation per resource on the billed page, the same classes as `reconcile`', async () => {
+      const range = { from: '2026-11-16', to: '2026-11-22' };
+      const { out } = await cli('reconcile', '--from', range.from, '--to', range.to, '--format', 'json');
+      const keys = (JSON.parse(out) as { keys: { resourceName: string; classification: string }[] }).keys;
+      const page = await fetch(
+        `${front.url}/api/chargeback/page?${new URLSearchParams({ ...range, basis: 'billed' }).toString()}`,
+      );
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      const table = /<table id="reconciliation">(.*?)<\/table>/s.exec(html)?.[1] ?? '';
+      const heads = [...table.matchAll(/<th[^>]*>([^<]*)<\/th>/g)].map((m) => m[1]);
+      const row = /<tr><td title="[^"]*aoai-eastus">aoai-eastus<\/td>(.*?)<\/tr>/s.exec(table)?.[1] ?? '';
+      const cells = [...row.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1] ?? '');
+      expect(cells[0]).toBe(String(keys.filter((k) => k.resourceName === 'aoai-eastus').length));
+      for (const c of ['matched', 'unattributed usage', 'price variance']) {
+        const count = keys.filter((k) => k.resourceName === 'aoai-eastus' && k.classification === c).length;
+        expect(count).toBeGreaterThan(0);
+        expect(cells[heads.indexOf(c) - 1]).toBe(String(count));
+      }
+      // The estimate basis has no reconciliation.
+      const estimate = await fetch(
+        `${front.url}/api/chargeback/page?${new URLSearchParams(range).toString()}`,
+      );
+      expect(await estimate.text()).not.toContain('id="reconciliation"');
+    });
+
     it('exports the billed basis as FOCUS with the bill’s own costs, meters and ARM resource ids', async () => {
       const url = `${front.url}/api/chargeback?from=2026-11-01&to=2026-11-30&format=focus&basis=billed`;
       const response = await fetch(url);

@@ -13,7 +13,9 @@ import type { PageModel } from './pageModel.js';
 import { centsLabel } from './scale.js';
 import { stackedBarsSvg } from './stackedBars.js';
 import { unitBarsSvg } from './unitBars.js';
+import type { ResourceReconciliation } from '../../invoice/reconcileByResource.js';
 import { billedCells, billedHeads, estimateVsBilled } from './billedTables.js';
+import { reconcileTable } from './reconcileTable.js';
 
 export interface PageLinks {
   /** The function key the page was opened with, carried into the download links and the form. */
@@ -22,6 +24,8 @@ export interface PageLinks {
   readonly generatedAt: string;
   /** Every budget's status now (shared/budgets), drawn by budgetPanel.ts. */
   readonly budgets?: readonly BudgetStatus[];
+  /** On the billed basis: the bill reconciled per resource (`null`: no bill imported yet). */
+  readonly reconciliation?: readonly ResourceReconciliation[] | null;
 }
 
 /**
@@ -149,6 +153,10 @@ export function renderPage(model: PageModel, links: PageLinks): string {
     model.basis && model.units
       ? `<section id="billed"><h2>Estimate against billed, by business unit</h2>${estimateVsBilled(model.units, model.total, model.currency)}</section>`
       : '';
+  const reconcileSection =
+    links.reconciliation === undefined
+      ? ''
+      : `<section id="reconcile"><h2>Reconciliation with the bill, by resource</h2>${reconcileTable(links.reconciliation ?? [], model.currency)}</section>`;
   const legend = model.series
     .map((s) => `<li><span class="swatch" style="background:${s.colour}"></span>${escapeHtml(s.name)}</li>`)
     .join('');
@@ -164,6 +172,7 @@ export function renderPage(model: PageModel, links: PageLinks): string {
     cards(model) +
     budgetPanel(links.budgets ?? []) +
     billedSection +
+    reconcileSection +
     `<section id="by-day"><h2>Cost per ${model.granularity} by business unit</h2>${stackedBarsSvg(model)}` +
     `<ul class="legend">${legend}</ul></section>` +
     `<section id="by-unit"><h2>Cost by business unit</h2>${model.series.length > 0 ? unitBarsSvg(model.series, model.currency) : '<p class="note">No usage in this period.</p>'}</section>` +

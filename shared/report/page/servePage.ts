@@ -1,6 +1,9 @@
 import type { Services } from '../../app/services.js';
 import { statusDeps } from '../../app/budgetDeps.js';
 import { budgetStatuses } from '../../budgets/runEvaluation.js';
+import { UserError } from '../../errors.js';
+import { reconcileByResource, type ResourceReconciliation } from '../../invoice/reconcileByResource.js';
+import { reconcileStored } from '../../invoice/runAllocation.js';
 import { previousPeriod } from '../period.js';
 import { parseReportQuery } from '../reportOutput.js';
 import { runReport } from '../runReport.js';
@@ -42,6 +45,25 @@ export async function chargebackPageHtml(
     code: params.code ?? null,
     generatedAt: now.toISOString(),
     budgets: await budgetStatuses(statusDeps(services), now),
+    ...(parsed.query.basis === 'billed'
+      ? { reconciliation: await resourceReconciliation(services, report.from, report.to) }
+      : {}),
   });
   return { status: 200, html };
+}
+
+/** The bill against the rollups per resource (the same `reconcile` as the CLI); null without a bill. */
+async function resourceReconciliation(
+  services: Pick<Services, 'database' | 'settings'>,
+  from: string,
+  to: string,
+): Promise<ResourceReconciliation[] | null> {
+  const end = new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  try {
+    const { rows } = await reconcileStored(services.database, services.settings, from, end);
+    return reconcileByResource(rows);
+  } catch (error) {
+    if (error instanceof UserError) return null;
+    throw error;
+  }
 }
