@@ -15,6 +15,9 @@ const firstOfNext = (month: string): string => {
   return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
 };
 
+const lastDayBefore = (day: string): string =>
+  new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+
 const previous = (month: string): string => {
   const [y, m] = [Number(month.slice(0, 4)), Number(month.slice(5, 7))];
   return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
@@ -81,7 +84,11 @@ export function describeAllocation(allocated: readonly { month: string; keys: nu
   return `allocation: ${allocated.map((a) => `${a.month} ${a.keys} billed key(s)`).join(', ')}`;
 }
 
-/** The stored bill against the usage of UTC days `from <= day < end`: what `reconcile` prints. */
+/**
+ * The stored bill against the usage of UTC days `from <= day < end`: what `reconcile` prints. The
+ * whole months around the range are reconciled, then cut to it, so each key's figures are the very
+ * ones the month's stored allocation charges (the month is rounded as one, see `allocate`).
+ */
 export async function reconcileStored(
   database: Database,
   settings: Pick<
@@ -92,9 +99,17 @@ export async function reconcileStored(
   end: string,
   usage: UsageByKey = new RollupUsage(database),
 ): Promise<Reconciliation> {
-  const lines = await CosmosInvoiceStore.forReading(database).linesBetween(from, end);
-  return reconcile(lines, await readUsage(usage, from, end), {
+  const [first, last] = [`${from.slice(0, 7)}-01`, firstOfNext(lastDayBefore(end).slice(0, 7))];
+  const lines = await CosmosInvoiceStore.forReading(database).linesBetween(first, last);
+  const whole = reconcile(lines, await readUsage(usage, first, last), {
     tolerancePercent: settings.RECONCILE_TOLERANCE_PERCENT,
     ...allocationOptions(settings),
   });
+  const inRange = (k: { day: string }) => k.day >= from && k.day < end;
+  const rows = whole.rows.filter(inRange);
+  return {
+    rows,
+    allocations: whole.allocations.filter(inRange),
+    allMatched: rows.every((r) => r.classification === 'matched'),
+  };
 }
