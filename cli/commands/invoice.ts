@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 
-import { monthsBetween } from '../../shared/invoice/cosmosAllocations.js';
+import { CosmosAllocations, monthsBetween } from '../../shared/invoice/cosmosAllocations.js';
+import { formatImportedMonths, importedMonths } from '../../shared/invoice/importedMonths.js';
 import { CosmosInvoiceStore } from '../../shared/invoice/cosmosInvoiceStore.js';
 import { importRun } from '../../shared/invoice/importRun.js';
 import { describeImport } from '../../shared/invoice/importNewRuns.js';
@@ -41,6 +42,24 @@ export function registerInvoice(program: Command): void {
         },
         { create: true },
       );
+    });
+  invoice
+    .command('list')
+    .description(
+      'the imported invoice months: the export run that replaced each last, its totals, its allocation',
+    )
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (options: { format: string }) => {
+      if (options.format !== 'table' && options.format !== 'json')
+        throw new UserError(`--format: must be table or json, got "${options.format}"`);
+      const format = options.format;
+      await withServices(async (services) => {
+        const [runs, allocations] = await Promise.all([
+          CosmosInvoiceStore.forReading(services.database).runs(),
+          CosmosAllocations.forReading(services.database).months(),
+        ]);
+        process.stdout.write(formatImportedMonths(importedMonths(runs, allocations), format));
+      });
     });
   invoice
     .command('allocate')

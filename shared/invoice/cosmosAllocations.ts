@@ -207,6 +207,24 @@ export class CosmosAllocations {
     );
   }
 
+  /** Each allocated month: when it was computed and how many days a bill covers. */
+  async months(): Promise<{ month: string; computedAt: string; days: number }[]> {
+    try {
+      const { resources } = await this.container.items
+        .query<unknown>("SELECT * FROM c WHERE c.docType = 'allocationRun'")
+        .fetchAll();
+      return resources.flatMap((raw) => {
+        const run = runDoc.safeParse(raw);
+        return run.success
+          ? [{ month: run.data.month, computedAt: run.data.computedAt, days: run.data.days.length }]
+          : [];
+      });
+    } catch (error) {
+      if ((error as { code?: number }).code === 404) return [];
+      throw error;
+    }
+  }
+
   /** The committed allocations of UTC days `from <= day <= to`. */
   async read(from: string, to: string): Promise<StoredAllocations> {
     const months = monthsBetween(from, to).map(partition);

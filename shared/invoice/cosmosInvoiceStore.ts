@@ -15,6 +15,10 @@ export interface ImportedRun {
   readonly source: string;
   readonly lines: number;
   readonly importedAt: string;
+  /** The month's totals as imported, nano-units as integer strings (absent on runs imported before). */
+  readonly effectiveCostNanos?: string;
+  readonly billedCostNanos?: string;
+  readonly currencies?: readonly string[];
 }
 
 interface LineDoc {
@@ -73,6 +77,32 @@ export class CosmosInvoiceStore {
       return resource ?? undefined;
     } catch (error) {
       if ((error as { code?: number }).code === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** What replaced each invoice month last, oldest month first; empty when no bill was imported. */
+  async runs(): Promise<ImportedRun[]> {
+    try {
+      const { resources } = await this.container.items
+        .query<ImportedRun & { docType: string }>("SELECT * FROM c WHERE c.docType = 'run'")
+        .fetchAll();
+      return resources
+        .map(({ billingPeriod, importId, runId, submittedTime, source, lines, importedAt, ...rest }) => ({
+          billingPeriod,
+          importId,
+          runId,
+          submittedTime,
+          source,
+          lines,
+          importedAt,
+          ...(rest.effectiveCostNanos === undefined ? {} : { effectiveCostNanos: rest.effectiveCostNanos }),
+          ...(rest.billedCostNanos === undefined ? {} : { billedCostNanos: rest.billedCostNanos }),
+          ...(rest.currencies === undefined ? {} : { currencies: rest.currencies }),
+        }))
+        .sort((a, b) => a.billingPeriod.localeCompare(b.billingPeriod));
+    } catch (error) {
+      if ((error as { code?: number }).code === 404) return [];
       throw error;
     }
   }

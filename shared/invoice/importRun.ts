@@ -104,6 +104,9 @@ export async function importRun(
         source: run.label,
         lines: mine.length,
         importedAt: now().toISOString(),
+        effectiveCostNanos: mine.reduce((sum, l) => sum + l.effectiveCostNanos, 0n).toString(),
+        billedCostNanos: mine.reduce((sum, l) => sum + l.billedCostNanos, 0n).toString(),
+        currencies: [...new Set(mine.map((l) => l.currency))].sort(),
       },
       mine,
     );

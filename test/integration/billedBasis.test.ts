@@ -204,6 +204,30 @@ describe('the billed basis', () => {
     expect((await report('billed')).total.costNanos).toBe(billed.total.costNanos);
   });
 
+  it('lists the imported months: the export run that replaced each last, its totals and its allocation', async () => {
+    const { code, out } = await cli('invoice', 'list', '--format', 'json');
+    expect(code).toBe(0);
+    const { months } = JSON.parse(out) as {
+      months: {
+        month: string;
+        exportRunId: string;
+        effectiveCost: string;
+        billedCost: string;
+        allocatedAt: string | null;
+        billedDays: number;
+      }[];
+    };
+    const november = months.find((m) => m.month === '2026-11');
+    const newer = exportRows(path.join(dir, 'newer'));
+    expect(november).toMatchObject({ exportRunId: '9a7c1e3b-2d4f-4b6a-8c0e-1f3a5b7d9e20' });
+    expect(toAtto(november?.effectiveCost ?? '0') / 10n ** 9n).toBe(effectiveNanos(newer));
+    expect(toAtto(november?.billedCost ?? '0') / 10n ** 9n).toBe(effectiveNanos(newer, 'BilledCost'));
+    expect(november?.allocatedAt).not.toBeNull();
+    expect(november?.billedDays).toBe(new Set(newer.map((r) => r.ChargePeriodStart.slice(0, 10))).size);
+    const table = await cli('invoice', 'list');
+    expect(table.out).toContain('9a7c1e3b-2d4f-4b6a-8c0e-1f3a5b7d9e20');
+  });
+
   it('splits a billed day again when a late event changes its usage, and only then', async () => {
     const allocations = CosmosAllocations.forReading(services.database);
     const shareOf = async (label: string) =>
