@@ -14,6 +14,8 @@ import {
 import { familyFromWords, mmddVersion } from './modelFamily.js';
 import type { TokenKind, TokenMeter } from './types.js';
 
+export const UNRECOGNISED_NAME = 'unrecognised name';
+
 const CONTEXT_MARKER = /^\d+k$/;
 
 interface Markers {
