@@ -274,6 +274,33 @@ describe('otherwise the request is unpriced, and the reason names the model and 
     );
   });
 
+  it('prices a logged name that matches no meter once DEPLOYMENTS maps it to a family', () => {
+    // Constructed around a real name and price (names fixture, 2025-11): `Grok4 Fast Inp glbl` 0.0002;
+    // meter id and region are the test's own. Azure logs grok-4-fast-reasoning, the meter says Grok4 Fast.
+    const grok4Fast = {
+      ...partnerItem('Grok-4 Inp glbl Tokens', 'japanwest'),
+      meterName: 'Grok4 Fast Inp glbl Tokens',
+      retailPrice: 0.0002,
+      meterId: 'test-grok4-fast',
+    };
+    const usage = testUsage({
+      eventTime: AT,
+      model: 'grok-4-fast-reasoning',
+      region: 'japanwest',
+      deploymentType: 'global',
+      promptTokens: 5000,
+    });
+    const fastBook = bookOf([grok4Fast]);
+    expect(reasonOf(createPricer(fastBook, SETTINGS).price(usage).cost)).toBe(
+      'no meter for grok-4-fast-reasoning (no version) global japanwest',
+    );
+    const mapped = createPricer(fastBook, {
+      ...SETTINGS,
+      deployments: { 'grok-4-fast-reasoning': { model: 'grok-4-fast' } },
+    });
+    expect(pricedNanos(mapped.price(usage).cost)).toBe(handNanos([[5000n, 200_000_000_000_000n, 1000n]]));
+  });
+
   it('prices a fine-tuned model only with fine-tuned meters, and the base model never with them', () => {
     // switzerlandnorth, data zone: `Llama 3.3 70B Outp Dzone` (base) and `3.3 70b Inp FT DZ` (fine-tuned)
     const at = {
