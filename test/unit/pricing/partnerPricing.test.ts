@@ -119,14 +119,6 @@ describe('a model of another publisher with one meter per kind is priced with th
       15_000_000_000_000_000n,
     ],
     [
-      'grok-4.1',
-      'uksouth',
-      'Grok 4.1 Inp Glbl Tokens',
-      'Grok 4.1 Outp Glbl Tokens',
-      200_000_000_000_000n,
-      500_000_000_000_000n,
-    ],
-    [
       'Kimi-K2.5-Thinking',
       'westus2',
       'K2.5 Thinking Inp glbl Tokens',
