@@ -15,7 +15,7 @@ import type { UsageRecord } from '../shared/pipeline/record.js';
 import { addCounts, ZERO_TOTALS, type Totals } from '../shared/pipeline/summary.js';
 import { toPriceDocs } from '../shared/pricing/priceRows.js';
 import { refreshPriceBook } from '../shared/pricing/refreshPriceBook.js';
-import { fetchAoaiCatalog } from '../shared/pricing/retailPricesClient.js';
+import { fetchFoundryCatalog } from '../shared/pricing/retailPricesClient.js';
 import { CONTAINERS } from '../shared/store/containers.js';
 import { buildMarkers } from '../shared/store/rollupMarkers.js';
 import { retainedHeapMb, sampleMemory } from './memory.js';
@@ -379,7 +379,7 @@ async function refresh(runs: number, services: Services): Promise<RefreshResult>
   // Where the time goes: the catalog download (300 sequential pages for 30,000 items, the stand-in's own
   // filtering included) and the conversion; the rest of a run is the create-only save.
   let start = performance.now();
-  const catalog = await fetchAoaiCatalog({
+  const catalog = await fetchFoundryCatalog({
     url: services.settings.RETAIL_PRICES_URL,
     currency: services.settings.PRICE_CURRENCY,
     dispatcher: services.retailDispatcher,

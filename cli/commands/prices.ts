@@ -12,7 +12,9 @@ export function registerPrices(program: Command): void {
   const prices = program.command('prices').description('the price book');
   prices
     .command('refresh')
-    .description('fetch the Azure OpenAI part of the Retail Prices catalog and store the price book')
+    .description(
+      'fetch the Azure OpenAI and partner Foundry Models part of the Retail Prices catalog and store the price book',
+    )
     .action(async () => {
       await withServices(
         async (services) => {

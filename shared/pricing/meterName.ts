@@ -3,21 +3,13 @@
 // in front of the direction word (`5.4 newtier inp Gl`) lands in the family, where no event model
 // matches it, so it cannot undercharge either.
 
-import type { DeploymentType } from '../events/types.js';
-import {
-  CACHED_WORDS,
-  DEPLOYMENT_WORDS,
-  EXCLUSIONS,
-  INPUT_WORDS,
-  joinPairs,
-  MODALITY_WORDS,
-  OUTPUT_WORDS,
-  UNIT_SIZE_WORDS,
-} from './meterVocabulary.js';
+import { EXCLUSIONS, joinPairs, UNIT_SIZE_WORDS } from './meterVocabulary.js';
 import { classifyImageMeter } from './imageMeter.js';
-import { familyFromWords, mmddVersion } from './modelFamily.js';
 import { splitNameWords } from './nameWords.js';
-import type { MeterClassification, RetailPriceItem, TokenKind, TokenMeter } from './types.js';
+import { classifyPartnerMeter } from './partnerMeter.js';
+import { publisherOfProduct, type Publisher } from './partnerPublishers.js';
+import { parseTokenMeter, UNRECOGNISED_NAME } from './tokenMeterWords.js';
+import type { MeterClassification, RetailPriceItem } from './types.js';
 
 export { normalizeFamily, versionFromModelName } from './modelFamily.js';
 
@@ -26,9 +18,10 @@ export type MeterFields = Pick<
   'meterName' | 'skuName' | 'productName' | 'unitOfMeasure' | 'type'
 >;
 
-export const UNRECOGNISED_NAME = 'unrecognised name';
+export { UNRECOGNISED_NAME } from './tokenMeterWords.js';
 
-const CONTEXT_MARKER = /^\d+k$/;
+/** The product is neither Azure OpenAI's nor one of the partners in partnerPublishers.ts. */
+export const PUBLISHER_NOT_PRICED = 'publisher not priced';
 
 /**
  * A per-token (or DALL-E per-image) meter for standard requests, or `{ priced: false, reason }` with a short reason such as
@@ -38,10 +31,15 @@ export function classifyMeter(item: MeterFields): MeterClassification {
   const words = joinPairs(splitNameWords(item.meterName));
   const image = classifyImageMeter(words, item.unitOfMeasure, item.type, item.productName);
   if (image !== undefined) return image;
-  const reason = exclusion(item, words);
+  // Azure OpenAI's products are named "…OpenAI…" (also `Azure OpenAI OSS Models`); another publisher's
+  // product names the publisher, whose meters name models their own way.
+  const publisher = /openai/i.test(item.productName) ? undefined : publisherOfProduct(item.productName);
+  const reason = exclusion(item, words, publisher);
   if (reason !== null) return { priced: false, reason };
   // exclusion() let through only names whose last word is `Tokens`; the rest is model and markers.
-  const meter = parseTokenMeter(words.slice(0, -1), unitSize(item.unitOfMeasure));
+  const size = unitSize(item.unitOfMeasure);
+  if (publisher !== undefined) return classifyPartnerMeter(words.slice(0, -1), size, publisher);
+  const meter = parseTokenMeter(words.slice(0, -1), size);
   return meter === null ? { priced: false, reason: UNRECOGNISED_NAME } : { priced: true, meter };
 }
 
@@ -50,137 +48,20 @@ function unitSize(unitOfMeasure: string): 1000 | 1000000 | null {
   return UNIT_SIZE_WORDS.get(unitOfMeasure.replace(/\s+/g, '').toLowerCase()) ?? null;
 }
 
-function exclusion(item: MeterFields, words: readonly string[]): string | null {
+function exclusion(
+  item: MeterFields,
+  words: readonly string[],
+  publisher: Publisher | undefined,
+): string | null {
   const type = item.type ?? 'Consumption';
   // Reservations price a whole PTU term; their product is not even named "OpenAI".
   if (/reservation/i.test(type) || /reservation/i.test(item.productName)) return 'reservation meter';
   if (type !== 'Consumption') return `non-consumption type ${type}`;
-  // Other Foundry vendors (Grok `4.6 Outp DZ`, Mistral `Doc AI 2512`) follow other naming rules.
-  if (!/openai/i.test(item.productName)) return 'non-OpenAI product';
+  if (publisher === undefined && !/openai/i.test(item.productName)) return PUBLISHER_NOT_PRICED;
   const rule = EXCLUSIONS.find((candidate) => words.some((word) => candidate.words.has(word)));
   if (rule !== undefined) return rule.reason;
   if (unitSize(item.unitOfMeasure) === null) return `non-token unit ${item.unitOfMeasure}`;
   // The last word names what is counted: `Tokens`, or `Calls`, `Pages`, `Characters`… even per 1K.
   const counted = words.at(-1) ?? '';
   return counted === 'tokens' ? null : `non-token meter ${counted}`;
-}
-
-interface Markers {
-  version: string | null;
-  input: boolean;
-  output: boolean;
-  cached: boolean;
-  deployment: DeploymentType | null;
-  /** `txt`, `aud`, `img`; null when the name does not say (text, or the family's own modality). */
-  modality: 'text' | 'audio' | 'image' | null;
-}
-
-/**
- * `<family words> [MMDD] <direction, deployment, 1K/1M in any order>`. Context markers (`16K`) may sit
- * anywhere; after the first marker every word must be a marker, and none may repeat.
- */
-function parseTokenMeter(words: readonly string[], size: 1000 | 1000000 | null): TokenMeter | null {
-  const familyWords: string[] = [];
-  const markers: Markers = {
-    version: null,
-    input: false,
-    output: false,
-    cached: false,
-    deployment: null,
-    modality: null,
-  };
-  let inMarkers = false;
-  // `aud` before a marker says the tokens are audio (`-transcribe-aud-inp-`); before anything else it
-  // names an audio model (`gpt-4o-aud-1217` is gpt-4o-audio-preview, `gpt aud 1.5` gpt-audio-1.5),
-  // whose tokens are audio unless `txt` says text.
-  let audioFamily = false;
-  for (const [i, word] of words.entries()) {
-    if (!inMarkers && (word === 'aud' || word === 'audio') && !isMarkerWord(words[i + 1])) {
-      const preview = mmddVersion(words[i + 1] ?? '') !== null;
-      familyWords.push(...(preview ? ['audio', 'preview'] : ['audio']));
-      audioFamily = true;
-      continue;
-    }
-    if (UNIT_SIZE_WORDS.has(word)) {
-      if (UNIT_SIZE_WORDS.get(word) !== size) return null;
-      inMarkers = true;
-      continue;
-    }
-    if (CONTEXT_MARKER.test(word)) continue;
-    const role = readMarker(markers, word);
-    if (role === 'conflict' || (role === 'family' && inMarkers)) return null;
-    if (role === 'family') familyWords.push(word);
-    else inMarkers = true;
-  }
-  if (audioFamily && markers.modality === null) markers.modality = 'audio';
-  const kind = tokenKind(markers, familyWords);
-  if (familyWords.length === 0 || kind === null || markers.deployment === null || size === null) return null;
-  return {
-    family: familyFromWords(familyWords),
-    version: markers.version,
-    kind,
-    deploymentType: markers.deployment,
-    unitSize: size,
-  };
-}
-
-/** A direction, cache, deployment or unit word, or the end of the name. */
-function isMarkerWord(word: string | undefined): boolean {
-  if (word === undefined) return true;
-  return (
-    INPUT_WORDS.has(word) ||
-    OUTPUT_WORDS.has(word) ||
-    CACHED_WORDS.has(word) ||
-    DEPLOYMENT_WORDS.has(word) ||
-    UNIT_SIZE_WORDS.has(word)
-  );
-}
-
-/** Records `word` in `markers` if it is one; `conflict` when that marker was already set. */
-function readMarker(markers: Markers, word: string): 'marker' | 'family' | 'conflict' {
-  const deployment = DEPLOYMENT_WORDS.get(word);
-  if (deployment !== undefined) {
-    if (markers.deployment !== null) return 'conflict';
-    markers.deployment = deployment;
-    return 'marker';
-  }
-  const direction = INPUT_WORDS.has(word)
-    ? 'input'
-    : OUTPUT_WORDS.has(word)
-      ? 'output'
-      : CACHED_WORDS.has(word)
-        ? 'cached'
-        : null;
-  if (direction !== null) {
-    if (markers[direction]) return 'conflict';
-    markers[direction] = true;
-    return 'marker';
-  }
-  const modality = MODALITY_WORDS.get(word);
-  if (modality !== undefined) {
-    if (markers.modality !== null) return 'conflict';
-    markers.modality = modality;
-    return 'marker';
-  }
-  const version = mmddVersion(word);
-  if (version === null) return 'family';
-  if (markers.version !== null) return 'conflict';
-  markers.version = version;
-  return 'marker';
-}
-
-/** Direction × modality; `inp cached img` is cached image input, `output img` image output. */
-const KINDS = {
-  text: { input: 'input', cached: 'cachedInput', output: 'output' },
-  audio: { input: 'audioInput', cached: 'cachedAudioInput', output: 'audioOutput' },
-  image: { input: 'imageInput', cached: 'cachedImageInput', output: 'imageOutput' },
-} as const satisfies Record<string, Record<string, TokenKind>>;
-
-function tokenKind(markers: Markers, familyWords: readonly string[]): TokenKind | null {
-  const kinds = KINDS[markers.modality ?? 'text'];
-  if (markers.output) return markers.input || markers.cached ? null : kinds.output;
-  if (markers.cached) return kinds.cached;
-  if (markers.input) return kinds.input;
-  // Embedding meters carry no direction word (`text-embedding-3-large-glbl`): they price input.
-  return familyWords.includes('embedding') && markers.modality === null ? 'input' : null;
 }

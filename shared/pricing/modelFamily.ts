@@ -9,10 +9,13 @@
 // - a name that starts with a bare version (`5.4 opt Dz`, the Foundry GPT-5 meters) is a GPT name;
 // - abbreviations are spelled out (`trb` → `turbo`, `prvw` → `preview`), and `Rsng` is dropped:
 //   `GPT 5 Rsng` is the gpt-5 reasoning model itself ($1.25 / $10 per 1M, gpt-5's price);
-// - a few names that differ between meters and model ids are aliased (ada embeddings, computer-use).
+// - a few names that differ between meters and model ids are aliased (ada embeddings, computer-use);
+// - other publishers' model names lose the words their meters never carry (`Llama-3.3-70B-Instruct`
+//   is `llama-3.3-70b`; partnerPublishers.ts).
 // A trailing date (`-2024-08-06`) or MMDD (`-0613`) is a version, never part of the family.
 
 import { splitNameWords } from './nameWords.js';
+import { partnerModelWords } from './partnerPublishers.js';
 
 const CONTEXT_MARKER = /^\d+k$/;
 /** Azure's fine-tuned model names: the base model, `.ft-`, the job's id (and any suffix the customer chose). */
@@ -51,7 +54,7 @@ export function mmddVersion(word: string): string | null {
 /** The family of already-split words that carry no version (see the rule at the top of this file). */
 export function familyFromWords(words: readonly string[]): string {
   const kept = words.filter((word) => !CONTEXT_MARKER.test(word) && !DROPPED_WORDS.has(word));
-  const spelled = kept.map((word) => WORD_ALIASES.get(word) ?? word);
+  const spelled = [...partnerModelWords(kept.map((word) => WORD_ALIASES.get(word) ?? word))];
   const first = spelled[0];
   if (first !== undefined && BARE_VERSION.test(first)) spelled.unshift('gpt');
   const dotted = spelled.map((word, i) => (spelled[i - 1] === 'gpt' ? dotGeneration(word) : word));

@@ -5,13 +5,14 @@ const SEPARATORS = /[\s\-_/,()]+/;
 
 /**
  * Spellings where two words are written as one. Each pattern splits a word into its captured parts.
- * - `gpt4o`, `gpt4omini`, `gpt35`: the realtime/audio meters drop the hyphen after `gpt`.
+ * - `gpt4o`, `gpt4omini`, `gpt35`: the realtime/audio meters drop the hyphen after `gpt`; partner
+ *   meters do it after `grok` and `llama` (`Grok4 Fast Outp DZone`, `Llama3.3-Out-FT`).
  * - `4omini`: what is left of `gpt4omini` after the first split.
  * - `mini0718`, `aud1217`: a version glued to the word before it (`gpt 4o mini0718 BatchOutp`).
  * - `trb16k`, `turbo128k`: a context-size marker glued to the word before it.
  */
 const GLUED: readonly RegExp[] = [
-  /^(gpt)(\d.*)$/,
+  /^(gpt|grok|llama)(\d.*)$/,
   /^(\d+(?:\.\d+)?o)(mini|nano)$/,
   /^([a-z]+)(\d{4})$/,
   /^([a-z]+)(\d+k)$/,

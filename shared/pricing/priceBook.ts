@@ -29,6 +29,7 @@ export class PriceBook {
   private readonly meters = new Map<string, readonly DatedRow[]>();
   private readonly inputVersions = new Map<string, readonly (string | null)[]>();
   private readonly nonText = new Map<string, boolean>();
+  private readonly publishers = new Map<string, string | undefined>();
   private versionMemo: string | undefined;
   private lastAt = '';
   private lastAtMs = Number.NaN;
@@ -80,6 +81,16 @@ export class PriceBook {
     return [...versions];
   }
 
+  /** The publisher of the family's meters here, if they are another publisher's (partnerPublishers.ts). */
+  publisherOf(family: string, deploymentType: DeploymentType, region: string): string | undefined {
+    const key = keyOf(family, deploymentType, region);
+    if (!this.publishers.has(key)) {
+      const row = (this.byKey.get(key) ?? []).find((r) => r.publisher !== undefined);
+      this.publishers.set(key, row?.publisher);
+    }
+    return this.publishers.get(key);
+  }
+
   /** Whether the family has audio or image token meters here: its usage must say how many of each. */
   hasNonTextMeters(family: string, deploymentType: DeploymentType, region: string): boolean {
     const key = keyOf(family, deploymentType, region);
@@ -112,9 +123,18 @@ export class PriceBook {
       return { ok: false, reason: `${label()} meter ended ${inForce.effectiveEndDate ?? ''}` };
     }
     // Two meters with the same key and start but different prices (`gpt-35-turbo-4k-…` and `-16k-…`,
-    // whose context markers are not part of the family) must not be picked between by catalog order.
+    // whose context markers are not part of the family) must not be picked between by catalog order;
+    // for another publisher, no two meters in force at all (isRival).
     if (found.rivals.length > 0) {
-      const rivals = found.rivals.filter((r) => r.endMs === null || atMs <= r.endMs).map((r) => r.row);
+      const inForceRivals = found.rivals.filter(
+        (r) => r.startMs <= atMs && (r.endMs === null || atMs <= r.endMs),
+      );
+      const rivals = [...new Map(inForceRivals.map((r) => [r.row.meterId, r.row])).values()];
+      if (rivals.length > 0 && inForce.publisher !== undefined) {
+        const names = [inForce, ...rivals].map((r) => `${r.meterName} ${r.meterId} (${r.retailPrice})`);
+        const reason = `ambiguous: ${names.length} meters in force for ${label()}: ${names.join(', ')}`;
+        return { ok: false, reason, ambiguous: true };
+      }
       if (rivals.length > 0) {
         const names = [inForce, ...rivals].map((r) => `${r.meterName} (${r.retailPrice})`).join(', ');
         return { ok: false, reason: `ambiguous meter for ${label()}: ${names}`, ambiguous: true };
@@ -149,19 +169,23 @@ export class PriceBook {
           startMs: Date.parse(row.effectiveStartDate),
           endMs: row.effectiveEndDate === null ? null : Date.parse(row.effectiveEndDate),
         }));
-      rows = dated.map((r) => ({
-        ...r,
-        rivals: dated.filter(
-          (o) =>
-            o.row.meterId !== r.row.meterId &&
-            o.startMs === r.startMs &&
-            o.row.retailPrice !== r.row.retailPrice,
-        ),
-      }));
+      rows = dated.map((r) => ({ ...r, rivals: dated.filter((o) => isRival(r, o)) }));
       this.meters.set(key, rows);
     }
     return rows;
   }
+}
+
+/**
+ * Whether `other` competes with `own` for the same key. Azure OpenAI: another meter starting with it at
+ * another price (the rule the 512-meter eastus catalog is checked against). Another publisher: any other
+ * meter, whenever it starts and whatever its price: its family comes from a looser rule (a prefix and
+ * the meter's own words), so two meters of one key may well price two models, and neither is chosen.
+ */
+function isRival(own: Dated, other: Dated): boolean {
+  if (other.row.meterId === own.row.meterId) return false;
+  if (own.row.publisher !== undefined) return true;
+  return other.startMs === own.startMs && other.row.retailPrice !== own.row.retailPrice;
 }
 
 interface Dated {

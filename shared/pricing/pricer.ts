@@ -242,13 +242,21 @@ export const CACHED_FALLBACK: Partial<Record<TokenKind, TokenKind>> = {
 
 type VersionChoice = { ok: true; version: string | null } | { ok: false; reason: string };
 
-/** An exact version wins; else a versionless meter of the family; else only an unambiguous one. */
+/**
+ * An exact version wins; else a versionless meter of the family; else only an unambiguous one. Another
+ * publisher's dated model takes the versionless meter only when no dated meter of its family is there:
+ * DeepSeek's `V4 Flash 0731` costs more than `V4 Flash`, so a date the book lacks is no `V4 Flash`.
+ */
 function chooseVersion(book: PriceBook, key: ResolvedPriceKey): VersionChoice {
   const versions = book.versions(key.family, key.deploymentType, key.region);
   const label = `${key.family} ${key.version ?? '(no version)'} ${key.deploymentType} ${key.region}`;
   if (versions.length === 0) return { ok: false, reason: `no meter for ${label}` };
   if (key.version !== null && versions.includes(key.version)) return { ok: true, version: key.version };
-  if (versions.includes(null)) return { ok: true, version: null };
+  const partnerDated =
+    key.version !== null &&
+    versions.some((version) => version !== null) &&
+    book.publisherOf(key.family, key.deploymentType, key.region) !== undefined;
+  if (versions.includes(null) && !partnerDated) return { ok: true, version: null };
   if (key.version === null && versions.length === 1) return { ok: true, version: versions[0] ?? null };
   if (key.version === null) {
     return {
@@ -256,5 +264,6 @@ function chooseVersion(book: PriceBook, key: ResolvedPriceKey): VersionChoice {
       reason: `ambiguous version for ${label}: meters exist for ${versions.sort().join(', ')}; map it in DEPLOYMENTS`,
     };
   }
-  return { ok: false, reason: `no meter for ${label} (book has ${versions.sort().join(', ')})` };
+  const held = versions.map((version) => version ?? '(versionless)').sort();
+  return { ok: false, reason: `no meter for ${label} (book has ${held.join(', ')})` };
 }

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 
 import { toPriceDocs, type PriceDoc } from './priceRows.js';
-import { fetchAoaiCatalog } from './retailPricesClient.js';
+import { fetchFoundryCatalog } from './retailPricesClient.js';
 
 export interface RefreshResult {
   readonly serviceName: string;
@@ -33,7 +33,7 @@ export async function refreshPriceBook(options: {
   readonly now?: Date;
 }): Promise<RefreshResult> {
   const now = options.now ?? new Date();
-  const catalog = await fetchAoaiCatalog({
+  const catalog = await fetchFoundryCatalog({
     url: options.url,
     currency: options.currency,
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),

@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import { DependencyError, ensureError, UserError } from '../errors.js';
 import { describeUrl, getJsonWithRetry, type RetryPolicy } from './retailPricesHttp.js';
 import {
-  aoaiCatalogFilter,
+  foundryCatalogFilter,
   checkedNextPageLink,
   FOUNDRY_SERVICE_NAME,
   firstPageUrl,
@@ -13,14 +13,14 @@ import { parseRetailPricesPage } from './retailPricesPage.js';
 import type { RetailPriceItem } from './types.js';
 
 export {
-  aoaiCatalogFilter,
+  foundryCatalogFilter,
   checkedNextPageLink,
   FOUNDRY_SERVICE_NAME,
   LEGACY_SERVICE_NAME,
   RETAIL_PRICES_API_VERSION,
 } from './retailPricesQuery.js';
 
-// A guard against a server that never stops paging: 2,000 pages of 100 is ten times today's AOAI catalog.
+// A guard against a server that never stops paging: 2,000 pages of 100 is ten times today's catalog.
 const MAX_PAGES = 2000;
 
 export interface CatalogPage {
@@ -30,7 +30,7 @@ export interface CatalogPage {
   readonly items: readonly RetailPriceItem[];
 }
 
-export interface FetchAoaiCatalogOptions {
+export interface FetchFoundryCatalogOptions {
   /** RETAIL_PRICES_URL, without a query: the client adds api-version, currencyCode and $filter. */
   readonly url: string;
   /** PRICE_CURRENCY, an ISO 4217 code. */
@@ -53,7 +53,7 @@ export interface FetchAoaiCatalogOptions {
   readonly onPage?: (page: CatalogPage) => void | Promise<void>;
 }
 
-export interface AoaiCatalog {
+export interface FoundryCatalog {
   readonly items: RetailPriceItem[];
   /** The serviceName that produced the items. */
   readonly serviceName: string;
@@ -66,10 +66,11 @@ export interface AoaiCatalog {
 }
 
 /**
- * Fetches the AOAI part of the Retail Prices catalog, every page, in `currency`. Falls back to the legacy
- * serviceName when the current one yields nothing, because a wrong filter answers 200 with no items.
+ * Fetches the Azure OpenAI and partner-publisher part of the Retail Prices catalog (foundryCatalogFilter),
+ * every page, in `currency`. Falls back to the legacy serviceName when the current one yields nothing,
+ * because a wrong filter answers 200 with no items.
  */
-export async function fetchAoaiCatalog(options: FetchAoaiCatalogOptions): Promise<AoaiCatalog> {
+export async function fetchFoundryCatalog(options: FetchFoundryCatalogOptions): Promise<FoundryCatalog> {
   const base = checkedBaseUrl(options.url);
   const currency = checkedCurrency(options.currency);
   const regions = checkedRegions(options.regions ?? []);
@@ -91,7 +92,7 @@ export async function fetchAoaiCatalog(options: FetchAoaiCatalogOptions): Promis
   let pages = 0;
   const tried: string[] = [];
   for (const serviceName of [FOUNDRY_SERVICE_NAME, LEGACY_SERVICE_NAME]) {
-    const filter = aoaiCatalogFilter(serviceName, regions);
+    const filter = foundryCatalogFilter(serviceName, regions);
     tried.push(filter);
     const first = firstPageUrl(base, currency, filter);
     const items: RetailPriceItem[] = [];
@@ -135,7 +136,7 @@ export async function fetchAoaiCatalog(options: FetchAoaiCatalogOptions): Promis
   }
   throw new DependencyError(
     'retailPrices',
-    `no Azure OpenAI meters at ${describeUrl(base.href)} in ${currency} under either service name ` +
+    `no Foundry Models meters at ${describeUrl(base.href)} in ${currency} under either service name ` +
       `(a wrong $filter answers 200 with no items); filters tried: ${tried.join(' | ')}`,
   );
 }

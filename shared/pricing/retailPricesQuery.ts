@@ -1,4 +1,5 @@
 import { DependencyError } from '../errors.js';
+import { PARTNER_PUBLISHERS } from './partnerPublishers.js';
 
 // The URLs the client requests: the first page's query and the NextPageLinks it agrees to follow.
 // Kept apart from the paging loop so the exact filter is easy to read and to test.
@@ -11,18 +12,22 @@ export const LEGACY_SERVICE_NAME = 'Cognitive Services';
 export const RETAIL_PRICES_API_VERSION = '2023-01-01-preview';
 
 /**
- * The `$filter` for the Azure OpenAI consumption meters of one service name.
+ * The `$filter` for the consumption meters of one service name: Azure OpenAI's and those of the other
+ * publishers whose meters we read (partnerPublishers.ts).
  * - `priceType` is the documented filter field for the items' `type` (`Consumption` excludes the
  *   PTU reservations, whose prices are whole-term totals).
  * - `contains(productName, 'OpenAI')` keeps every AOAI product ("Azure OpenAI", "… GPT5", "… Reasoning",
- *   "… PP FT GPT4s") and drops the other Foundry / Cognitive Services products (Llama, Speech…).
+ *   "… PP FT GPT4s"); one `contains` per partner keeps its product ("Azure Deepseek Models", "Azure Kimi").
+ *   The rest of Foundry / Cognitive Services (Speech, Vision, Fireworks, Flux…) is never fetched: under
+ *   the legacy service name, dropping the product test would fetch all of Cognitive Services.
  * - Regions only when asked: by default the price book must cover every region an event can come from.
  */
-export function aoaiCatalogFilter(serviceName: string, regions: readonly string[] = []): string {
+export function foundryCatalogFilter(serviceName: string, regions: readonly string[] = []): string {
+  const products = ['OpenAI', ...PARTNER_PUBLISHERS.map((publisher) => publisher.productWord)];
   const parts = [
     `serviceName eq ${odataString(serviceName)}`,
     `priceType eq 'Consumption'`,
-    `contains(productName, 'OpenAI')`,
+    `(${products.map((word) => `contains(productName, ${odataString(word)})`).join(' or ')})`,
   ];
   if (regions.length > 0) {
     parts.push(`(${regions.map((region) => `armRegionName eq ${odataString(region)}`).join(' or ')})`);

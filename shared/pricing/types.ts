@@ -64,6 +64,11 @@ export interface TokenMeter {
   readonly deploymentType: DeploymentType;
   /** Tokens per unit of `retailPrice` (1000 or 1000000), or images (100). */
   readonly unitSize: UnitSize;
+  /**
+   * Set for other publishers' meters (partnerPublishers.ts), absent for Azure OpenAI's: their price
+   * lookup is stricter (one meter per kind whatever the price, no other date's meter; priceBook.ts).
+   */
+  readonly publisher?: string;
 }
 
 export type MeterClassification =

@@ -19,6 +19,7 @@ import { ingestStream } from '../../shared/pipeline/ingestStream.js';
 import { readEvents } from '../../shared/pipeline/readEvents.js';
 import type { UsageRecord } from '../../shared/pipeline/record.js';
 import { CosmosPriceSets } from '../../shared/store/cosmosPriceSets.js';
+import { partnerItem, partnerItems } from '../helpers/partnerMeters.js';
 
 // The CEO's run: `prices refresh` against a Retail Prices stand-in serving real items (under today's
 // serviceName) plus a mid-period price change, then `ingest`. Expected costs are worked out by hand from the
@@ -87,6 +88,7 @@ function v2Event(fields: {
   usage: Record<string, unknown>;
   operation?: string;
   deploymentType?: string;
+  region?: string;
 }): Record<string, unknown> {
   return {
     schema: 'aoai-usage/2',
@@ -97,7 +99,7 @@ function v2Event(fields: {
     subscriptionId: 'finance-assistant',
     deployment: 'shared-deployment',
     deploymentType: fields.deploymentType ?? 'GlobalStandard',
-    region: 'eastus',
+    region: fields.region ?? 'eastus',
     operation: fields.operation ?? 'chat.completion',
     model: fields.model,
     stream: false,
@@ -518,6 +520,85 @@ describe('prices refresh, then ingest, against the local stack', () => {
       },
     ]);
     expect(record.priceSet.prices.map((p) => p.override)).toEqual(['meter 0.0018', 'all -10%']);
+  });
+});
+
+describe("other publishers' Foundry Models meters", () => {
+  it('are fetched and stored by a refresh, and price their models', async () => {
+    // The real partner items (retail_foundry_partner_models_items_2025-2026.json) beside the snapshot.
+    const partners = partnerItems();
+    const withPartners = await startRetailPricesStandIn({
+      items: [...catalog, ...partners],
+      serveAsServiceName: 'Foundry Models',
+    });
+    cleanups.push(() => withPartners.close());
+    const dispatcher = new Agent({ connect: { ca: withPartners.cert } });
+    cleanups.push(() => dispatcher.close());
+
+    const result = await refreshPriceBook({
+      url: withPartners.url,
+      currency: 'USD',
+      store: services.prices,
+      dispatcher,
+    });
+    // Of the 44 partner items, 26 are token meters (6 DeepSeek R1, V3.1, 6 Grok, 4 Llama with the
+    // fine-tuned one, Codestral, 5 Kimi, 3 Cohere). The other 18: 9 Phi and 2 Cohere Embed names
+    // unrecognised, 3 training (2 Phi FT) or hosting (Phi), 1 provisioned, 2 pages, 1 search.
+    expect(result).toMatchObject({ items: SERVED_ITEMS + 44, tokenMeters: TOKEN_WINDOWS + 26, created: 26 });
+    expect(result.skipped).toEqual({
+      'priority processing meter': 2,
+      'batch meter': 1,
+      'provisioned meter': 3,
+      'training meter': 3,
+      'grader meter': 4,
+      'hosting meter': 1,
+      'unrecognised name': 11,
+      'non-token meter pages': 2,
+      'non-token meter search': 1,
+    });
+    const r1Input = partnerItem('R1 Inp glbl Tokens', 'francecentral');
+    const r1Output = partnerItem('R1 Outp glbl Tokens', 'francecentral');
+    const { resources: stored } = await services.database
+      .container('prices')
+      .items.query<{ pk: string; meterName: string; retailPrice: string; productName: string }>({
+        query: 'SELECT * FROM c WHERE c.meterId = @meter',
+        parameters: [{ name: '@meter', value: r1Input.meterId }],
+      })
+      .fetchAll();
+    expect(
+      stored.map(({ pk, meterName, retailPrice, productName }) => [pk, meterName, retailPrice, productName]),
+    ).toEqual([['deepseek-r1', 'R1 Inp glbl Tokens', '0.00135', 'Azure Deepseek Models']]);
+
+    services.pricing.invalidate();
+    const [r1, grok3] = [randomUUID(), randomUUID()];
+    await ingest(services, [
+      v2Event({
+        requestId: r1,
+        eventTime: '2026-03-02T10:00:00.000Z',
+        model: 'DeepSeek-R1',
+        region: 'francecentral',
+        usage: chatUsage(1000, 0, 500),
+      }),
+      v2Event({
+        requestId: grok3,
+        eventTime: '2026-03-02T10:00:00.000Z',
+        model: 'grok-3',
+        region: 'francecentral',
+        usage: chatUsage(1000, 0, 500),
+      }),
+    ]);
+    // 1000 × 0.00135/1K + 500 × 0.0054/1K = 0.00135 + 0.0027
+    await expectPriced(r1, '0.00405', [
+      input(r1Input, '0.00135', '2025-02-01T00:00:00.000Z'),
+      {
+        kind: 'output',
+        meterId: r1Output.meterId,
+        meterName: r1Output.meterName,
+        unitPrice: '0.0054',
+        effectiveStartDate: '2025-02-01T00:00:00.000Z',
+      },
+    ]);
+    await expectUnpriced(grok3, 'no meter for grok-3 (no version) global francecentral');
   });
 });
 

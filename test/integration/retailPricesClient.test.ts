@@ -10,14 +10,15 @@ import {
 } from '../../local/retailPricesStandIn.js';
 import { DependencyError } from '../../shared/errors.js';
 import {
-  aoaiCatalogFilter,
+  foundryCatalogFilter,
   checkedNextPageLink,
-  fetchAoaiCatalog,
-  type FetchAoaiCatalogOptions,
+  fetchFoundryCatalog,
+  type FetchFoundryCatalogOptions,
 } from '../../shared/pricing/retailPricesClient.js';
 import { parseRetryAfter } from '../../shared/pricing/retailPricesHttp.js';
 import type { RetailPriceItem } from '../../shared/pricing/types.js';
 import { readApiShape } from '../helpers/apiShapes.js';
+import { partnerItems } from '../helpers/partnerMeters.js';
 
 const referenceItem = (name: string): RetailPriceItem => readApiShape(`${name}.json`) as RetailPriceItem;
 const snapshot = JSON.parse(
@@ -47,11 +48,11 @@ async function standIn(options: RetailPricesStandInOptions): Promise<RetailPrice
   return server;
 }
 
-function clientOptions(server: RetailPricesStandIn, extra: Partial<FetchAoaiCatalogOptions> = {}) {
+function clientOptions(server: RetailPricesStandIn, extra: Partial<FetchFoundryCatalogOptions> = {}) {
   const dispatcher = new Agent({ connect: { ca: server.cert } });
   cleanups.push(() => dispatcher.close());
   const logs: string[] = [];
-  const options: FetchAoaiCatalogOptions = {
+  const options: FetchFoundryCatalogOptions = {
     url: server.url,
     currency: 'USD',
     dispatcher,
@@ -63,7 +64,7 @@ function clientOptions(server: RetailPricesStandIn, extra: Partial<FetchAoaiCata
   return { options, logs };
 }
 
-describe('fetchAoaiCatalog against the Retail Prices stand-in', () => {
+describe('fetchFoundryCatalog against the Retail Prices stand-in', () => {
   it('follows NextPageLink (explicit port) through every page', async () => {
     const links: unknown[] = [];
     const server = await standIn({
@@ -75,7 +76,7 @@ describe('fetchAoaiCatalog against the Retail Prices stand-in', () => {
       },
     });
     const seenPages: number[] = [];
-    const catalog = await fetchAoaiCatalog({
+    const catalog = await fetchFoundryCatalog({
       ...clientOptions(server).options,
       onPage: (p) => void seenPages.push(p.items.length),
     });
@@ -108,18 +109,49 @@ describe('fetchAoaiCatalog against the Retail Prices stand-in', () => {
     const speech = { ...gpt4oInput, productName: 'Speech', meterId: 'speech', serviceName: 'Foundry Models' };
     const reservation = { ...gpt4oInput, type: 'Reservation', meterId: 'ri', serviceName: 'Foundry Models' };
     const server = await standIn({ items: [...copies(2, 'Foundry Models'), speech, reservation] });
-    const catalog = await fetchAoaiCatalog(clientOptions(server).options);
+    const catalog = await fetchFoundryCatalog(clientOptions(server).options);
 
     expect(catalog.items.map((i) => i.meterId)).not.toContain('speech');
     expect(catalog.items.map((i) => i.meterId)).not.toContain('ri');
     expect(catalog.filter).toBe(
-      "serviceName eq 'Foundry Models' and priceType eq 'Consumption' and contains(productName, 'OpenAI')",
+      "serviceName eq 'Foundry Models' and priceType eq 'Consumption' and (" +
+        "contains(productName, 'OpenAI') or contains(productName, 'Deepseek') or " +
+        "contains(productName, 'Llama') or contains(productName, 'Mistral') or " +
+        "contains(productName, 'Phi') or contains(productName, 'Grok') or " +
+        "contains(productName, 'Kimi') or contains(productName, 'Cohere') or contains(productName, 'Qwen'))",
     );
     expect(server.requests.urls[0]).toBe(
       '/api/retail/prices?api-version=2023-01-01-preview&currencyCode=%27USD%27' +
         '&$filter=serviceName%20eq%20%27Foundry%20Models%27%20and%20priceType%20eq%20%27Consumption%27' +
-        '%20and%20contains%28productName%2C%20%27OpenAI%27%29',
+        '%20and%20%28contains%28productName%2C%20%27OpenAI%27%29%20or%20contains%28productName%2C%20%27Deepseek%27%29' +
+        '%20or%20contains%28productName%2C%20%27Llama%27%29%20or%20contains%28productName%2C%20%27Mistral%27%29' +
+        '%20or%20contains%28productName%2C%20%27Phi%27%29%20or%20contains%28productName%2C%20%27Grok%27%29' +
+        '%20or%20contains%28productName%2C%20%27Kimi%27%29%20or%20contains%28productName%2C%20%27Cohere%27%29' +
+        '%20or%20contains%28productName%2C%20%27Qwen%27%29%29',
     );
+  });
+
+  it("fetches the partner publishers' products too, and no other Foundry product", async () => {
+    // Real items (retail_foundry_partner_models_items_2025-2026.json), one per publisher, beside real
+    // products that are not fetched: Fireworks (named as in the 2026-06 capture) and Speech.
+    const partners = ['R1 Inp glbl Tokens', 'Grok-4 Inp glbl Tokens', 'Llama 3.3 70B Inp glbl Tokens']
+      .map((name) => partnerItems().find((item) => item.meterName === name))
+      .filter((item): item is RetailPriceItem => item !== undefined);
+    const fireworks = { ...gpt4oInput, productName: 'Azure Fireworks Models', meterId: 'fw' };
+    const speech = { ...gpt4oInput, productName: 'Speech', meterId: 'speech' };
+    const server = await standIn({
+      items: [...copies(1, 'Foundry Models'), ...partners, fireworks, speech],
+      serveAsServiceName: 'Foundry Models',
+    });
+    const catalog = await fetchFoundryCatalog(clientOptions(server).options);
+
+    expect(partners).toHaveLength(3);
+    expect(catalog.items.map((item) => item.productName).sort()).toEqual([
+      'Azure Deepseek Models',
+      'Azure Grok Models',
+      'Azure Llama Models',
+      'Azure OpenAI',
+    ]);
   });
 
   it('narrows to the given regions only when asked', async () => {
@@ -129,8 +161,8 @@ describe('fetchAoaiCatalog against the Retail Prices stand-in', () => {
       { ...gpt4oInput, serviceName: 'Foundry Models', armRegionName: 'japaneast', meterId: 'jp' },
     ];
     const server = await standIn({ items });
-    const all = await fetchAoaiCatalog(clientOptions(server).options);
-    const some = await fetchAoaiCatalog(
+    const all = await fetchFoundryCatalog(clientOptions(server).options);
+    const some = await fetchFoundryCatalog(
       clientOptions(server, { regions: ['swedencentral', 'japaneast'] }).options,
     );
 
@@ -148,7 +180,7 @@ describe('fetchAoaiCatalog against the Retail Prices stand-in', () => {
     });
     const { options, logs } = clientOptions(server);
     const started = Date.now();
-    const catalog = await fetchAoaiCatalog(options);
+    const catalog = await fetchFoundryCatalog(options);
 
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(catalog).toMatchObject({ pages: 1, requests: 2 });
@@ -161,7 +193,7 @@ describe('fetchAoaiCatalog against the Retail Prices stand-in', () => {
       items: copies(3, 'Foundry Models'),
       faults: [{ request: 1, status: 503 }],
     });
-    const catalog = await fetchAoaiCatalog(clientOptions(server).options);
+    const catalog = await fetchFoundryCatalog(clientOptions(server).options);
     expect(catalog).toMatchObject({ pages: 1, requests: 2 });
     expect(server.requests.count).toBe(2);
   });
@@ -172,7 +204,7 @@ describe('fetchAoaiCatalog against the Retail Prices stand-in', () => {
       faults: [{ request: 2, hang: true }],
     });
     const { options, logs } = clientOptions(server, { timeoutMs: 300 });
-    const catalog = await fetchAoaiCatalog(options);
+    const catalog = await fetchFoundryCatalog(options);
 
     expect(catalog.items).toHaveLength(150);
     expect(catalog).toMatchObject({ pages: 2, requests: 3 });
@@ -183,7 +215,7 @@ describe('fetchAoaiCatalog against the Retail Prices stand-in', () => {
   it('stops after maxAttempts with an error naming the URL and the last status', async () => {
     const faults = [1, 2, 3].map((request) => ({ request, status: 503 }));
     const server = await standIn({ items: copies(1, 'Foundry Models'), faults });
-    const failure = fetchAoaiCatalog(clientOptions(server, { maxAttempts: 3 }).options);
+    const failure = fetchFoundryCatalog(clientOptions(server, { maxAttempts: 3 }).options);
     await expect(failure).rejects.toThrow(DependencyError);
     await expect(failure).rejects.toThrow(
       `gave up on ${server.url} after 3 attempts; last failure: HTTP 503`,
@@ -192,7 +224,7 @@ describe('fetchAoaiCatalog against the Retail Prices stand-in', () => {
 
   it('does not retry a 400', async () => {
     const server = await standIn({ items: [], faults: [{ request: 1, status: 400 }] });
-    await expect(fetchAoaiCatalog(clientOptions(server).options)).rejects.toThrow(/answered HTTP 400/);
+    await expect(fetchFoundryCatalog(clientOptions(server).options)).rejects.toThrow(/answered HTTP 400/);
     expect(server.requests.count).toBe(1);
   });
 
@@ -200,11 +232,11 @@ describe('fetchAoaiCatalog against the Retail Prices stand-in', () => {
     const speech = { ...gpt4oInput, productName: 'Speech', meterId: 'speech' }; // a non-AOAI product there
     const server = await standIn({ items: [...copies(3, 'Cognitive Services'), speech] });
     const { options, logs } = clientOptions(server);
-    const catalog = await fetchAoaiCatalog(options);
+    const catalog = await fetchFoundryCatalog(options);
 
     expect(catalog).toMatchObject({ serviceName: 'Cognitive Services', pages: 2, requests: 2 });
     expect(catalog.items).toHaveLength(3);
-    expect(catalog.filter).toBe(aoaiCatalogFilter('Cognitive Services'));
+    expect(catalog.filter).toBe(foundryCatalogFilter('Cognitive Services'));
     expect(logs.join('\n')).toContain(
       "the first page for serviceName 'Foundry Models' is empty (filter: serviceName eq 'Foundry Models'",
     );
@@ -213,8 +245,8 @@ describe('fetchAoaiCatalog against the Retail Prices stand-in', () => {
 
   it('throws a clear error when both service names are empty', async () => {
     const server = await standIn({ items: copies(2, 'Virtual Machines') });
-    await expect(fetchAoaiCatalog(clientOptions(server).options)).rejects.toThrow(
-      /no Azure OpenAI meters at .* under either service name .*filters tried: serviceName eq 'Foundry Models'.* \| serviceName eq 'Cognitive Services'/,
+    await expect(fetchFoundryCatalog(clientOptions(server).options)).rejects.toThrow(
+      /no Foundry Models meters at .* under either service name .*filters tried: serviceName eq 'Foundry Models'.* \| serviceName eq 'Cognitive Services'/,
     );
   });
 
@@ -226,7 +258,7 @@ describe('fetchAoaiCatalog against the Retail Prices stand-in', () => {
           .replace('"retailPrice":0.000075', '"retailPrice": 7.5e-05')
           .replace('"unitPrice":0.000075', '"unitPrice":"7.5e-05"'),
     });
-    const [item] = (await fetchAoaiCatalog(clientOptions(server).options)).items;
+    const [item] = (await fetchFoundryCatalog(clientOptions(server).options)).items;
     expect(item?.retailPrice).toBe(0.000075);
     expect(item?.unitPrice).toBe(0.000075);
     expect(String(item?.retailPrice)).toBe('0.000075');
@@ -237,14 +269,14 @@ describe('fetchAoaiCatalog against the Retail Prices stand-in', () => {
       items: copies(1, 'Foundry Models'),
       transformBody: (body) => body.replace('"retailPrice":0.0025', '"retailPrice":"n/a"'),
     });
-    await expect(fetchAoaiCatalog(clientOptions(server).options)).rejects.toThrow(
+    await expect(fetchFoundryCatalog(clientOptions(server).options)).rejects.toThrow(
       /Items\[0\]\.retailPrice: must be a number/,
     );
   });
 
   it('refuses a NextPageLink to another origin', async () => {
     const server = await standIn({ items: copies(150, 'Foundry Models'), nextLinkHost: 'localhost' });
-    await expect(fetchAoaiCatalog(clientOptions(server).options)).rejects.toThrow(
+    await expect(fetchFoundryCatalog(clientOptions(server).options)).rejects.toThrow(
       /refusing to follow NextPageLink to https:\/\/localhost:\d+/,
     );
     expect(server.requests.count).toBe(1);
@@ -252,7 +284,7 @@ describe('fetchAoaiCatalog against the Retail Prices stand-in', () => {
 
   it('reads the shipped snapshot as the current API would serve it', async () => {
     const server = await standIn({ items: snapshot, serveAsServiceName: 'Foundry Models' });
-    const catalog = await fetchAoaiCatalog(clientOptions(server).options);
+    const catalog = await fetchFoundryCatalog(clientOptions(server).options);
     const expected = snapshot.filter((i) => i.type === 'Consumption' && i.productName.includes('OpenAI'));
     expect(catalog.items.map((i) => i.meterId)).toEqual(expected.map((i) => i.meterId));
     expect(catalog.items.some((i) => i.type === 'Reservation')).toBe(false);

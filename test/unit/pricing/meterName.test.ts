@@ -198,7 +198,7 @@ describe('classifyMeter on the other reference items (Foundry Models era, reserv
       tokenMeter('dall-e-3', null, 'perImageStandard', 'regional', 100),
     ],
     ['retail_official_doc_item_devtest_spot.json', { notPriced: 'non-consumption type DevTestConsumption' }],
-    ['retail_vm_item_with_savingsPlan_preview_api.json', { notPriced: 'non-OpenAI product' }],
+    ['retail_vm_item_with_savingsPlan_preview_api.json', { notPriced: 'publisher not priced' }],
   ] satisfies [string, Expectation][])('%s', (file, expected) => {
     expect(observed(classifyMeter(item(file)))).toEqual(expected);
   });
@@ -246,7 +246,8 @@ describe('classifyMeter on the other reference items (Foundry Models era, reserv
       'Azure OpenAI Media',
       tokenMeter('gpt-audio-1.5', null, 'audioOutput', 'global', 1000000),
     ],
-    ['Doc AI 2512 glbl Pages', '1K', 'Azure Mistral Models', { notPriced: 'non-OpenAI product' }],
+    // another publisher's meter (partnerMeterName.test.ts has the rest): per page, not per token
+    ['Doc AI 2512 glbl Pages', '1K', 'Azure Mistral Models', { notPriced: 'non-token meter pages' }],
   ] satisfies [string, string, string, Expectation][])('%s', (name, unit, product, expected) => {
     expect(observed(classifyMeter(meter(name, unit, product)))).toEqual(expected);
   });
