@@ -29,8 +29,11 @@ export function classifyPartnerMeter(
   const fineTuned = spelled.includes('ft');
   const rest = spelled.filter((word) => word !== 'ft');
   if (fineTuned && !rest.some(isDirectionWord)) return { priced: false, reason: 'training meter' };
-  const meter = parseTokenMeter(rest, size, (modelWords) =>
-    familyFromWords(partnerModelWordsOfMeter(publisher, modelWords)),
+  const meter = parseTokenMeter(
+    rest,
+    size,
+    (modelWords) => familyFromWords(partnerModelWordsOfMeter(publisher, modelWords)),
+    true,
   );
   if (meter === null) return { priced: false, reason: UNRECOGNISED_NAME };
   return {

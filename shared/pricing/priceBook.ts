@@ -22,6 +22,9 @@ type Lookup =
 const keyOf = (family: string, deploymentType: DeploymentType, region: string) =>
   `${family}|${deploymentType}|${region}`;
 
+/** Where a meter that names no deployment type is filed: it competes with any meter that names one. */
+const ANY_DEPLOYMENT: readonly DeploymentType[] = ['global', 'datazone', 'regional'];
+
 /** The in-memory price book: rows indexed by family, deployment type and region. */
 export class PriceBook {
   private readonly byKey = new Map<string, PriceRow[]>();
@@ -39,12 +42,15 @@ export class PriceBook {
     readonly currency: string,
     readonly refreshedAt: string,
   ) {
-    for (const row of rows) {
-      const key = keyOf(row.family, row.deploymentType, row.region);
-      const list = this.byKey.get(key) ?? [];
-      list.push(row);
-      this.byKey.set(key, list);
-    }
+    for (const row of rows)
+      for (const filed of row.anyDeployment
+        ? ANY_DEPLOYMENT.map((t) => ({ ...row, deploymentType: t }))
+        : [row]) {
+        const key = keyOf(filed.family, filed.deploymentType, filed.region);
+        const list = this.byKey.get(key) ?? [];
+        list.push(filed);
+        this.byKey.set(key, list);
+      }
     // Newest first, so the first row in force at a time is the latest effectiveStartDate ≤ that time.
     for (const list of this.byKey.values())
       list.sort((a, b) => b.effectiveStartDate.localeCompare(a.effectiveStartDate));

@@ -36,6 +36,8 @@ export function parseTokenMeter(
   words: readonly string[],
   size: 1000 | 1000000 | null,
   toFamily: (familyWords: readonly string[]) => string = familyFromWords,
+  /** Another publisher's meters may omit the deployment type (`Phi-4-Input Tokens`); Azure OpenAI's never. */
+  deploymentOptional = false,
 ): TokenMeter | null {
   const familyWords: string[] = [];
   const markers: Markers = {
@@ -71,13 +73,15 @@ export function parseTokenMeter(
   }
   if (audioFamily && markers.modality === null) markers.modality = 'audio';
   const kind = tokenKind(markers, familyWords);
-  if (familyWords.length === 0 || kind === null || markers.deployment === null || size === null) return null;
+  if (familyWords.length === 0 || kind === null || size === null) return null;
+  if (markers.deployment === null && !deploymentOptional) return null;
   return {
     family: toFamily(familyWords),
     version: markers.version,
     kind,
-    deploymentType: markers.deployment,
+    deploymentType: markers.deployment ?? 'global',
     unitSize: size,
+    ...(markers.deployment === null ? { anyDeployment: true as const } : {}),
   };
 }
 

@@ -69,6 +69,11 @@ export interface TokenMeter {
    * lookup is stricter (one meter per kind whatever the price, no other date's meter; priceBook.ts).
    */
   readonly publisher?: string;
+  /**
+   * Another publisher's meter whose name gives no deployment type (`Phi-4-Input Tokens`): the book
+   * files it under every type, so it prices a request only where no meter that names a type competes.
+   */
+  readonly anyDeployment?: true;
 }
 
 export type MeterClassification =

@@ -173,8 +173,7 @@ describe('the partner rule, case by case (exact real meter names)', () => {
     // Fireworks sells other publishers' models under their names: pricing it would meet DeepSeek's meters
     ['FW DeepSeek V3.2 Inp DZ Tokens', '1K', 'Azure Fireworks Models', PUBLISHER_NOT_PRICED],
     ['Image 2 Text Input DZ Tokens', '1K', 'MAI Models', PUBLISHER_NOT_PRICED],
-    // no deployment type in the name; a trailing `L` (a dearer long-context tier) after the markers
-    ['Phi-4-Input Tokens', '1K', 'Azure Phi Models', UNRECOGNISED_NAME],
+    // a trailing `L` (a dearer long-context tier) after the markers
     ['4.3 Inp DZ L Tokens', '1K', 'Azure Grok Models', UNRECOGNISED_NAME],
     // an embedding meter of another publisher says no direction; OpenAI's embedding rule is not assumed
     ['Embed v4 Txt DZ Tokens', '1K', 'Cohere Models', UNRECOGNISED_NAME],

@@ -89,6 +89,56 @@ describe('a model of another publisher with one meter per kind is priced with th
     ]);
   });
 
+  it('Phi-4-mini, any deployment type, eastus: meters that name no type price every type', () => {
+    const input = partnerItem('Phi-4-Mini-Input Tokens', 'eastus');
+    const output = partnerItem('Phi-4-Mini-Output Tokens', 'eastus');
+    // The fixture's prices, as atto-units: 7.5e-05 and 0.0003 per 1K tokens.
+    expect(toAtto(input.retailPrice)).toBe(75_000_000_000_000n);
+    expect(toAtto(output.retailPrice)).toBe(300_000_000_000_000n);
+    // 2000 × 0.000075 / 1K + 400 × 0.0003 / 1K = 0.00015 + 0.00012 = 0.00027
+    const expected = handNanos([
+      [2000n, 75_000_000_000_000n, 1000n],
+      [400n, 300_000_000_000_000n, 1000n],
+    ]);
+    expect(expected).toBe(270_000);
+    for (const deploymentType of ['global', 'datazone', 'regional'] as const) {
+      const cost = request({
+        model: 'Phi-4-mini-instruct',
+        region: 'eastus',
+        deploymentType,
+        promptTokens: 2000,
+        completionTokens: 400,
+      });
+      expect(pricedNanos(cost)).toBe(expected);
+      if (cost.status === 'priced')
+        expect(cost.priceSet.prices.map((p) => p.meterId)).toEqual([input.meterId, output.meterId]);
+    }
+  });
+
+  it('a meter naming the type makes an untyped one of the same model ambiguous for that type only', () => {
+    // Constructed: a global Phi-4-mini input meter beside the real untyped one (same region).
+    const typed = {
+      ...partnerItem('Phi-4-Mini-Input Tokens', 'eastus'),
+      meterId: 'test-phi-4-mini-input-glbl',
+      meterName: 'Phi-4-Mini Inp glbl Tokens',
+    };
+    const pricer = createPricer(bookOf([...partnerItems(), typed]), SETTINGS);
+    const price = (deploymentType: 'global' | 'regional') =>
+      pricer.price(
+        testUsage({
+          eventTime: AT,
+          model: 'Phi-4-mini-instruct',
+          region: 'eastus',
+          deploymentType,
+          promptTokens: 10,
+        }),
+      ).cost;
+    expect(reasonOf(price('global'))).toMatch(
+      /^ambiguous: 2 meters in force for phi-4-mini \(versionless\) input global eastus/,
+    );
+    expect(price('regional').status).toBe('priced');
+  });
+
   it('bills cached tokens at the input price when the family has no cached meter (DeepSeek has none)', () => {
     const cost = request({
       model: 'DeepSeek-R1',
