@@ -236,10 +236,11 @@ describe('prices refresh, then ingest, against the local stack', () => {
       unchanged: 0,
     });
     expect(first.requests).toBeGreaterThan(0);
+    // The hourly PTU meters (global, data zone) are kept apart, as capacity prices, not token meters.
+    expect(first).toMatchObject({ capacityMeters: 2, capacityCreated: 2 });
     expect(first.skipped).toEqual({
       'priority processing meter': 2,
       'batch meter': 1, // Speech-to-Text-Batch-Whisper; the 10 batch token meters are kept
-      'provisioned meter': 2,
       'training meter': 1,
       'grader meter': 4,
     });
