@@ -1,9 +1,11 @@
 import type { Services } from '../app/services.js';
 import { CosmosAllocations, type StoredAllocations } from '../invoice/cosmosAllocations.js';
+import { readCapacityEstimate } from '../invoice/readCapacityEstimate.js';
 import { CosmosRollups } from '../store/cosmosRollups.js';
 import { billedSlices } from './billedSlices.js';
 import { buildReport } from './buildReport.js';
 import { previousPeriod } from './period.js';
+import { unpricedCapacitySlices } from './unpricedCapacity.js';
 import type { Report, ReportGrouping, UsageSlice } from './types.js';
 
 export interface RunReportQuery {
@@ -14,6 +16,8 @@ export interface RunReportQuery {
   readonly compare?: 'previous' | undefined;
   /** `billed`: the imported bill's allocations where a bill covers the day (docs/invoice.md). */
   readonly basis?: 'estimate' | 'billed' | undefined;
+  /** The capacity estimate of days no bill covers stops here (month to date); the clock by default. */
+  readonly now?: Date | undefined;
 }
 
 export interface ReportRun {
@@ -45,7 +49,21 @@ export async function runReport(
       ? CosmosAllocations.forReading(services.database).read(start, query.to)
       : Promise.resolve(undefined),
   ]);
-  const read = allocations === undefined ? stored : billedSlices(stored, allocations);
+  let read: UsageSlice[] = stored;
+  if (allocations !== undefined) {
+    // Before a bill covers a day, its PTU and fine-tuned hosting hours are estimated from the inventory.
+    const capacity = await readCapacityEstimate(services.database, services.settings, {
+      from: start,
+      to: query.to,
+      billedDays: allocations.billedDays,
+      slices: stored,
+      now: query.now ?? new Date(),
+    });
+    read = [
+      ...billedSlices(stored, allocations, capacity.keys),
+      ...unpricedCapacitySlices(capacity.unpriced),
+    ];
+  }
   const slices = read.filter((s) => s.day >= query.from);
   const previousSlices = read.filter((s) => s.day < query.from);
   const report = buildReport(slices, {
