@@ -9,6 +9,7 @@ import { CosmosPriceStore } from '../store/cosmosPriceStore.js';
 import { allocationOptions, type KeyAllocation } from './billedShares.js';
 import { estimateCapacity, type CapacityLine } from './capacityEstimate.js';
 import { allocateCapacityEstimate } from './capacityKeys.js';
+import { undatedProvisioned } from './undatedCapacity.js';
 import { usageRowsOfSlices } from './usageOfSlices.js';
 
 const DAY_MS = 86_400_000;
@@ -66,14 +67,17 @@ export async function readCapacityEstimate(
 ): Promise<CapacityEstimate> {
   const days = unbilledDays(range.from, range.to, range.billedDays, range.now);
   if (days.length === 0) return NONE;
+  const usage = usageRowsOfSlices(range.slices);
   const periods = datedPeriods(await storedInventory(database));
-  if (periods.length === 0) return NONE;
-  const prices = await new CosmosPriceStore(database.container('prices')).loadCapacityPrices(
-    settings.PRICE_CURRENCY,
-  );
+  const prices =
+    periods.length === 0
+      ? []
+      : await new CosmosPriceStore(database.container('prices')).loadCapacityPrices(settings.PRICE_CURRENCY);
   const lines = estimateCapacity(periods, prices, { days, until: range.now.getTime() });
   return {
-    keys: allocateCapacityEstimate(lines, usageRowsOfSlices(range.slices), allocationOptions(settings)),
-    unpriced: lines.filter((line) => line.status === 'unpriced'),
+    keys: allocateCapacityEstimate(lines, usage, allocationOptions(settings)),
+    unpriced: [...lines, ...undatedProvisioned(lines, usage, days)].filter(
+      (line) => line.status === 'unpriced',
+    ),
   };
 }
