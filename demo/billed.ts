@@ -33,4 +33,9 @@ export async function demoBill(services: Services, say: (line: string) => void):
     say(reportTable((await runReport(services, query)).report));
     say(reportTable((await runReport(services, { ...query, basis: 'billed' })).report));
   }
+  // After the bill's last day, the PTU deployment's hours are estimated from the inventory (50 PTU ×
+  // 24 h × the hourly Retail price), split over that day's users, the rest idle: marked estimated.
+  say('\nthe days after the bill, on the billed basis: PTU hours estimated from the deployment inventory');
+  const monthToDate = { from: '2026-11-16', to: '2026-11-24', by: 'app', basis: 'billed' } as const;
+  say(reportTable((await runReport(services, monthToDate)).report));
 }

@@ -54,7 +54,8 @@ async function main(): Promise<void> {
       dispatcher: services.retailDispatcher,
     });
     say(
-      `\nprices refresh: ${prices.items} catalog items → ${prices.tokenMeters} token meters in the price book`,
+      `\nprices refresh: ${prices.items} catalog items → ${prices.tokenMeters} token meters in the price book, ` +
+        `${prices.capacityMeters} hourly capacity prices (PTU) beside it`,
     );
 
     const inventory = await runInventoryRefresh({

@@ -18,7 +18,7 @@ export async function refreshPrices(_timer: Timer, context: InvocationContext): 
   services.pricing.invalidate();
   context.log(
     `price book: ${result.items} items from '${result.serviceName}', ${result.tokenMeters} token meters, ` +
-      `${result.created} new price windows, ${result.requests} requests`,
+      `${result.created} new price windows, ${result.capacityMeters} hourly capacity prices, ${result.requests} requests`,
   );
 }
 

@@ -17,6 +17,8 @@ export interface StandInArmDeployment {
   readonly provisioningState?: string;
   /** Served as `systemData.lastModifiedAt` when set. */
   readonly lastModifiedAt?: string;
+  /** Served as `systemData.createdAt` when set. */
+  readonly createdAt?: string;
 }
 
 export interface StandInArmAccount {
@@ -91,9 +93,14 @@ function deploymentBody(account: StandInArmAccount, deployment: StandInArmDeploy
     name: deployment.name,
     type: 'Microsoft.CognitiveServices/accounts/deployments',
     sku: { name: deployment.sku, capacity: deployment.capacity },
-    ...(deployment.lastModifiedAt === undefined
+    ...(deployment.lastModifiedAt === undefined && deployment.createdAt === undefined
       ? {}
-      : { systemData: { lastModifiedAt: deployment.lastModifiedAt } }),
+      : {
+          systemData: {
+            ...(deployment.createdAt === undefined ? {} : { createdAt: deployment.createdAt }),
+            ...(deployment.lastModifiedAt === undefined ? {} : { lastModifiedAt: deployment.lastModifiedAt }),
+          },
+        }),
     properties: { model: deployment.model, provisioningState: deployment.provisioningState ?? 'Succeeded' },
   };
 }

@@ -46,6 +46,8 @@ export const DEMO_ARM_ACCOUNTS: readonly StandInArmAccount[] = [
         sku: 'GlobalProvisionedManaged',
         capacity: 50,
         model: model('gpt-4o', '2024-08-06'),
+        // The sample bill's PTU day is its first: the billed basis estimates it from then on.
+        createdAt: '2026-11-19T00:00:00Z',
       },
       { name: 'gpt4o-batch', sku: 'GlobalBatch', capacity: 1000, model: model('gpt-4o', '2024-08-06') },
     ],

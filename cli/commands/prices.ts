@@ -32,6 +32,7 @@ export function registerPrices(program: Command): void {
           process.stdout.write(
             `${result.items} items from '${result.serviceName}' in ${result.requests} requests: ` +
               `${result.tokenMeters} token meters (${result.created} new price windows, ${result.unchanged} known)\n` +
+              `${result.capacityMeters} hourly capacity prices (PTU, fine-tuned hosting; ${result.capacityCreated} new)\n` +
               `not priced for standard requests: ${skipped || 'none'}\n`,
           );
         },

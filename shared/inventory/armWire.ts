@@ -7,7 +7,9 @@ import type { ObservedDeployment } from './types.js';
 /** Account kinds that serve Azure OpenAI deployments; every other kind is skipped. */
 export const AOAI_KINDS: ReadonlySet<string> = new Set(['OpenAI', 'AIServices']);
 
-const systemDataSchema = z.object({ lastModifiedAt: z.string().nullish() }).nullish();
+const systemDataSchema = z
+  .object({ createdAt: z.string().nullish(), lastModifiedAt: z.string().nullish() })
+  .nullish();
 
 export const armAccountSchema = z.object({
   id: z.string().min(1),
@@ -72,6 +74,8 @@ export function accountHosts(account: ArmAccount): string[] {
 export function observedDeployment(deployment: ArmDeployment): ObservedDeployment {
   const modified = deployment.systemData?.lastModifiedAt;
   const at = modified === null || modified === undefined ? Number.NaN : Date.parse(modified);
+  const createdText = deployment.systemData?.createdAt;
+  const created = createdText === null || createdText === undefined ? Number.NaN : Date.parse(createdText);
   const model = deployment.properties?.model;
   return {
     name: deployment.name,
@@ -82,5 +86,6 @@ export function observedDeployment(deployment: ArmDeployment): ObservedDeploymen
     modelVersion: model?.version ?? null,
     provisioningState: deployment.properties?.provisioningState ?? null,
     lastModifiedAt: Number.isFinite(at) ? new Date(at).toISOString() : null,
+    createdAt: Number.isFinite(created) ? new Date(created).toISOString() : null,
   };
 }

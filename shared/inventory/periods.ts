@@ -43,16 +43,22 @@ export function observeDeployment(
   seenAt: string,
 ): InventoryDeployment {
   const state = stateOf(observed);
+  // The first creation time seen stays (a deployment deleted and created again keeps its history);
+  // one stored before ARM's createdAt was read is filled in by the next refresh.
+  const createdAt = previous?.createdAt ?? observed.createdAt ?? null;
+  const created = createdAt === null ? {} : { createdAt };
   if (previous === undefined) {
     return {
       name: observed.name,
       periods: [{ ...state, from: null }],
       firstSeenAt: seenAt,
       lastSeenAt: seenAt,
+      ...created,
     };
   }
   const current = previous.periods.at(-1);
-  if (current !== undefined && sameState(current, state)) return { ...previous, lastSeenAt: seenAt };
+  if (current !== undefined && sameState(current, state))
+    return { ...previous, lastSeenAt: seenAt, ...created };
   const seen = Date.parse(seenAt);
   const modified = observed.lastModifiedAt === null ? Number.NaN : Date.parse(observed.lastModifiedAt);
   const floor =
@@ -64,7 +70,7 @@ export function observeDeployment(
       ? new Date(modified).toISOString()
       : new Date(seen).toISOString();
   const period: DeploymentPeriod = { ...state, from };
-  return { ...previous, periods: [...previous.periods, period], lastSeenAt: seenAt };
+  return { ...previous, periods: [...previous.periods, period], lastSeenAt: seenAt, ...created };
 }
 
 /** Merges an account as observed now with what was known of it; deployments no longer listed are kept. */

@@ -19,6 +19,11 @@ export interface InventoryDeployment {
   readonly periods: readonly DeploymentPeriod[];
   readonly firstSeenAt: string;
   readonly lastSeenAt: string;
+  /**
+   * ARM's `systemData.createdAt`, as first seen: when the deployment began to cost (the capacity
+   * estimate's start). Absent on documents stored before it was read, and when ARM does not give it.
+   */
+  readonly createdAt?: string | null;
 }
 
 export interface InventoryAccount {
@@ -44,4 +49,6 @@ export interface ObservedDeployment extends DeploymentState {
   readonly name: string;
   /** `systemData.lastModifiedAt` as ISO 8601, when ARM gave it. */
   readonly lastModifiedAt: string | null;
+  /** `systemData.createdAt` as ISO 8601, when ARM gave it. */
+  readonly createdAt?: string | null;
 }

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 
+import { isCapacityItem, toCapacityDocs, type CapacityDoc } from './capacityPrices.js';
 import { toPriceDocs, type PriceDoc } from './priceRows.js';
 import { fetchFoundryCatalog } from './retailPricesClient.js';
 
@@ -9,6 +10,9 @@ export interface RefreshResult {
   readonly tokenMeters: number;
   readonly created: number;
   readonly unchanged: number;
+  /** Hourly PTU and fine-tuned hosting price windows kept for the capacity estimate (capacityPrices.ts). */
+  readonly capacityMeters: number;
+  readonly capacityCreated: number;
   readonly skipped: Readonly<Record<string, number>>;
   /** One line per price rounded to 18 decimals or refused (also logged): see `checkRetailPrice`. */
   readonly warnings: readonly string[];
@@ -21,6 +25,8 @@ export interface PriceBookStore {
     docs: readonly PriceDoc[],
     meta: { refreshedAt: string; currency: string; serviceName: string; items: number },
   ): Promise<{ readonly created: number; readonly unchanged: number }>;
+  /** Capacity prices, create-only beside the token prices; never part of the token book. */
+  saveCapacity(docs: readonly CapacityDoc[]): Promise<{ readonly created: number }>;
 }
 
 /** Retail Prices → `prices`: the one path shared by the timer function and `chargeback prices refresh`. */
@@ -39,7 +45,15 @@ export async function refreshPriceBook(options: {
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
-  const { docs, skipped, warnings } = toPriceDocs(catalog.items, options.currency, now.toISOString());
+  // Capacity meters go to their own documents; the token book never sees them, kept or refused.
+  const { docs, skipped, warnings } = toPriceDocs(
+    catalog.items.filter((item) => !isCapacityItem(item)),
+    options.currency,
+    now.toISOString(),
+  );
+  const capacity = toCapacityDocs(catalog.items, options.currency, now.toISOString());
+  for (const [reason, count] of capacity.skipped) skipped.set(reason, (skipped.get(reason) ?? 0) + count);
+  warnings.push(...capacity.warnings);
   for (const warning of warnings) options.log?.(warning);
   const saved = await options.store.save(docs, {
     refreshedAt: now.toISOString(),
@@ -47,11 +61,14 @@ export async function refreshPriceBook(options: {
     serviceName: catalog.serviceName,
     items: catalog.items.length,
   });
+  const savedCapacity = await options.store.saveCapacity(capacity.docs);
   return {
     serviceName: catalog.serviceName,
     items: catalog.items.length,
     tokenMeters: docs.length,
     ...saved,
+    capacityMeters: capacity.docs.length,
+    capacityCreated: savedCapacity.created,
     skipped: Object.fromEntries(skipped),
     warnings,
     requests: catalog.requests,

@@ -5,9 +5,15 @@ import type { UsageSlice } from './types.js';
 
 /** A slice on the chosen basis: its cost is billed (allocated) or still the estimate. */
 export type BasisSlice = UsageSlice & {
-  /** True when the cost is the list-price estimate: no imported bill covers the day, or its meters. */
+  /**
+   * True when the cost is an estimate: no imported bill covers the day (or its meters). On such a day
+   * the cost includes the slice's share of the capacity estimate (PTU, fine-tuned hosting).
+   */
   readonly estimated: boolean;
-  /** The list-price estimate of the same requests (0 for the unallocated and idle rows). */
+  /**
+   * The list-price estimate of the same requests, per request (0 for the unallocated and idle rows):
+   * what the estimate basis shows for them, so the two bases can be set side by side.
+   */
   readonly estimateNanos: bigint;
   /** The share of the bill's BilledCost (the allocation's second column); the estimate when estimated. */
   readonly billedCostNanos: bigint;
@@ -17,6 +23,8 @@ const groupKey = (appId: string, day: string, resourceId: string) => JSON.string
 
 interface Target {
   readonly slice: UsageSlice;
+  /** Shares of estimated keys (a day no bill covers) add to the slice's estimate; billed ones replace it. */
+  readonly estimated: boolean;
   effective: bigint;
   billed: bigint;
   hit: boolean;
@@ -61,19 +69,25 @@ function syntheticSlice(label: string, key: KeyAllocation, appId?: string): Usag
  * shares replace the estimate of the slices that used the key's meter (or its provisioned or
  * fine-tuned capacity), split over them by units with a largest-remainder step, so the money stays
  * exact; the unallocated and idle shares become rows of their own. Every other slice, and one that
- * no billed key touches, keeps its estimate and says so (`estimated`).
+ * no billed key touches, keeps its estimate and says so (`estimated`). `estimated` keys (the
+ * capacity estimate, allocated like a bill) count only on days no bill covers: their app shares are
+ * added to the slices' estimates the same way, their idle shares become estimated rows.
  */
 export function billedSlices(
   slices: readonly UsageSlice[],
   allocations: { readonly keys: readonly KeyAllocation[]; readonly billedDays: readonly string[] },
+  estimated: readonly KeyAllocation[] = [],
 ): BasisSlice[] {
   const billedDays = new Set(allocations.billedDays);
+  // A bill, once imported, is the whole truth for its day: the estimate never adds to it.
+  const estimatedKeys = estimated.filter((k) => !billedDays.has(k.day));
+  const estimatedDays = new Set(estimatedKeys.map((k) => k.day));
   const targets = new Map<string, Target[]>();
   const all: Target[] = [];
   for (const slice of slices) {
-    const t: Target = { slice, effective: 0n, billed: 0n, hit: false };
+    const t: Target = { slice, estimated: !billedDays.has(slice.day), effective: 0n, billed: 0n, hit: false };
     all.push(t);
-    if (slice.resourceId && billedDays.has(slice.day)) {
+    if (slice.resourceId && (billedDays.has(slice.day) || estimatedDays.has(slice.day))) {
       const k = groupKey(slice.appId, slice.day, slice.resourceId.toLowerCase());
       targets.set(k, [...(targets.get(k) ?? []), t]);
     }
@@ -82,11 +96,12 @@ export function billedSlices(
   const extraSlice = (id: string, make: () => UsageSlice): Target => {
     const found = extra.get(id);
     if (found !== undefined) return found;
-    const t: Target = { slice: make(), effective: 0n, billed: 0n, hit: true };
+    const slice = make();
+    const t: Target = { slice, estimated: !billedDays.has(slice.day), effective: 0n, billed: 0n, hit: true };
     extra.set(id, t);
     return t;
   };
-  for (const key of allocations.keys)
+  for (const key of [...allocations.keys, ...estimatedKeys])
     for (const share of key.shares) {
       if (share.appId === null) {
         const t = extraSlice(JSON.stringify([share.label, key.day, key.resourceId]), () =>
@@ -118,15 +133,23 @@ export function billedSlices(
         t.hit = true;
       });
     }
-  return [...all, ...extra.values()].map(({ slice, effective, billed, hit }) =>
-    hit
-      ? {
-          ...slice,
-          costNanos: effective,
-          estimated: false,
-          estimateNanos: slice.costNanos,
-          billedCostNanos: billed,
-        }
-      : { ...slice, estimated: true, estimateNanos: slice.costNanos, billedCostNanos: slice.costNanos },
-  );
+  return [...all, ...extra.values()].map(({ slice, estimated: onEstimate, effective, billed, hit }) => {
+    if (!hit)
+      return { ...slice, estimated: true, estimateNanos: slice.costNanos, billedCostNanos: slice.costNanos };
+    if (!onEstimate)
+      return {
+        ...slice,
+        costNanos: effective,
+        estimated: false,
+        estimateNanos: slice.costNanos,
+        billedCostNanos: billed,
+      };
+    return {
+      ...slice,
+      costNanos: slice.costNanos + effective,
+      estimated: true,
+      estimateNanos: slice.costNanos,
+      billedCostNanos: slice.costNanos + billed,
+    };
+  });
 }

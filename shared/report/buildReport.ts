@@ -106,8 +106,10 @@ function addBilled(sums: BilledSums, slice: UsageSlice): void {
   if (!isBasisSlice(slice)) return;
   sums.estimateNanos += slice.estimateNanos;
   sums.billedCostNanos += slice.billedCostNanos;
-  // Only requests whose cost is an estimate make a day estimated (not unpriced ones: their cost is unknown either way).
-  if (slice.estimated && slice.requests > slice.unpricedRequests) sums.estimatedDays.add(slice.day);
+  // Only money that is an estimate makes a day estimated: priced requests, or a capacity estimate (an
+  // idle row has no requests). Not unpriced requests alone: their cost is unknown either way.
+  if (slice.estimated && (slice.requests > slice.unpricedRequests || slice.costNanos !== 0n))
+    sums.estimatedDays.add(slice.day);
 }
 
 function billedColumns(sums: BilledSums): BilledColumns {

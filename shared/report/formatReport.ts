@@ -160,13 +160,20 @@ export function reportTable(report: Report): string {
       : []),
     ...(rows.some((r) => (r.provisionedRequests ?? 0) > 0)
       ? [
-          'provisioned: requests on PTU deployments, billed per PTU-hour, never per token; their cost is in the bill (`--basis billed`), not in this estimate.',
+          report.basis === 'billed'
+            ? 'provisioned: requests on PTU deployments, billed per PTU-hour, never per token; their cost is their share of the capacity.'
+            : 'provisioned: requests on PTU deployments, billed per PTU-hour, never per token; their cost is on the billed basis (`--basis billed`: the bill, or before it an estimate from the deployment inventory), not in this estimate.',
         ]
       : []),
     ...(compare ? ['%: n/a when the previous cost is 0 or unknown.'] : []),
     ...(report.basis === 'billed'
       ? [
-          'billed basis: the imported bill (EffectiveCost) where it covers the day; the days listed are still list-price estimates.',
+          'billed basis: the imported bill (EffectiveCost) where it covers the day; the days listed are still list-price estimates, PTU and fine-tuned hosting hours estimated from the deployment inventory.',
+        ]
+      : []),
+    ...(rows.some((r) => r.key.startsWith('(unpriced capacity:'))
+      ? [
+          '(unpriced capacity: …): provisioned or hosting hours with no hourly price or capacity known; the FOCUS export names each deployment and why.',
         ]
       : []),
   ];

@@ -1,5 +1,6 @@
 import type { Services } from '../app/services.js';
 import { CosmosAllocations, type StoredAllocations } from '../invoice/cosmosAllocations.js';
+import { readCapacityEstimate } from '../invoice/readCapacityEstimate.js';
 import { allocateMonths, staleMonths } from '../invoice/runAllocation.js';
 import { usageDigestsByDay } from '../invoice/usageDigest.js';
 import { usageRowsOfSlices } from '../invoice/usageOfSlices.js';
@@ -7,6 +8,7 @@ import { CosmosRollups } from '../store/cosmosRollups.js';
 import { billedSlices } from './billedSlices.js';
 import { buildReport } from './buildReport.js';
 import { previousPeriod } from './period.js';
+import { unpricedCapacitySlices } from './unpricedCapacity.js';
 import type { Report, ReportGrouping, UsageSlice } from './types.js';
 
 export interface RunReportQuery {
@@ -17,6 +19,8 @@ export interface RunReportQuery {
   readonly compare?: 'previous' | undefined;
   /** `billed`: the imported bill's allocations where a bill covers the day (docs/invoice.md). */
   readonly basis?: 'estimate' | 'billed' | undefined;
+  /** The capacity estimate of days no bill covers stops here (month to date); the clock by default. */
+  readonly now?: Date | undefined;
 }
 
 export interface ReportRun {
@@ -49,7 +53,18 @@ export async function runReport(
       : Promise.resolve(undefined),
   ]);
   const current = allocations && (await freshAllocations(services, allocations, stored, start, query.to));
-  const read = current === undefined ? stored : billedSlices(stored, current);
+  let read: UsageSlice[] = stored;
+  if (current !== undefined) {
+    // Before a bill covers a day, its PTU and fine-tuned hosting hours are estimated from the inventory.
+    const capacity = await readCapacityEstimate(services.database, services.settings, {
+      from: start,
+      to: query.to,
+      billedDays: current.billedDays,
+      slices: stored,
+      now: query.now ?? new Date(),
+    });
+    read = [...billedSlices(stored, current, capacity.keys), ...unpricedCapacitySlices(capacity.unpriced)];
+  }
   const slices = read.filter((s) => s.day >= query.from);
   const previousSlices = read.filter((s) => s.day < query.from);
   const report = buildReport(slices, {

@@ -31,6 +31,7 @@ const accountSchema = z.object({
       periods: z.array(periodSchema).min(1),
       firstSeenAt: z.string(),
       lastSeenAt: z.string(),
+      createdAt: z.string().nullish(),
     }),
   ),
 });

@@ -1,6 +1,13 @@
 import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
 
+import {
+  capacityDocSchema,
+  CAPACITY_PK,
+  toCapacityPrices,
+  type CapacityDoc,
+  type CapacityPrice,
+} from '../pricing/capacityPrices.js';
 import { PriceBook } from '../pricing/priceBook.js';
 import { priceDocSchema, toPriceRows, type PriceDoc } from '../pricing/priceRows.js';
 import { bulkCreate, bulkUpsert } from './bulkCreate.js';
@@ -34,6 +41,43 @@ export class CosmosPriceStore {
     const metaDoc = { id: META_ID, pk: 'meta', docType: 'meta', ...meta, tokenMeters: docs.length };
     await bulkUpsert(this.container, [metaDoc]);
     return { created, unchanged: docs.length - created };
+  }
+
+  /** Capacity prices (PTU, fine-tuned hosting), create-only like every price window. */
+  async saveCapacity(docs: readonly CapacityDoc[]): Promise<{ created: number }> {
+    const statuses = await bulkCreate(this.container, docs);
+    return { created: [...statuses.values()].filter((s) => s === 'created').length };
+  }
+
+  /**
+   * The hourly capacity prices, one partition read: only the capacity estimate reads them (never the
+   * pricer). Empty when no refresh has stored any yet, or when the container does not exist.
+   */
+  async loadCapacityPrices(currency: string, warn?: (message: string) => void): Promise<CapacityPrice[]> {
+    let resources: unknown[];
+    try {
+      ({ resources } = await this.container.items
+        .query<unknown>(
+          {
+            query: 'SELECT * FROM c WHERE c.pk = @pk AND c.docType = @type AND c.currency = @currency',
+            parameters: [
+              { name: '@pk', value: CAPACITY_PK },
+              { name: '@type', value: 'capacityPrice' },
+              { name: '@currency', value: currency },
+            ],
+          },
+          { partitionKey: CAPACITY_PK },
+        )
+        .fetchAll());
+    } catch (error) {
+      if ((error as { code?: number }).code === 404) return [];
+      throw error;
+    }
+    const docs = resources.flatMap((doc) => {
+      const parsed = capacityDocSchema.safeParse(doc);
+      return parsed.success ? [parsed.data] : [];
+    });
+    return toCapacityPrices(docs, warn);
   }
 
   /** The whole book in one cross-partition read; null when no refresh has run yet. */

@@ -30,6 +30,7 @@ import { runCommands } from '../helpers/cliInProcess.js';
 const DATABASE = 'billed';
 const EXPORT = sampleFile('focus-export');
 const HR = '7d8a1c3e-2b4f-4e6a-9c1d-0f2e3a4b5c6d';
+const SALES = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
 
 let stack: LocalStack;
 let services: Services;
@@ -179,7 +180,21 @@ describe('the billed basis', () => {
     // The estimate beside the billed figure is the estimate basis's cost.
     expect(billed.total.billed?.estimateNanos).toBe(estimate.total.costNanos);
     expect(billed.rows.find((r) => r.key === HR)?.billed?.estimatedDays).toEqual(['2026-11-25']);
-    expect(billed.total.billed?.estimatedDays).toEqual(['2026-11-25']);
+    // The PTU deployment (created on the bill's PTU day) costs every day after the bill: estimated,
+    // from the inventory, 50 PTU × 24 h × 1.00 a day; its user on the 24th gets a share, the rest is idle.
+    const after = ['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28'];
+    expect(billed.total.billed?.estimatedDays).toEqual(after);
+    const idle = billed.rows.find((r) => r.key === '(idle capacity: aoai-eastus)');
+    expect(idle?.billed?.estimatedDays).toEqual(after);
+    const sales = billed.rows.find((r) => r.key === SALES);
+    expect(sales?.billed?.estimatedDays).toEqual(['2026-11-24']);
+    // Beyond the bill: the requests' estimate of those days, and six days of 1200 (one hour of the 24th
+    // is Sales's: 50; the rest idle).
+    const later = await report('estimate', '2026-11-23', '2026-11-28');
+    const beyond = BigInt(billed.total.costNanos ?? 0) - effectiveNanos(exportRows(EXPORT));
+    expect(beyond - BigInt(later.total.costNanos ?? 0)).toBe(7_200_000_000_000n);
+    const salesPtu = await report('billed', '2026-11-24', '2026-11-24');
+    expect(salesPtu.rows.find((r) => r.key === SALES)?.costNanos).toBe('50000000000');
   });
 
   it('replaces the allocation when a newer export of the same month is imported, never adds', async () => {

@@ -238,10 +238,11 @@ describe('prices refresh, then ingest, against the local stack', () => {
       unchanged: 0,
     });
     expect(first.requests).toBeGreaterThan(0);
+    // The hourly PTU meters (global, data zone) are kept apart, as capacity prices, not token meters.
+    expect(first).toMatchObject({ capacityMeters: 2, capacityCreated: 2 });
     expect(first.skipped).toEqual({
       'priority processing meter': 2,
       'batch meter': 1, // Speech-to-Text-Batch-Whisper; the 10 batch token meters are kept
-      'provisioned meter': 2,
       'training meter': 1,
       'grader meter': 4,
     });
@@ -541,18 +542,18 @@ describe("other publishers' Foundry Models meters", () => {
       store: services.prices,
       dispatcher,
     });
-    // Of the 44 partner items, 26 are token meters (6 DeepSeek R1, V3.1, 6 Grok, 4 Llama with the
-    // fine-tuned one, Codestral, 5 Kimi, 3 Cohere). The other 18: 9 Phi and 2 Cohere Embed names
-    // unrecognised, 3 training (2 Phi FT) or hosting (Phi), 1 provisioned, 2 pages, 1 search.
-    expect(result).toMatchObject({ items: SERVED_ITEMS + 44, tokenMeters: TOKEN_WINDOWS + 26, created: 26 });
+    // Of the 44 partner items, 35 are token meters (6 DeepSeek R1, V3.1, 6 Grok, 4 Llama with the
+    // fine-tuned one, Codestral, 5 Kimi, 3 Cohere, 9 Phi: their meters name no deployment type). The
+    // other 9: 2 Cohere Embed names unrecognised, 3 training (2 Phi FT) or hosting (Phi), 1
+    // provisioned (kept apart, as a capacity price), 2 pages, 1 search.
+    expect(result).toMatchObject({ items: SERVED_ITEMS + 44, tokenMeters: TOKEN_WINDOWS + 35, created: 35 });
     expect(result.skipped).toEqual({
       'priority processing meter': 2,
       'batch meter': 1,
-      'provisioned meter': 3,
       'training meter': 3,
       'grader meter': 4,
       'hosting meter': 1,
-      'unrecognised name': 11,
+      'unrecognised name': 2,
       'non-token meter pages': 2,
       'non-token meter search': 1,
     });

@@ -38,7 +38,9 @@ export function estimateVsBilled(units: readonly ReportRow[], total: ReportRow, 
     `<th class="num">Billed (${escapeHtml(currency)})</th><th class="num">Difference</th><th>Estimated days</th></tr></thead>` +
     `<tbody>${units.map((u) => row(u.key, u)).join('')}</tbody><tfoot>${row('Total', total)}</tfoot></table>` +
     '<p class="note">Billed: the imported Azure bill (EffectiveCost) allocated to apps where a bill covers the day; ' +
-    'the estimated days still show the list-price estimate. <code>(unallocated: …)</code> is billed usage no app ' +
-    'recorded; <code>(idle capacity: …)</code> is provisioned capacity no app used.</p>'
+    'the estimated days still show the list-price estimate, provisioned and fine-tuned hosting hours estimated ' +
+    'from the deployment inventory. <code>(unallocated: …)</code> is billed usage no app recorded; ' +
+    '<code>(idle capacity: …)</code> is provisioned or hosting capacity no app used; ' +
+    '<code>(unpriced capacity: …)</code> is capacity whose hourly price is not known.</p>'
   );
 }

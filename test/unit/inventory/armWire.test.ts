@@ -27,6 +27,7 @@ describe('ARM wire shapes', () => {
         modelVersion: '1',
         provisioningState: 'Succeeded',
         lastModifiedAt: null,
+        createdAt: null,
       },
     ]);
   });

@@ -4,6 +4,7 @@ import type { KeyAllocation } from '../../../shared/invoice/billedShares.js';
 import { billedSlices } from '../../../shared/report/billedSlices.js';
 import { buildReport } from '../../../shared/report/buildReport.js';
 import type { UsageSlice } from '../../../shared/report/types.js';
+import { unpricedCapacitySlices } from '../../../shared/report/unpricedCapacity.js';
 
 // Meter ids: Retail catalog, eastus 2025-08 (test/fixtures/api-shapes/retail_aoai_meter_catalog_eastus_2025-08_derived.json).
 const INPUT = 'babc1534-2115-5f32-98cb-29d58a11eb80';
@@ -131,5 +132,66 @@ describe('slices on the billed basis', () => {
     expect(rows.get('(unallocated: aoai-a)')?.costNanos).toBe(7n);
     expect(rows.get('(idle capacity: aoai-a)')?.costNanos).toBe(23_000n);
     expect(report.total.billed?.estimateNanos).toBe(500_000n);
+  });
+
+  it('add the capacity estimate to the slices of days no bill covers, with an estimated idle row, and never to a billed day', () => {
+    const unbilled = '2026-11-25';
+    const ptuSlice = slice({
+      day: unbilled,
+      meters: undefined,
+      costNanos: 0n,
+      provisioned: { requests: 1, promptTokens: 10, cachedTokens: 0, completionTokens: 0, activeHourMask: 1 },
+    });
+    const estimate = (day: string) =>
+      key({
+        day,
+        meterId: PTU,
+        meterName: 'Provisioned Managed Global Unit',
+        meterKind: 'provisioned',
+        shares: [
+          { appId: APP, label: APP, kind: 'app', effectiveNanos: 1_000n, billedNanos: 1_000n },
+          {
+            appId: null,
+            label: '(idle capacity: aoai-a)',
+            kind: 'idle',
+            effectiveNanos: 23_000n,
+            billedNanos: 23_000n,
+          },
+        ],
+      });
+    const out = [
+      ...billedSlices(
+        [slice({ day: unbilled }), ptuSlice],
+        { keys: [], billedDays: [DAY] },
+        // The estimate of the billed day must be ignored: the bill is the whole truth there.
+        [estimate(unbilled), estimate(DAY)],
+      ),
+      ...unpricedCapacitySlices([
+        {
+          resourceId: RES,
+          resourceName: 'aoai-a',
+          deployment: 'ptu-west',
+          day: unbilled,
+          kind: 'provisioned',
+          sku: 'GlobalProvisionedManaged',
+          minutes: 1440,
+          unitMinutes: 1440n,
+          status: 'unpriced',
+          reason: 'ptu-west: no hourly price for provisioned (PTU) global in westus',
+        },
+      ]),
+    ];
+    expect(out.every((s) => s.estimated)).toBe(true);
+    const report = buildReport(out, { by: 'app', from: DAY, to: unbilled, currency: 'USD', basis: 'billed' });
+    const rows = new Map(report.rows.map((r) => [r.key, r]));
+    // The app: its token estimate, plus its share of the PTU estimate; the estimate column stays per request.
+    expect(rows.get(APP)?.costNanos).toBe(250_000n + 1_000n);
+    expect(rows.get(APP)?.billed).toMatchObject({ estimateNanos: 250_000n, estimatedDays: [unbilled] });
+    expect(rows.get('(idle capacity: aoai-a)')?.costNanos).toBe(23_000n);
+    expect(rows.get('(idle capacity: aoai-a)')?.billed?.estimatedDays).toEqual([unbilled]);
+    const unpriced = rows.get('(unpriced capacity: aoai-a)');
+    expect(unpriced).toMatchObject({ pricing: 'unpriced', cost: null, unpricedRequests: 1 });
+    expect(report.total).toMatchObject({ costNanos: 274_000n, pricing: 'partial' });
+    expect(report.total.billed?.estimateNanos).toBe(250_000n);
   });
 });
