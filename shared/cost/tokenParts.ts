@@ -14,8 +14,13 @@ export function tokenParts(
   const k = usage.tokenKinds;
   const audioIn = k?.audioInput ?? 0;
   const imageIn = k?.imageInput ?? 0;
-  const cachedAudio = k?.cachedAudioInput ?? 0;
-  const cachedImage = k?.cachedImageInput ?? 0;
+  // An unsplit cached count is read text first, then audio, then image: any reading gives the same
+  // cost when the pricer prices it (see pricer.ts, cachedSplitProblem), so this one is canonical.
+  const unsplit = k?.cachedUnsplit ?? 0;
+  const textIn = usage.promptTokens - audioIn - imageIn;
+  const overText = Math.max(0, unsplit - textIn);
+  const cachedAudio = unsplit > 0 ? Math.min(overText, audioIn) : (k?.cachedAudioInput ?? 0);
+  const cachedImage = unsplit > 0 ? overText - cachedAudio : (k?.cachedImageInput ?? 0);
   const audioOut = k?.audioOutput ?? 0;
   const imageOut = k?.imageOutput ?? 0;
   const cachedText = usage.cachedTokens - cachedAudio - cachedImage;

@@ -25,6 +25,12 @@ export interface TokenKinds {
   readonly cachedImageInput?: number;
   readonly audioOutput?: number;
   readonly imageOutput?: number;
+  /**
+   * Cached tokens the usage did not split by kind (no `cached_tokens_details`) although the input has
+   * audio or image tokens: they may be any of them. The pricer prices them only when the split cannot
+   * change the cost; `tokenParts` reads them as text first, then audio, then image.
+   */
+  readonly cachedUnsplit?: number;
 }
 
 export const TOKEN_KIND_FIELDS = [
@@ -34,6 +40,7 @@ export const TOKEN_KIND_FIELDS = [
   'cachedImageInput',
   'audioOutput',
   'imageOutput',
+  'cachedUnsplit',
 ] as const satisfies readonly (keyof TokenKinds)[];
 
 /** One AOAI call's token usage, whatever schema version or usage shape it arrived in. */

@@ -145,6 +145,9 @@ function tokenUsage(usage: unknown): TokenUsage | undefined {
   if (usage.total_tokens !== undefined && total === undefined) return undefined;
   // Transcription's `input_token_details` (and its `type`) are rare: zod reads them.
   if ('input_token_details' in usage || 'type' in usage) return undefined;
+  // So is a split of the cached tokens by kind (`cached_tokens_details`).
+  for (const key of ['prompt_tokens_details', 'input_tokens_details'])
+    if (isRecord(usage[key]) && 'cached_tokens_details' in usage[key]) return undefined;
   let tokens: TokenUsage;
   if ('input_tokens' in usage || 'output_tokens' in usage || 'completion_tokens' in usage) {
     const [inKey, outKey, inDetails, outDetails] =
@@ -171,10 +174,7 @@ function tokenUsage(usage: unknown): TokenUsage | undefined {
     const totalTokens = total ?? promptTokens + completionTokens;
     tokens = withKinds(
       { promptTokens, cachedTokens, completionTokens, reasoningTokens, totalTokens },
-      audioIn,
-      imageIn,
-      audioOut,
-      imageOut,
+      { audioInput: audioIn, imageInput: imageIn, audioOutput: audioOut, imageOutput: imageOut },
     );
   } else {
     // Embeddings: input only, and the total is required.

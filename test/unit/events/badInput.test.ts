@@ -127,7 +127,7 @@ describe('token counts', () => {
     const cached = { prompt_tokens: 10, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 11 } };
     expectIssue(v2({ usage: cached }), 'usage.cached_tokens', /11 cached tokens exceed 10 prompt tokens/);
     const responses = { input_tokens: 10, output_tokens: 5, input_tokens_details: { cached_tokens: 12 } };
-    expectIssue(v2({ usage: responses }), 'usage.cached_tokens', /12 cached tokens exceed 10 prompt tokens/);
+    expectIssue(v2({ usage: responses }), 'usage.cached_tokens', /12 cached tokens exceed 10 input tokens/);
     const reasoning = {
       prompt_tokens: 10,
       completion_tokens: 5,

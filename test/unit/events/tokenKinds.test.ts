@@ -88,17 +88,49 @@ describe('counts that do not add up are refused with a reason', () => {
       'audio input beyond the prompt',
       { prompt_tokens: 100, completion_tokens: 0, prompt_tokens_details: { audio_tokens: 101 } },
       'usage.audio_tokens',
-      '101 audio, 0 image and 0 cached tokens exceed 100 prompt tokens',
+      '101 audio and 0 image tokens exceed 100 prompt tokens',
     ],
     [
-      'audio plus cached beyond the prompt',
+      'cached text beyond the text, the split given',
       {
         prompt_tokens: 100,
         completion_tokens: 0,
-        prompt_tokens_details: { audio_tokens: 60, cached_tokens: 50 },
+        prompt_tokens_details: {
+          audio_tokens: 60,
+          cached_tokens: 50,
+          cached_tokens_details: { text_tokens: 50, audio_tokens: 0 },
+        },
       },
-      'usage.audio_tokens',
-      '60 audio, 0 image and 50 cached tokens exceed 100 prompt tokens',
+      'usage.cached_tokens',
+      '50 cached text tokens exceed the 40 text tokens of 100 prompt tokens (60 audio, 0 image)',
+    ],
+    [
+      'cached audio beyond the audio',
+      {
+        input_tokens: 100,
+        output_tokens: 0,
+        input_tokens_details: {
+          audio_tokens: 40,
+          cached_tokens: 50,
+          cached_tokens_details: { audio_tokens: 50 },
+        },
+      },
+      'usage.cached_tokens_details.audio_tokens',
+      '50 cached audio tokens exceed 40 audio tokens',
+    ],
+    [
+      'a cached split that does not add up to the cached tokens',
+      {
+        input_tokens: 100,
+        output_tokens: 0,
+        input_tokens_details: {
+          image_tokens: 40,
+          cached_tokens: 50,
+          cached_tokens_details: { text_tokens: 20, image_tokens: 20 },
+        },
+      },
+      'usage.cached_tokens_details',
+      'text, audio and image cached tokens add up to 40, not the 50 cached tokens',
     ],
     [
       'audio output beyond the completion',
@@ -110,13 +142,13 @@ describe('counts that do not add up are refused with a reason', () => {
       'transcription audio beyond the input',
       { type: 'tokens', input_tokens: 5, output_tokens: 1, input_token_details: { audio_tokens: 6 } },
       'usage.audio_tokens',
-      '6 audio, 0 image and 0 cached tokens exceed 5 prompt tokens',
+      '6 audio and 0 image tokens exceed 5 input tokens',
     ],
     [
       'image input beyond the input',
       { input_tokens: 5, output_tokens: 1, input_tokens_details: { image_tokens: 6, text_tokens: 0 } },
-      'usage.audio_tokens',
-      '0 audio, 6 image and 0 cached tokens exceed 5 prompt tokens',
+      'usage.image_tokens',
+      '0 audio and 6 image tokens exceed 5 input tokens',
     ],
     [
       'both spellings of the input details',

@@ -268,3 +268,84 @@ describe('records written before token kinds were read', () => {
     expect(priced(pricer.price(usageFromRecord(record)).cost).costNanos).toBe(79_192_500);
   });
 });
+
+describe('cached tokens of an input with audio or image tokens', () => {
+  /** A v2 event around `usage`, normalized the way ingest does it. */
+  function normalized(usage: Record<string, unknown>, model: string, operation: string): NormalizedUsage {
+    const result = normalizeEvent(
+      {
+        schema: 'aoai-usage/2',
+        requestId: '5b1e29c6-58c3-4a14-95e6-0af593bd04cf',
+        eventTime: '2025-09-15T12:00:00.000Z',
+        appId: '7d8a1c3e-2b4f-4e6a-9c1d-0f2e3a4b5c6d',
+        deploymentType: 'global',
+        region: 'eastus',
+        operation,
+        model,
+        usage,
+      },
+      { kind: 'file', file: 'events.jsonl', line: 1 },
+      new Date('2025-09-16T00:00:00.000Z'),
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    return result.usage;
+  }
+  // Constructed counts in the Images API usage shape, with the cached split spelt as the realtime usage
+  // spells it (`cached_tokens_details: {text_tokens, audio_tokens, image_tokens}`, OpenAI API reference).
+  const edit = (details?: Record<string, number>) => ({
+    input_tokens: 3000,
+    input_tokens_details: {
+      text_tokens: 1800,
+      image_tokens: 1200,
+      cached_tokens: 600,
+      ...(details === undefined ? {} : { cached_tokens_details: details }),
+    },
+    output_tokens: 4160,
+    total_tokens: 7160,
+  });
+
+  it('are priced at each kind’s cached meter when the usage splits them', () => {
+    const usage = normalized(edit({ text_tokens: 0, image_tokens: 600 }), 'gpt-image-1', 'edits');
+    expect(usage.tokenKinds).toEqual({ imageInput: 1200, cachedImageInput: 600, imageOutput: 4160 });
+    const result = priced(pricer.price(usage).cost);
+    // 1800 × 0.005 + 600 × 0.01 + 600 × 0.0025 + 4160 × 0.04, per 1K = 0.009 + 0.006 + 0.0015 + 0.1664 = 0.1829
+    expect(result.costNanos).toBe(182_900_000);
+    expect(result.lines).toEqual([
+      'input gpt-image-1-inp-txt-glbl Tokens 0.005/1000',
+      'imageInput gpt-image-1-inp-img-glbl Tokens 0.01/1000',
+      'cachedImageInput gpt-image-1-inp-cached-img-glbl Tokens 0.0025/1000',
+      'imageOutput gpt-image-1-output-img-glbl Tokens 0.04/1000',
+    ]);
+  });
+
+  it('stay unpriced, naming the missing split, when the kinds’ cached meters discount differently', () => {
+    const usage = normalized(edit(), 'gpt-image-1', 'edits');
+    expect(usage.tokenKinds?.cachedUnsplit).toBe(600);
+    // Cached text saves 0.00375 per 1K, cached image 0.0075: which tokens were cached changes the cost.
+    expect(reason(pricer.price(usage).cost)).toBe(
+      "600 cached tokens are not split by kind (text, image) and gpt-image-1's cached meters discount " +
+        'those kinds differently: the usage must carry cached_tokens_details',
+    );
+  });
+
+  it('are priced when no split can change the cost (a family with no cached meter), never dead-lettered', () => {
+    // 1024 cached of 2000 prompt tokens, only 500 of them text: at least 524 cached tokens are audio.
+    const usage = normalized(
+      {
+        prompt_tokens: 2000,
+        completion_tokens: 10,
+        prompt_tokens_details: { cached_tokens: 1024, audio_tokens: 1500 },
+      },
+      'gpt-4o-audio-preview-2024-12-17',
+      'chat.completion',
+    );
+    const result = priced(pricer.price(usage).cost);
+    // No cached meter: every cached token at its own kind's input price, whatever the split.
+    // 500 × 0.0025 + 1500 × 0.04 + 10 × 0.01, per 1K = 0.00125 + 0.06 + 0.0001 = 0.06135
+    expect(result.costNanos).toBe(61_350_000);
+    expect(result.lines.filter((l) => /aud-1217 Inp/.test(l))).toEqual([
+      'audioInput gpt-4o-aud-1217 Inp glbl Tokens 0.04/1000',
+    ]);
+    expect(result.lines.some((l) => /^(cached)?[aA]udio.*-txt /.test(l))).toBe(false);
+  });
+});
