@@ -3,10 +3,14 @@
 
 import type { DeploymentType } from '../events/types.js';
 
-export const INPUT_WORDS: ReadonlySet<string> = new Set(['inp', 'input', 'inpt']);
+/** `in` is the 1M media meters' spelling (`gpt aud mn in gl 1215 1M`) and other publishers' (`70b-IN-FT`). */
+export const INPUT_WORDS: ReadonlySet<string> = new Set(['inp', 'input', 'inpt', 'in']);
 export const OUTPUT_WORDS: ReadonlySet<string> = new Set(['outp', 'output', 'opt', 'outpt', 'out']);
-/** `cd` is the Foundry spelling (`5.4 cd inp Gl`); `cched` occurs in grader meters. */
-export const CACHED_WORDS: ReadonlySet<string> = new Set(['cached', 'cchd', 'cched', 'cd']);
+/**
+ * `cd` is the Foundry spelling (`5.4 cd inp Gl`); `cched` occurs in grader meters, `ccchd` in
+ * `gpt-5-codex-ccchd-inp-glbl` (2025-09).
+ */
+export const CACHED_WORDS: ReadonlySet<string> = new Set(['cached', 'cchd', 'cched', 'ccchd', 'cd']);
 
 /**
  * What a token is, when the name says (`gpt-4o-transcribe-aud-inp-glbl`, `gpt-image-1-inp-img-glbl`,
@@ -77,10 +81,12 @@ export const EXCLUSIONS: readonly { readonly reason: string; readonly words: Rea
   { reason: 'provisioned meter', words: new Set(['provisioned', 'ptu']) },
   { reason: 'reservation meter', words: new Set(['reservation']) },
   { reason: 'grader meter', words: new Set(['grader', 'grdr']) },
-  { reason: 'training meter', words: new Set(['training', 'rft']) },
-  { reason: 'hosting meter', words: new Set(['hosting']) },
-  // `-ft` inference meters (`gpt-4.1-ft input global`) are priced under the family `gpt-4.1-ft`, which only
-  // a fine-tuned model's name (`….ft-<job>`) resolves to; grader, training and hosting meters stop above.
+  // `Trng` and `Hstng` are the `-FT-` meters' spellings (`gpt-4o-mini-0718-FT-Trng-glbl Tokens`, per token).
+  { reason: 'training meter', words: new Set(['training', 'trng', 'rft']) },
+  { reason: 'hosting meter', words: new Set(['hosting', 'hstng']) },
+  // `-ft` inference meters (`gpt-4.1-ft input global`, `gpt-4o-mini-0718-FT-inp-glbl`) are priced under the
+  // family `gpt-4.1-ft` / `gpt-4o-mini-ft`, which only a fine-tuned model's name (`….ft-<job>`) resolves to;
+  // grader, training and hosting meters stop above.
   { reason: 'fine-tune meter', words: new Set(['ftuned', 'finetune', 'finetuned']) },
   { reason: 'batch meter', words: new Set(['batch']) },
   { reason: 'priority processing meter', words: new Set(['pp', 'prty', 'priority']) },

@@ -7,8 +7,9 @@
 //   the undotted spellings (`gpt 41`, `54`, seen in armSkuName) get it back. GPT-3.5 is the exception:
 //   Azure calls it `gpt-35-turbo`, so OpenAI's `gpt-3.5-turbo` becomes that;
 // - a name that starts with a bare version (`5.4 opt Dz`, the Foundry GPT-5 meters) is a GPT name;
-// - abbreviations are spelled out (`trb` → `turbo`, `prvw` → `preview`), and `Rsng` is dropped:
-//   `GPT 5 Rsng` is the gpt-5 reasoning model itself ($1.25 / $10 per 1M, gpt-5's price);
+// - abbreviations are spelled out (`trb` → `turbo`, `prvw` → `preview`; the 1M media meters' `mn` →
+//   `mini`, `trscb` → `transcribe`: `gpt4o mn trscb` is gpt-4o-mini-transcribe), and `Rsng` is
+//   dropped: `GPT 5 Rsng` is the gpt-5 reasoning model itself ($1.25 / $10 per 1M, gpt-5's price);
 // - a few names that differ between meters and model ids are aliased (ada embeddings, computer-use);
 // - other publishers' model names lose the words their meters never carry (`Llama-3.3-70B-Instruct`
 //   is `llama-3.3-70b`; partnerPublishers.ts).
@@ -29,6 +30,8 @@ const UNDOTTED_GENERATION = /^([4-9])(\d)$/;
 const WORD_ALIASES: ReadonlyMap<string, string> = new Map([
   ['trb', 'turbo'],
   ['prvw', 'preview'],
+  ['mn', 'mini'],
+  ['trscb', 'transcribe'],
 ]);
 const DROPPED_WORDS: ReadonlySet<string> = new Set(['rsng']);
 

@@ -9,9 +9,6 @@ import { partnerModelWordsOfMeter, type Publisher } from './partnerPublishers.js
 import { parseTokenMeter, UNRECOGNISED_NAME } from './tokenMeterWords.js';
 import type { MeterClassification } from './types.js';
 
-/** Partner spellings of marker words: `Llama3.3 70b-IN-FT`, `Ministral 3B Model In-FT`. */
-const MARKER_SPELLINGS: ReadonlyMap<string, string> = new Map([['in', 'inp']]);
-
 /**
  * `words` are the name's words without the trailing `Tokens` (the caller has applied the shared
  * exclusions: provisioned, hosting, batch, non-token units…).
@@ -25,9 +22,9 @@ export function classifyPartnerMeter(
   size: 1000 | 1000000 | null,
   publisher: Publisher,
 ): MeterClassification {
-  const spelled = words.map((word) => MARKER_SPELLINGS.get(word) ?? word);
-  const fineTuned = spelled.includes('ft');
-  const rest = spelled.filter((word) => word !== 'ft');
+  // `Llama3.3 70b-IN-FT`, `Ministral 3B Model In-FT`: `in` is an input word (meterVocabulary.ts).
+  const fineTuned = words.includes('ft');
+  const rest = words.filter((word) => word !== 'ft');
   if (fineTuned && !rest.some(isDirectionWord)) return { priced: false, reason: 'training meter' };
   const meter = parseTokenMeter(
     rest,

@@ -2,8 +2,10 @@ import { z } from 'zod';
 
 import { attoToDecimal, toAttoRounded } from '../cost/money.js';
 import { classifyBookMeter } from './batchMeter.js';
+import { UNRECOGNISED_NAME } from './meterName.js';
 import type { PriceRow } from './priceBook.js';
 import type { RetailPriceItem } from './types.js';
+import { unrecognisedMetersWarning } from './unrecognisedMeters.js';
 
 /** A stored price: the Retail Prices item's own fields (re-classified on load, so parser fixes apply). */
 export const priceDocSchema = z.object({
@@ -66,7 +68,10 @@ export function checkRetailPrice(value: number | string): PriceCheck {
   return { ok: true, text: attoToDecimal(read.atto), rounded: true };
 }
 
-/** Items → documents for the token meters we price; everything else is counted, not stored. */
+/**
+ * Items → documents for the token meters we price; everything else is counted, not stored. Meters
+ * with an unrecognised name are also named in one warning: they may be a new spelling of a model we price.
+ */
 export function toPriceDocs(
   items: readonly RetailPriceItem[],
   currency: string,
@@ -75,10 +80,12 @@ export function toPriceDocs(
   const docs: PriceDoc[] = [];
   const skipped = new Map<string, number>();
   const warnings: string[] = [];
+  const unrecognised: RetailPriceItem[] = [];
   for (const item of items) {
     const classified = classifyBookMeter(item);
     if (!classified.priced) {
       skipped.set(classified.reason, (skipped.get(classified.reason) ?? 0) + 1);
+      if (classified.reason === UNRECOGNISED_NAME) unrecognised.push(item);
       continue;
     }
     const label = `${item.meterName} (${item.meterId}, ${item.armRegionName}, from ${item.effectiveStartDate})`;
@@ -117,6 +124,8 @@ export function toPriceDocs(
       firstSeen: seenAt,
     });
   }
+  const named = unrecognisedMetersWarning(unrecognised);
+  if (named !== null) warnings.push(named);
   return { docs, skipped, warnings };
 }
 

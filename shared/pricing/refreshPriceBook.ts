@@ -14,7 +14,10 @@ export interface RefreshResult {
   readonly capacityMeters: number;
   readonly capacityCreated: number;
   readonly skipped: Readonly<Record<string, number>>;
-  /** One line per price rounded to 18 decimals or refused (also logged): see `checkRetailPrice`. */
+  /**
+   * Also logged: one line per price rounded to 18 decimals or refused (`checkRetailPrice`), per capacity
+   * meter left out, and one naming the meters counted as `unrecognised name` (unrecognisedMeters.ts).
+   */
   readonly warnings: readonly string[];
   readonly requests: number;
 }

@@ -1,5 +1,5 @@
 // The marker grammar shared by every token meter name: `<model words> [MMDD] <direction, cache,
-// modality, deployment, 1K/1M in any order>`. Who the words name is the caller's rule (`toFamily`):
+// modality, deployment, 1K/1M, and for Azure OpenAI `FT`, in any order>`. Who the words name is the caller's rule (`toFamily`):
 // Azure OpenAI names models one way (modelFamily.ts), other publishers another (partnerMeter.ts).
 
 import type { DeploymentType } from '../events/types.js';
@@ -50,14 +50,30 @@ export function parseTokenMeter(
   };
   let inMarkers = false;
   // `aud` before a marker says the tokens are audio (`-transcribe-aud-inp-`); before anything else it
-  // names an audio model (`gpt-4o-aud-1217` is gpt-4o-audio-preview, `gpt aud 1.5` gpt-audio-1.5),
-  // whose tokens are audio unless `txt` says text.
+  // names an audio model, whose tokens are audio unless `txt` says text. After a model's name it is that
+  // model's audio preview (`gpt-4o-aud-1217` is gpt-4o-audio-preview); right after a bare `gpt` it is
+  // the GA gpt-audio line (`gpt aud 0828` is gpt-audio-2025-08-28, `gpt aud mn` gpt-audio-mini).
   let audioFamily = false;
+  // `img` right after a bare `gpt` names an image model (`gpt img 1 mini` is gpt-image-1-mini).
+  let imageFamily = false;
+  // `FT` after the version (`gpt-4o-mini-0718-FT-inp-glbl`) is the fine-tuned model of that base.
+  let fineTuned = false;
   for (const [i, word] of words.entries()) {
+    const afterBareGpt = familyWords.length === 1 && familyWords[0] === 'gpt';
     if (!inMarkers && (word === 'aud' || word === 'audio') && !isMarkerWord(words[i + 1])) {
-      const preview = mmddVersion(words[i + 1] ?? '') !== null;
+      const preview = !afterBareGpt && mmddVersion(words[i + 1] ?? '') !== null;
       familyWords.push(...(preview ? ['audio', 'preview'] : ['audio']));
       audioFamily = true;
+      continue;
+    }
+    if (!inMarkers && word === 'img' && afterBareGpt && !isMarkerWord(words[i + 1])) {
+      familyWords.push('image');
+      imageFamily = true;
+      continue;
+    }
+    if (inMarkers && word === 'ft') {
+      if (fineTuned || familyWords.at(-1) === 'ft') return null;
+      fineTuned = true;
       continue;
     }
     if (UNIT_SIZE_WORDS.has(word)) {
@@ -71,6 +87,9 @@ export function parseTokenMeter(
     if (role === 'family') familyWords.push(word);
     else inMarkers = true;
   }
+  if (fineTuned) familyWords.push('ft');
+  // An image model's meters always say which tokens they price; none is assumed.
+  if (imageFamily && markers.modality === null) return null;
   if (audioFamily && markers.modality === null) markers.modality = 'audio';
   const kind = tokenKind(markers, familyWords);
   if (familyWords.length === 0 || kind === null || size === null) return null;
