@@ -143,15 +143,19 @@ function tokenUsage(usage: unknown): TokenUsage | undefined {
   if (!isRecord(usage)) return undefined;
   const total = usage.total_tokens === undefined ? undefined : count(usage.total_tokens);
   if (usage.total_tokens !== undefined && total === undefined) return undefined;
-  // Transcription's `input_token_details` (and its `type`) are rare: zod reads them.
-  if ('input_token_details' in usage || 'type' in usage) return undefined;
+  // Transcription spells its details `input_token_details` and says `type: "tokens"`; Whisper's
+  // duration, any other type, and both spellings at once are zod's to read (and to word the error).
+  if ('type' in usage && usage.type !== 'tokens') return undefined;
+  const singular = 'input_token_details' in usage;
+  if (singular && ('input_tokens_details' in usage || !('input_tokens' in usage))) return undefined;
   // So is a split of the cached tokens by kind (`cached_tokens_details`).
   for (const key of ['prompt_tokens_details', 'input_tokens_details'])
     if (isRecord(usage[key]) && 'cached_tokens_details' in usage[key]) return undefined;
   let tokens: TokenUsage;
   if ('input_tokens' in usage || 'output_tokens' in usage || 'completion_tokens' in usage) {
-    const [inKey, outKey, inDetails, outDetails] =
+    const [inKey, outKey, plural, outDetails] =
       'input_tokens' in usage || 'output_tokens' in usage ? RESPONSES : CHAT;
+    const inDetails = singular ? 'input_token_details' : plural;
     const promptTokens = count(usage[inKey]);
     const completionTokens = count(usage[outKey]);
     const cachedTokens = detail(usage[inDetails], 'cached_tokens');

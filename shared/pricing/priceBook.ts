@@ -118,6 +118,39 @@ export class PriceBook {
     at: string,
   ): Lookup {
     const dated = this.meterRows(family, version, deploymentType, region, kind);
+    return this.inForce(dated, family, version, deploymentType, region, kind, at);
+  }
+
+  /**
+   * `find` for one family, version, type and region, kind by kind, without building a string key per
+   * call: the pricer keeps one per resolved key (most events of a day share a few dozen keys).
+   */
+  finder(
+    family: string,
+    version: string | null,
+    deploymentType: DeploymentType,
+    region: string,
+  ): (kind: MeterKind, at: string) => Lookup {
+    const byKind = new Map<MeterKind, readonly DatedRow[]>();
+    return (kind, at) => {
+      let dated = byKind.get(kind);
+      if (dated === undefined) {
+        dated = this.meterRows(family, version, deploymentType, region, kind);
+        byKind.set(kind, dated);
+      }
+      return this.inForce(dated, family, version, deploymentType, region, kind, at);
+    };
+  }
+
+  private inForce(
+    dated: readonly DatedRow[],
+    family: string,
+    version: string | null,
+    deploymentType: DeploymentType,
+    region: string,
+    kind: MeterKind,
+    at: string,
+  ): Lookup {
     // Built only for a failure: this runs three times per event.
     const label = () => `${family} ${version ?? '(versionless)'} ${kind} ${deploymentType} ${region}`;
     if (dated.length === 0) return { ok: false, reason: `no ${label()} meter` };

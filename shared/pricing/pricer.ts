@@ -87,10 +87,26 @@ export function createPricer(
   };
   // [inventory hook] With the deployment inventory on, it decides SKU, type and region (and so the
   // meters, or none for provisioned deployments) on top of the key today's rules resolve.
+  // Per resolved key object (the memo above hands out one per tuple): its version and meter finder.
+  const meterKeys = new WeakMap<ResolvedPriceKey, MeterKey>();
+  const meterKeyOf = (bookNow: PriceBook, key: ResolvedPriceKey): MeterKey => {
+    let found = meterKeys.get(key);
+    if (found === undefined) {
+      const version = chooseVersion(bookNow, key);
+      found = {
+        version,
+        find: version.ok
+          ? bookNow.finder(key.family, version.version, key.deploymentType, key.region)
+          : () => ({ ok: false, reason: 'no version' }),
+      };
+      meterKeys.set(key, found);
+    }
+    return found;
+  };
   const priceKey = (key: ResolvedPriceKey, usage: NormalizedUsage): CostResult => {
     if (book === null) return { status: 'unpriced', reason: 'no price book' };
     try {
-      return priceUsage(book, key, usage, priceOf, setOf);
+      return priceUsage(book, key, usage, priceOf, setOf, meterKeyOf(book, key));
     } catch (error) {
       // One event's pricing failure (a price the book cannot use) is that event's, never the batch's.
       return { status: 'unpriced', reason: `pricing failed: ${ensureError(error).message}` };
@@ -135,6 +151,12 @@ export function createPricer(
   };
 }
 
+/** A resolved key's version choice and its meters, found once per key object. */
+interface MeterKey {
+  readonly version: VersionChoice;
+  readonly find: ReturnType<PriceBook['finder']>;
+}
+
 /** A row's effective price (overrides applied) and how the record names it: the same for every use. */
 interface PricedRow {
   /** Order of first use in this pricer: names the row in the price-set memo. */
@@ -149,6 +171,7 @@ function priceUsage(
   usage: NormalizedUsage,
   priceOf: (row: PriceRow) => PricedRow,
   setOf: (rows: readonly PricedRow[]) => PriceSet,
+  meterKey: MeterKey,
 ): CostResult {
   const noTokens = usage.promptTokens === 0 && usage.completionTokens === 0;
   if (noTokens && usage.images !== undefined)
@@ -158,10 +181,9 @@ function priceUsage(
     return { status: 'unpriced', reason: durationUnpriced(usage.durationSeconds) };
   if (usage.kindsUnknown === true && book.hasNonTextMeters(key.family, key.deploymentType, key.region))
     return { status: 'unpriced', reason: KINDS_UNKNOWN };
-  const version = chooseVersion(book, key);
+  const version = meterKey.version;
   if (!version.ok) return { status: 'unpriced', reason: version.reason };
-  const find = (kind: TokenKind) =>
-    book.find(key.family, version.version, key.deploymentType, key.region, kind, usage.eventTime);
+  const find = (kind: TokenKind) => meterKey.find(kind, usage.eventTime);
   const counts = tokenParts(usage);
   // A kind's meter, or why there is none: the reason names the kind, so audio is never read as text.
   const missing = (kind: TokenKind, reason: string) =>

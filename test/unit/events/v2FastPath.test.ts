@@ -206,11 +206,15 @@ describe('the v2 fast path agrees with the zod schema', () => {
       const event = { ...policyEvent, usage };
       expect(expectAgreement(event), file).toBe('fast');
     }
-    // Transcription's singular `input_token_details` is left to zod, which reads it.
+    // Transcription's singular `input_token_details` (with `type: "tokens"`) is read by both, alike.
     const transcription = JSON.parse(
       readFileSync(path.join(shapes, 'oai_transcription_gpt4o_transcribe_usage_api_reference.json'), 'utf8'),
-    ) as { usage: unknown };
-    expect(expectAgreement({ ...policyEvent, usage: transcription.usage })).toBe('zod');
+    ) as { usage: Record<string, unknown> };
+    expect(expectAgreement({ ...policyEvent, usage: transcription.usage })).toBe('fast');
+    // Whisper's duration, another type, or both spellings at once are zod's.
+    const { usage } = transcription;
+    expect(expectAgreement({ ...policyEvent, usage: { ...usage, type: 'other' } })).toBe('zod');
+    expect(expectAgreement({ ...policyEvent, usage: { ...usage, input_tokens_details: {} } })).toBe('zod');
   });
 
   it('and zod refuses a deployment type that only the object prototype knows', () => {
