@@ -33,20 +33,27 @@ export function createPricer(
 ): Pricer {
   // A pricer lives as long as its book (the pricing port's TTL). A day's traffic has a few dozen
   // (model, deployment, type, region) tuples, meters and sets of meters, so the memos stay small.
-  const keys = new Map<string, ResolvedPriceKey>();
+  const keys: KeyMemo = new Map();
   // Each resolved key object (memoized or not) to where its parts came from, for `sourcesOf`.
   const sources = new WeakMap<ResolvedPriceKey, PriceKeySources>();
   const prices = new Map<PriceRow, PricedRow>();
   const sets = new Map<string, PriceSet>();
+  let memoized = 0;
   const keyOf = (usage: NormalizedUsage): ResolvedPriceKey => {
-    // \u0001 for null: a deployment may well be named "null", and `${null}` would say the same.
-    const memo = `${usage.model}\u0000${usage.deployment ?? '\u0001'}\u0000${usage.deploymentType ?? '\u0001'}\u0000${usage.region ?? '\u0001'}`;
-    let key = keys.get(memo);
+    // Nested maps, not one joined string: no string is built per event. A null part is its own key
+    // (`null`), so a deployment named "null" stays apart from no deployment.
+    const byDeployment = child(keys, usage.model);
+    const byType = child(byDeployment, usage.deployment);
+    const byRegion = child(byType, usage.deploymentType);
+    let key = byRegion.get(usage.region);
     if (key === undefined) {
       const resolved = resolvePriceKeyWithSources(usage, settings);
       key = resolved.key;
       sources.set(key, resolved.sources);
-      if (keys.size < 10_000) keys.set(memo, key);
+      if (memoized < 10_000) {
+        byRegion.set(usage.region, key);
+        memoized++;
+      }
     }
     return key;
   };
@@ -149,6 +156,18 @@ export function createPricer(
       return { key, cost: priceKey(key, usage) };
     },
   };
+}
+
+/** model → deployment → deployment type → region → the resolved key. */
+type KeyMemo = Map<string, Map<string | null, Map<string | null, Map<string | null, ResolvedPriceKey>>>>;
+
+function child<K, M extends Map<unknown, unknown>>(map: Map<K, M>, key: K): M {
+  let found = map.get(key);
+  if (found === undefined) {
+    found = new Map<unknown, unknown>() as M;
+    map.set(key, found);
+  }
+  return found;
 }
 
 /** A resolved key's version choice and its meters, found once per key object. */
