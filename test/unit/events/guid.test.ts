@@ -4,7 +4,10 @@ import { isGuid } from '../../../shared/events/guid.js';
 const REGEX = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 it('isGuid agrees with the 8-4-4-4-12 hex pattern on any string (property)', () => {
   const guidish = fc
-    .array(fc.constantFrom(...Array.from('0123456789abcdefABCDEFg-_ \u00e9')), { minLength: 30, maxLength: 40 })
+    .array(fc.constantFrom(...Array.from('0123456789abcdefABCDEFg-_ \u00e9')), {
+      minLength: 30,
+      maxLength: 40,
+    })
     .map((cs) => cs.join(''));
   fc.assert(
     fc.property(
