@@ -31,6 +31,10 @@ export interface CapacityMeterFields {
 }
 
 const DEPLOYMENT_TYPES: Readonly<Record<string, DeploymentType>> = {
+  glbl: 'global',
+  regnl: 'regional',
+  dzone: 'datazone',
+  dz: 'datazone',
   global: 'global',
   'data zone': 'datazone',
   datazone: 'datazone',
@@ -41,6 +45,8 @@ const DEPLOYMENT_TYPES: Readonly<Record<string, DeploymentType>> = {
 // priced the commitment model Microsoft no longer sells; no deployment SKU of the table maps to it.
 const PTU = /^provisioned managed (global|data ?zone|regional) unit$/;
 const HOSTING = /^(.+?)-ft hosting (global|data ?zone|regional)(?: unit)?$/;
+/** The `-FT-` spelling of other regions and months: `gpt-4o-mini-0718-FT-Hstng-glbl Unit`. */
+const HOSTING_FT = /^(.+?)-ft-hstng-(glbl|regnl|dzone|dz)(?: unit)?$/;
 /** The catalog writes `1 Hour` (hosting) and `1/Hour` (PTU) for the same thing. */
 const HOURLY = /^1\s*\/?\s*hours?$/i;
 
@@ -48,7 +54,7 @@ const HOURLY = /^1\s*\/?\s*hours?$/i;
 export function classifyCapacityMeter(item: CapacityMeterFields): CapacityClassification {
   const name = item.meterName.trim().toLowerCase().replace(/\s+/g, ' ');
   const ptu = PTU.exec(name);
-  const hosting = ptu === null ? HOSTING.exec(name) : null;
+  const hosting = ptu === null ? (HOSTING.exec(name) ?? HOSTING_FT.exec(name)) : null;
   const typeWord = ptu?.[1] ?? hosting?.[2];
   if (typeWord === undefined) return { kind: 'none' };
   const deploymentType = DEPLOYMENT_TYPES[typeWord];

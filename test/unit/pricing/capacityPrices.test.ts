@@ -53,6 +53,26 @@ describe('capacity meters', () => {
     });
   });
 
+  it('reads the `-FT-Hstng-` spelling of other regions and months', () => {
+    const spellings = (
+      readApiShape('retail_aoai_meter_spellings_2024-2025_derived.json') as {
+        sources: { items: { meterName: string; unitOfMeasure: string }[] }[];
+      }
+    ).sources.flatMap((source) => source.items);
+    const spelt = (meterName: string) => {
+      const found = spellings.find((i) => i.meterName === meterName);
+      if (found === undefined) throw new Error(`${meterName} is not in the spellings fixture`);
+      return classifyCapacityMeter({ ...found, type: 'Consumption' });
+    };
+    expect(spelt('gpt-4o-mini-0718-FT-Hstng-glbl Unit')).toEqual({
+      kind: 'capacity',
+      meter: { kind: 'ftHosting', deploymentType: 'global', family: 'gpt-4o-mini' },
+    });
+    expect(spelt('gpt-4o-0806-FT-Hstng-regnl Unit')).toMatchObject({
+      meter: { kind: 'ftHosting', deploymentType: 'regional', family: 'gpt-4o' },
+    });
+  });
+
   it('finds every hourly PTU and hosting meter of the eastus catalog, and nothing else', () => {
     const kept = catalog.filter((i) => classifyCapacityMeter(i).kind === 'capacity').map((i) => i.meterName);
     expect(kept.sort()).toEqual([
