@@ -32,6 +32,7 @@ function provisionedOf(a: UsageAmounts & { readonly provisioned?: { readonly req
 
 export function addAmounts(a: UsageAmounts, b: UsageAmounts): UsageAmounts {
   const provisioned = provisionedOf(a) + provisionedOf(b);
+  const capacityDays = (a.unpricedCapacityDays ?? 0) + (b.unpricedCapacityDays ?? 0);
   return {
     requests: a.requests + b.requests,
     promptTokens: a.promptTokens + b.promptTokens,
@@ -42,14 +43,19 @@ export function addAmounts(a: UsageAmounts, b: UsageAmounts): UsageAmounts {
     costNanos: a.costNanos + b.costNanos,
     unpricedRequests: a.unpricedRequests + b.unpricedRequests,
     ...(provisioned === 0 ? {} : { provisionedRequests: provisioned }),
+    ...(capacityDays === 0 ? {} : { unpricedCapacityDays: capacityDays }),
     ...sumKinds(a.tokenKinds, b.tokenKinds),
   };
 }
 
-/** No request unpriced: priced (an empty group costs a true 0). All unpriced: the cost is unknown. */
+/**
+ * No request and no capacity day unpriced: priced (an empty group costs a true 0). Every request
+ * unpriced, or only unpriced capacity and no money: the cost is unknown. Anything between: partial.
+ */
 export function pricingOf(amounts: UsageAmounts): Pricing {
-  if (amounts.unpricedRequests === 0) return 'priced';
-  return amounts.unpricedRequests >= amounts.requests ? 'unpriced' : 'partial';
+  if (amounts.unpricedRequests === 0 && (amounts.unpricedCapacityDays ?? 0) === 0) return 'priced';
+  if (amounts.requests > 0) return amounts.unpricedRequests >= amounts.requests ? 'unpriced' : 'partial';
+  return amounts.costNanos === 0n ? 'unpriced' : 'partial';
 }
 
 /** The exact cost, or null when nothing in the group was priced: unknown is never 0. */

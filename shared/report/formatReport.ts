@@ -195,10 +195,14 @@ export function estimatedDays(days: readonly string[]): string {
   return runs.map(([a, b]) => (a === b ? a : `${a}..${b}`)).join(', ');
 }
 
-/** Unpriced requests (`partial` when some were priced) and provisioned ones, which carry no per-request cost. */
+/**
+ * Unpriced requests (`partial` when some were priced), capacity days without an hourly price, and
+ * provisioned requests, which carry no per-request cost.
+ */
 function unpricedCell(row: ReportRow): string {
   const unpriced =
-    row.pricing === 'priced' ? '' : `${row.unpricedRequests}${row.pricing === 'partial' ? ' partial' : ''}`;
+    row.unpricedRequests === 0 ? '' : `${row.unpricedRequests}${row.pricing === 'partial' ? ' partial' : ''}`;
+  const capacity = row.unpricedCapacityDays ? `${row.unpricedCapacityDays} capacity day(s) unpriced` : '';
   const provisioned = row.provisionedRequests ? `${row.provisionedRequests} provisioned` : '';
-  return [unpriced, provisioned].filter((part) => part !== '').join(', ');
+  return [unpriced, capacity, provisioned].filter((part) => part !== '').join(', ');
 }

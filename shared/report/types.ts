@@ -19,6 +19,11 @@ export interface UsageAmounts {
    * their cost comes from the bill (`--basis billed`). Absent when there are none.
    */
   readonly provisionedRequests?: number;
+  /**
+   * On the billed basis, before a bill: provisioned or fine-tuned deployment-days whose hourly price the
+   * book lacks, so their capacity cost is unknown. Not requests: counted apart. Absent when none.
+   */
+  readonly unpricedCapacityDays?: number;
   /** Audio and image tokens inside the totals, summed per kind; absent when there are none. */
   readonly tokenKinds?: TokenKinds;
 }

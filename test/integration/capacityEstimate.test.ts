@@ -177,6 +177,7 @@ interface JsonRow {
   readonly cost: string | null;
   readonly pricing: string;
   readonly unpricedRequests: number;
+  readonly unpricedCapacityDays?: number;
   readonly billed?: { readonly estimateNanos: string; readonly estimatedDays: readonly string[] };
 }
 interface JsonReport {
@@ -218,9 +219,12 @@ describe('before a bill exists, the billed basis estimates PTU and fine-tuned ho
     expect(rowsOf(billed).get('(unpriced capacity: aoai-west)')).toMatchObject({
       cost: null,
       pricing: 'unpriced',
-      unpricedRequests: 2,
+      unpricedRequests: 0,
+      unpricedCapacityDays: 2,
     });
     expect(billed.total.pricing).toBe('partial');
+    // Deployment-days are not requests: the billed basis counts the same unpriced requests as the estimate.
+    expect(billed.total.unpricedRequests).toBe((await jsonReport('estimate')).total.unpricedRequests);
     const focus = parse<Record<string, string>>(await report('billed', CREATED, USED, 'focus'), {
       columns: true,
     });
@@ -290,6 +294,6 @@ describe('once a bill covers the day', () => {
     expect(rowsOf(billed).get('(idle capacity: aoai-ptu)')?.costNanos).toBe(
       String(nanos('900') + nanos('40.8') + nanos('880')),
     );
-    expect(rowsOf(billed).get('(unpriced capacity: aoai-west)')?.unpricedRequests).toBe(1);
+    expect(rowsOf(billed).get('(unpriced capacity: aoai-west)')?.unpricedCapacityDays).toBe(1);
   });
 });

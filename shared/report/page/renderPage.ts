@@ -165,6 +165,12 @@ export function renderPage(model: PageModel, links: PageLinks): string {
       ? `<p class="note">${int(model.total.unpricedRequests)} request(s) could not be priced; their tokens are counted ` +
         'but no cost is included. <code>chargeback backfill</code> prices them once the price book has their meter.</p>'
       : '';
+  const capacityDays = model.total.unpricedCapacityDays ?? 0;
+  const capacityNote =
+    capacityDays > 0
+      ? `<p class="note">${int(capacityDays)} provisioned or fine-tuned deployment-day(s) before the bill have no ` +
+        'hourly price in the price book: their capacity cost is not included (<code>(unpriced capacity: …)</code>).</p>'
+      : '';
   const body =
     `<header><div><h1>Azure OpenAI chargeback</h1><div class="period">${escapeHtml(from)} to ${escapeHtml(to)} (UTC days)</div></div>` +
     `<form method="get"><label>From <input type="date" name="from" value="${escapeHtml(from)}" required></label>` +
@@ -178,7 +184,7 @@ export function renderPage(model: PageModel, links: PageLinks): string {
     `<section id="by-unit"><h2>Cost by business unit</h2>${model.series.length > 0 ? unitBarsSvg(model.series, model.currency) : '<p class="note">No usage in this period.</p>'}</section>` +
     `<section id="by-model"><h2>Cost by model</h2>${model.models.length > 0 ? modelBarsSvg(model.models, model.currency) : '<p class="note">No usage in this period.</p>'}</section>` +
     changesSection(model) +
-    `<section id="by-app"><h2>Apps ranked by cost</h2>${appTable(model)}${unpricedNote}</section>` +
+    `<section id="by-app"><h2>Apps ranked by cost</h2>${appTable(model)}${unpricedNote}${capacityNote}</section>` +
     '<section class="downloads"><h2>Downloads</h2>' +
     `<a href="${escapeHtml(downloadHref(from, to, 'csv', links.code, model.basis))}" download>CSV by app</a>` +
     `<a href="${escapeHtml(downloadHref(from, to, 'focus', links.code, model.basis))}" download>FOCUS 1.x CSV</a>` +

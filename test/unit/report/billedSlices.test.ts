@@ -190,7 +190,12 @@ describe('slices on the billed basis', () => {
     expect(rows.get('(idle capacity: aoai-a)')?.costNanos).toBe(23_000n);
     expect(rows.get('(idle capacity: aoai-a)')?.billed?.estimatedDays).toEqual([unbilled]);
     const unpriced = rows.get('(unpriced capacity: aoai-a)');
-    expect(unpriced).toMatchObject({ pricing: 'unpriced', cost: null, unpricedRequests: 1 });
+    expect(unpriced).toMatchObject({
+      pricing: 'unpriced',
+      cost: null,
+      unpricedRequests: 0,
+      unpricedCapacityDays: 1,
+    });
     expect(report.total).toMatchObject({ costNanos: 274_000n, pricing: 'partial' });
     expect(report.total.billed?.estimateNanos).toBe(250_000n);
   });
