@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import type { DeploymentType } from '../events/types.js';
 import { classifyCapacityMeter, type CapacityKind } from './capacityMeter.js';
-import { checkRetailPrice, priceDocId, priceDocSchema } from './priceRows.js';
+import { checkRetailPrice, priceDocSchema, storedItemFields } from './priceRows.js';
 import type { RetailPriceItem } from './types.js';
 
 /** The partition of the `prices` container that holds capacity prices, apart from every token family. */
@@ -64,26 +64,10 @@ export function toCapacityDocs(
     }
     if (price.rounded)
       warnings.push(`${label}: retailPrice ${String(item.retailPrice)} stored rounded to ${price.text}`);
-    const start = new Date(item.effectiveStartDate).toISOString();
     docs.push({
-      id: priceDocId(item.meterId, start, item.currencyCode ?? currency),
+      ...storedItemFields(item, price, currency, seenAt),
       pk: CAPACITY_PK,
       docType: 'capacityPrice',
-      meterId: item.meterId,
-      meterName: item.meterName,
-      ...(item.skuName === undefined ? {} : { skuName: item.skuName }),
-      productName: item.productName,
-      unitOfMeasure: item.unitOfMeasure,
-      ...(item.type === undefined ? {} : { type: item.type }),
-      region: item.armRegionName.toLowerCase(),
-      currency: item.currencyCode ?? currency,
-      retailPrice: price.text,
-      ...(price.rounded ? { retailPriceReceived: String(item.retailPrice) } : {}),
-      effectiveStartDate: start,
-      effectiveEndDate:
-        item.effectiveEndDate === undefined ? null : new Date(item.effectiveEndDate).toISOString(),
-      serviceName: item.serviceName ?? null,
-      firstSeen: seenAt,
     });
   }
   return { docs, skipped, warnings };

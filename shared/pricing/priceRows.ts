@@ -69,6 +69,38 @@ export function checkRetailPrice(value: number | string): PriceCheck {
 }
 
 /**
+ * What a price document keeps of a Retail Prices item, token or capacity price alike: the item's own
+ * fields, the price as checked, and when the refresh first saw it.
+ */
+export function storedItemFields(
+  item: RetailPriceItem,
+  price: Extract<PriceCheck, { ok: true }>,
+  currency: string,
+  seenAt: string,
+): Omit<PriceDoc, 'pk' | 'docType'> {
+  const start = new Date(item.effectiveStartDate).toISOString();
+  return {
+    id: priceDocId(item.meterId, start, item.currencyCode ?? currency),
+    meterId: item.meterId,
+    meterName: item.meterName,
+    ...(item.skuName === undefined ? {} : { skuName: item.skuName }),
+    productName: item.productName,
+    unitOfMeasure: item.unitOfMeasure,
+    ...(item.type === undefined ? {} : { type: item.type }),
+    region: item.armRegionName.toLowerCase(),
+    currency: item.currencyCode ?? currency,
+    // Shortest round-trip text of the JSON number: exactly what the API wrote, e.g. "7.5e-05" → "0.000075".
+    retailPrice: price.text,
+    ...(price.rounded ? { retailPriceReceived: String(item.retailPrice) } : {}),
+    effectiveStartDate: start,
+    effectiveEndDate:
+      item.effectiveEndDate === undefined ? null : new Date(item.effectiveEndDate).toISOString(),
+    serviceName: item.serviceName ?? null,
+    firstSeen: seenAt,
+  };
+}
+
+/**
  * Items → documents for the token meters we price; everything else is counted, not stored. Meters
  * with an unrecognised name are also named in one warning: they may be a new spelling of a model we price.
  */
@@ -101,27 +133,10 @@ export function toPriceDocs(
         `${label}: retailPrice ${String(item.retailPrice)} has more than 18 decimals; stored rounded half-even to ${price.text}`,
       );
     }
-    const start = new Date(item.effectiveStartDate).toISOString();
     docs.push({
-      id: priceDocId(item.meterId, start, item.currencyCode ?? currency),
+      ...storedItemFields(item, price, currency, seenAt),
       pk: classified.meter.family,
       docType: 'price',
-      meterId: item.meterId,
-      meterName: item.meterName,
-      ...(item.skuName === undefined ? {} : { skuName: item.skuName }),
-      productName: item.productName,
-      unitOfMeasure: item.unitOfMeasure,
-      ...(item.type === undefined ? {} : { type: item.type }),
-      region: item.armRegionName.toLowerCase(),
-      currency: item.currencyCode ?? currency,
-      // Shortest round-trip text of the JSON number: exactly what the API wrote, e.g. "7.5e-05" → "0.000075".
-      retailPrice: price.text,
-      ...(price.rounded ? { retailPriceReceived: String(item.retailPrice) } : {}),
-      effectiveStartDate: start,
-      effectiveEndDate:
-        item.effectiveEndDate === undefined ? null : new Date(item.effectiveEndDate).toISOString(),
-      serviceName: item.serviceName ?? null,
-      firstSeen: seenAt,
     });
   }
   const named = unrecognisedMetersWarning(unrecognised);
