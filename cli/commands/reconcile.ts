@@ -7,6 +7,7 @@ import type { Services } from '../../shared/app/services.js';
 import { UserError } from '../../shared/errors.js';
 import { formatReconcile, type ReconcileFormat } from '../../shared/invoice/formatReconcile.js';
 import { reconcileStored } from '../../shared/invoice/runAllocation.js';
+import { addDays } from '../../shared/report/period.js';
 import { usageFromRows, type UsageByKey } from '../../shared/invoice/usagePort.js';
 import { RollupUsage } from '../../shared/store/rollupUsage.js';
 import { withServices } from '../context.js';
@@ -73,7 +74,7 @@ export function registerReconcile(
       if (options.to < options.from) throw new UserError('--to: must not be before --from');
       if (!['table', 'json', 'csv'].includes(options.format))
         throw new UserError(`--format: must be table, json or csv, got "${options.format}"`);
-      const end = new Date(Date.parse(`${options.to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      const end = addDays(options.to, 1);
       const fromFile = options.usage === undefined ? undefined : await usageFile(options.usage);
       await withServices(async (services) => {
         const port = fromFile ?? usageSource(services);

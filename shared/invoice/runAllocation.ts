@@ -1,6 +1,7 @@
 import type { Database } from '@azure/cosmos';
 
 import type { Settings } from '../config.js';
+import { addDays } from '../report/period.js';
 import { RollupUsage } from '../store/rollupUsage.js';
 import { allocationOptions, billedShares } from './billedShares.js';
 import { CosmosAllocations, type StoredAllocations } from './cosmosAllocations.js';
@@ -14,9 +15,6 @@ const firstOfNext = (month: string): string => {
   const [y, m] = [Number(month.slice(0, 4)), Number(month.slice(5, 7))];
   return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
 };
-
-const lastDayBefore = (day: string): string =>
-  new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 const previous = (month: string): string => {
   const [y, m] = [Number(month.slice(0, 4)), Number(month.slice(5, 7))];
@@ -99,7 +97,7 @@ export async function reconcileStored(
   end: string,
   usage: UsageByKey = new RollupUsage(database),
 ): Promise<Reconciliation> {
-  const [first, last] = [`${from.slice(0, 7)}-01`, firstOfNext(lastDayBefore(end).slice(0, 7))];
+  const [first, last] = [`${from.slice(0, 7)}-01`, firstOfNext(addDays(end, -1).slice(0, 7))];
   const lines = await CosmosInvoiceStore.forReading(database).linesBetween(first, last);
   const whole = reconcile(lines, await readUsage(usage, first, last), {
     tolerancePercent: settings.RECONCILE_TOLERANCE_PERCENT,

@@ -2,10 +2,8 @@ import type { Database } from '@azure/cosmos';
 
 import { usageRowsOfSlices } from '../invoice/usageOfSlices.js';
 import type { UsageByKey, UsageRow } from '../invoice/usagePort.js';
+import { addDays } from '../report/period.js';
 import { CosmosRollups } from './cosmosRollups.js';
-
-const lastDayBefore = (day: string): string =>
-  new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 /**
  * The usage side of the reconciliation from the rollups (docs/invoice.md, "The usage port"): the
@@ -21,7 +19,7 @@ export class RollupUsage implements UsageByKey {
 
   async *read(from: string, to: string): AsyncGenerator<UsageRow> {
     if (to <= from) return;
-    const last = lastDayBefore(to);
+    const last = addDays(to, -1);
     await this.rollups.refreshDirty({ from, to: last });
     yield* usageRowsOfSlices(await this.rollups.read(from, last));
   }

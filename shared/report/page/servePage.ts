@@ -4,7 +4,7 @@ import { budgetStatuses } from '../../budgets/runEvaluation.js';
 import { UserError } from '../../errors.js';
 import { reconcileByResource, type ResourceReconciliation } from '../../invoice/reconcileByResource.js';
 import { reconcileStored } from '../../invoice/runAllocation.js';
-import { previousPeriod } from '../period.js';
+import { addDays, previousPeriod } from '../period.js';
 import { parseReportQuery } from '../reportOutput.js';
 import { runReport } from '../runReport.js';
 import { errorPage } from './htmlShell.js';
@@ -58,9 +58,8 @@ async function resourceReconciliation(
   from: string,
   to: string,
 ): Promise<ResourceReconciliation[] | null> {
-  const end = new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   try {
-    const { rows } = await reconcileStored(services.database, services.settings, from, end);
+    const { rows } = await reconcileStored(services.database, services.settings, from, addDays(to, 1));
     return reconcileByResource(rows);
   } catch (error) {
     if (error instanceof UserError) return null;
