@@ -4,19 +4,17 @@ import type { ReportRow } from '../types.js';
 import { escapeHtml } from './escape.js';
 import { centsLabel } from './scale.js';
 
-const money = (nanos: bigint) =>
-  `<td class="num" title="${nanosToDecimal(nanos)}">${escapeHtml(centsLabel(nanos < 0n ? -nanos : nanos))}</td>`;
-
-const signedMoney = (nanos: bigint) =>
-  `<td class="num" title="${nanosToDecimal(nanos)}">${nanos < 0n ? '-' : nanos > 0n ? '+' : ''}${escapeHtml(
-    centsLabel(nanos < 0n ? -nanos : nanos),
-  )}</td>`;
+/** An amount's cell: cents shown, the exact amount in the tooltip; `signed` also marks a gain with `+`. */
+export function moneyCell(nanos: bigint, signed = false): string {
+  const sign = nanos < 0n ? '-' : signed && nanos > 0n ? '+' : '';
+  return `<td class="num" title="${nanosToDecimal(nanos)}">${sign}${escapeHtml(centsLabel(nanos < 0n ? -nanos : nanos))}</td>`;
+}
 
 /** The extra cells of an app row on the billed basis: the estimate beside it, and its estimated days. */
 export function billedCells(row: ReportRow): string {
   const b = row.billed;
   if (b === undefined) return '<td></td><td></td>';
-  return `${money(b.estimateNanos)}<td class="days">${escapeHtml(estimatedDays(b.estimatedDays))}</td>`;
+  return `${moneyCell(b.estimateNanos)}<td class="days">${escapeHtml(estimatedDays(b.estimatedDays))}</td>`;
 }
 
 export const billedHeads = '<th class="num">Estimate</th><th>Estimated days</th>';
@@ -29,7 +27,7 @@ export function estimateVsBilled(units: readonly ReportRow[], total: ReportRow, 
   const row = (name: string, r: ReportRow) => {
     const estimate = r.billed?.estimateNanos ?? 0n;
     return (
-      `<tr><td>${escapeHtml(name)}</td>${money(estimate)}${money(r.costNanos)}${signedMoney(r.costNanos - estimate)}` +
+      `<tr><td>${escapeHtml(name)}</td>${moneyCell(estimate)}${moneyCell(r.costNanos)}${moneyCell(r.costNanos - estimate, true)}` +
       `<td class="days">${escapeHtml(estimatedDays(r.billed?.estimatedDays ?? []))}</td></tr>`
     );
   };

@@ -1,12 +1,6 @@
-import { nanosToDecimal } from '../../cost/money.js';
 import { CLASSIFICATIONS, type ResourceReconciliation } from '../../invoice/reconcileByResource.js';
+import { moneyCell } from './billedTables.js';
 import { escapeHtml } from './escape.js';
-import { centsLabel } from './scale.js';
-
-const money = (nanos: bigint, signed = false) => {
-  const sign = signed ? (nanos < 0n ? '-' : nanos > 0n ? '+' : '') : nanos < 0n ? '-' : '';
-  return `<td class="num" title="${nanosToDecimal(nanos)}">${sign}${escapeHtml(centsLabel(nanos < 0n ? -nanos : nanos))}</td>`;
-};
 
 /**
  * Pure: the reconciliation per Azure OpenAI resource (what `chargeback reconcile` prints per key):
@@ -21,8 +15,8 @@ export function reconcileTable(resources: readonly ResourceReconciliation[], cur
       (r) =>
         `<tr><td title="${escapeHtml(r.resourceId)}">${escapeHtml(r.resourceName)}</td><td class="num">${r.keys}</td>` +
         CLASSIFICATIONS.map((c) => `<td class="num">${r.byClass[c] || ''}</td>`).join('') +
-        `${money(r.estimateNanos)}${money(r.effectiveCostNanos)}${money(r.billedCostNanos)}` +
-        `${money(r.effectiveCostNanos - r.estimateNanos, true)}</tr>`,
+        `${moneyCell(r.estimateNanos)}${moneyCell(r.effectiveCostNanos)}${moneyCell(r.billedCostNanos)}` +
+        `${moneyCell(r.effectiveCostNanos - r.estimateNanos, true)}</tr>`,
     )
     .join('');
   return (
