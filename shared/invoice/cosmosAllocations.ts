@@ -4,6 +4,7 @@ import type { Container, Database } from '@azure/cosmos';
 import pMap from 'p-map';
 import { z } from 'zod';
 
+import { wonRace } from '../store/conditionalWrite.js';
 import { CONTAINERS } from '../store/containers.js';
 import type { KeyAllocation } from './billedShares.js';
 
@@ -161,7 +162,7 @@ export class CosmosAllocations {
       usageDigests: allocation.usageDigests,
       computedAt: now.toISOString(),
     };
-    const committed = await lostRaceIsFalse(
+    const committed = await wonRace(() =>
       basedOn.etag === undefined
         ? this.container.items.create(run)
         : this.container
@@ -281,17 +282,5 @@ export function monthsBetween(from: string, to: string): string[] {
     if (month > last) return out;
     out.push(month);
     [y, m] = m === 12 ? [y + 1, 1] : [y, m + 1];
-  }
-}
-
-/** A conditional write that lost to another writer (412 on replace, 409 on create) gives false. */
-async function lostRaceIsFalse(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    const code = (error as { code?: number }).code;
-    if (code === 412 || code === 409) return false;
-    throw error;
   }
 }

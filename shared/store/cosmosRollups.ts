@@ -6,6 +6,7 @@ import { z } from 'zod';
 
 import { rollupGroupId, rollupSliceId } from '../report/rollupMath.js';
 import type { UsageSlice } from '../report/types.js';
+import { wonRace } from './conditionalWrite.js';
 import { dayOfGroup, parseMarker, splitMarker, type DirtyMarker } from './rollupMarkers.js';
 import {
   DRAFT,
@@ -45,12 +46,6 @@ function urlSafe(id: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** 409/412/404: another refresher created, changed or removed the document since it was read. */
-function lostRace(error: unknown): boolean {
-  const code = (error as { code?: number }).code;
-  return code === 409 || code === 412 || code === 404;
 }
 
 /**
@@ -205,7 +200,7 @@ export class CosmosRollups {
       slices: docs.length,
       computedAt,
     };
-    const won = await this.attempt(() =>
+    const won = await wonRace(() =>
       groupEtag === undefined
         ? this.rollups.items.create(commit)
         : this.rollups
@@ -241,20 +236,10 @@ export class CosmosRollups {
 
   /** A few writes at a time; one another refresher made moot (409/412/404) is not an error. */
   private async each<T>(items: readonly T[], write: (item: T) => Promise<unknown>): Promise<void> {
-    await pMap(items, (item) => this.attempt(() => write(item)), { concurrency: REFRESH_CONCURRENCY });
+    await pMap(items, (item) => wonRace(() => write(item)), { concurrency: REFRESH_CONCURRENCY });
   }
 
   /** True when the write landed, false when another refresher got there first (or removed it). */
-  private async attempt(write: () => Promise<unknown>): Promise<boolean> {
-    try {
-      await write();
-      return true;
-    } catch (error) {
-      if (lostRace(error)) return false;
-      throw error;
-    }
-  }
-
   /** The visible rollup slices for days in [from, to] (inclusive, YYYY-MM-DD). */
   async read(from: string, to: string): Promise<UsageSlice[]> {
     const { slices, unreadable } = await this.readStored(from, to);
