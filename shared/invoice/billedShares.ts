@@ -1,7 +1,7 @@
 import type { Settings } from '../config.js';
 import { allocate, type AllocationOptions } from './allocate.js';
 import type { InvoiceLine } from './invoiceLine.js';
-import { joinKeys } from './reconcileKeys.js';
+import { billedKeyOf, joinKeys } from './reconcileKeys.js';
 import type { UsageRow } from './usagePort.js';
 
 /** What one app (or the unallocated / idle row) is charged of one billed key. */
@@ -56,12 +56,10 @@ export function billedShares(
   const effective = allocate(views, options);
   const billed = new Map(allocate(views, options, 'billed').map((a) => [shareKey(a), a.amountNanos]));
   const byKey = new Map<string, BilledShare[]>();
-  const keyOf = (a: { resourceId: string; meterId: string; day: string }) =>
-    JSON.stringify([a.resourceId, a.meterId, a.day]);
   const add = (key: string, share: BilledShare) => byKey.set(key, [...(byKey.get(key) ?? []), share]);
   for (const a of effective) {
     const k = shareKey(a);
-    add(keyOf(a), {
+    add(billedKeyOf(a), {
       appId: a.appId,
       label: a.label,
       kind: kindOf(a.appId, a.label),
@@ -74,7 +72,7 @@ export function billedShares(
   for (const [k, amount] of billed) {
     const [resourceId = '', meterId = '', day = '', label = ''] = JSON.parse(k) as string[];
     const appId = label.startsWith('(') ? null : label;
-    add(keyOf({ resourceId, meterId, day }), {
+    add(billedKeyOf({ resourceId, meterId, day }), {
       appId,
       label,
       kind: kindOf(appId, label),
@@ -83,7 +81,7 @@ export function billedShares(
     });
   }
   return views.map((v) => {
-    const shares = byKey.get(keyOf(v)) ?? [];
+    const shares = byKey.get(billedKeyOf(v)) ?? [];
     // The key's amounts are its shares' sums: the bill's own figure, unless the bill has digits
     // finer than a nano-unit, when the month is rounded once (see `allocate`), not each key.
     return {

@@ -29,6 +29,10 @@ export interface KeyView {
 
 const keyOf = (resourceId: string, meterId: string, day: string): string => `${resourceId}|${meterId}|${day}`;
 
+/** A billed key's identity (resource + meter + UTC day), for maps over keys, views and allocations. */
+export const billedKeyOf = (k: { resourceId: string; meterId: string; day: string }): string =>
+  keyOf(k.resourceId, k.meterId, k.day);
+
 interface Billed {
   line: InvoiceLine;
   quantity: bigint;

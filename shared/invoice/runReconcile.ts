@@ -2,7 +2,7 @@ import { divideHalfEven } from '../cost/money.js';
 import { allocate, type Allocation, type AllocationOptions } from './allocate.js';
 import { classify, type Classification, estimateNanos, recordedUnits } from './classify.js';
 import type { InvoiceLine } from './invoiceLine.js';
-import { joinKeys, type KeyView } from './reconcileKeys.js';
+import { billedKeyOf, joinKeys, type KeyView } from './reconcileKeys.js';
 import type { UsageByKey, UsageRow } from './usagePort.js';
 
 export interface ReconcileRow {
@@ -72,11 +72,10 @@ export function reconcile(
   const views = joinKeys(lines, usage);
   const allocations = allocate(views, options);
   const allocated = new Map<string, bigint>();
-  const keyOf = (k: { resourceId: string; meterId: string; day: string }) =>
-    JSON.stringify([k.resourceId, k.meterId, k.day]);
-  for (const a of allocations) allocated.set(keyOf(a), (allocated.get(keyOf(a)) ?? 0n) + a.amountNanos);
+  for (const a of allocations)
+    allocated.set(billedKeyOf(a), (allocated.get(billedKeyOf(a)) ?? 0n) + a.amountNanos);
   const rows = views.map((v) =>
-    toRow(v, options.tolerancePercent, v.billed ? (allocated.get(keyOf(v)) ?? 0n) : undefined),
+    toRow(v, options.tolerancePercent, v.billed ? (allocated.get(billedKeyOf(v)) ?? 0n) : undefined),
   );
   return {
     rows,
