@@ -8,6 +8,7 @@ import { toPriceDocs, toPriceRows } from '../../../shared/pricing/priceRows.js';
 import { createPricer, type PricerSettings } from '../../../shared/pricing/pricer.js';
 import type { RetailPriceItem } from '../../../shared/pricing/types.js';
 import { partnerItem, partnerItems } from '../../helpers/partnerMeters.js';
+import { reason as reasonOf } from '../../helpers/costResults.js';
 import { testUsage } from '../../helpers/usage.js';
 
 // Requests to other publishers' models, priced with the real items of
@@ -55,11 +56,6 @@ function handNanos(lines: readonly (readonly [tokens: bigint, atto: bigint, unit
 function pricedNanos(cost: CostResult): number {
   if (cost.status !== 'priced') throw new Error(`expected priced, got ${JSON.stringify(cost)}`);
   return cost.costNanos;
-}
-
-function reasonOf(cost: CostResult): string {
-  if (cost.status !== 'unpriced') throw new Error(`expected unpriced, got ${JSON.stringify(cost)}`);
-  return cost.reason;
 }
 
 describe('a model of another publisher with one meter per kind is priced with them', () => {

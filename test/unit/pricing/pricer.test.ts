@@ -13,6 +13,7 @@ import { toPriceDocs, toPriceRows } from '../../../shared/pricing/priceRows.js';
 import { createPricer, type PricerSettings } from '../../../shared/pricing/pricer.js';
 import type { RetailPriceItem } from '../../../shared/pricing/types.js';
 import { API_SHAPES_DIR } from '../../helpers/apiShapes.js';
+import { reason as unpricedReason } from '../../helpers/costResults.js';
 import { testUsage as usage } from '../../helpers/usage.js';
 
 // Every price below is a real Azure Retail Prices item (samples/retail-prices-snapshot.json, or the 512-meter
@@ -73,11 +74,6 @@ function refNanos(
 function priced(cost: CostResult): { costNanos: number; prices: readonly AppliedPrice[] } {
   if (cost.status !== 'priced') throw new Error(`expected priced, got ${JSON.stringify(cost)}`);
   return { costNanos: cost.costNanos, prices: cost.priceSet.prices };
-}
-
-function unpricedReason(cost: CostResult): string {
-  if (cost.status !== 'unpriced') throw new Error(`expected unpriced, got ${JSON.stringify(cost)}`);
-  return cost.reason;
 }
 
 // Real meters (id, name, price per unit) used below.

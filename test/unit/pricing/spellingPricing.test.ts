@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 
-import type { CostResult } from '../../../shared/cost/types.js';
 import type { NormalizedUsage } from '../../../shared/events/types.js';
 import type { MeterFields } from '../../../shared/pricing/meterName.js';
 import { PriceBook } from '../../../shared/pricing/priceBook.js';
@@ -8,6 +7,7 @@ import { toPriceDocs, toPriceRows } from '../../../shared/pricing/priceRows.js';
 import { createPricer, type PricerSettings } from '../../../shared/pricing/pricer.js';
 import type { RetailPriceItem } from '../../../shared/pricing/types.js';
 import { readApiShape } from '../../helpers/apiShapes.js';
+import { priced, reason } from '../../helpers/costResults.js';
 import { testUsage } from '../../helpers/usage.js';
 
 // Requests of the families whose meters are spelt unlike the eastus catalog, priced from the real
@@ -46,19 +46,6 @@ const pricer = createPricer(new PriceBook(toPriceRows(docs), 'USD', SEEN), SETTI
 const LATER = '2026-01-15T12:00:00.000Z';
 const usageOf = (fields: Partial<NormalizedUsage>) =>
   testUsage({ eventTime: LATER, region: REGION, deploymentType: 'global', ...fields });
-
-function priced(cost: CostResult): { costNanos: number; lines: string[] } {
-  if (cost.status !== 'priced') throw new Error(`expected priced, got ${JSON.stringify(cost)}`);
-  return {
-    costNanos: cost.costNanos,
-    lines: cost.priceSet.prices.map((p) => `${p.kind} ${p.meterName} ${p.unitPrice}/${p.unitSize}`),
-  };
-}
-
-function reason(cost: CostResult): string {
-  if (cost.status !== 'unpriced') throw new Error(`expected unpriced, got ${JSON.stringify(cost)}`);
-  return cost.reason;
-}
 
 describe('fine-tuned models at the -FT- meters', () => {
   it('gpt-4o-mini fine-tuned: input, cached input and output at its base version', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 
-import type { CostResult } from '../../../shared/cost/types.js';
 import { normalizeEvent } from '../../../shared/events/normalize.js';
 import type { NormalizedUsage, TokenKinds } from '../../../shared/events/types.js';
 import { usageFromRecord } from '../../../shared/pipeline/backfill/usageFromRecord.js';
@@ -10,6 +9,7 @@ import { toPriceDocs, toPriceRows } from '../../../shared/pricing/priceRows.js';
 import { createPricer, KINDS_UNKNOWN, type PricerSettings } from '../../../shared/pricing/pricer.js';
 import type { RetailPriceItem } from '../../../shared/pricing/types.js';
 import { readApiShape } from '../../helpers/apiShapes.js';
+import { priced, reason } from '../../helpers/costResults.js';
 import { testUsage } from '../../helpers/usage.js';
 
 // The real eastus catalog (2025-08); every price below is the catalog's, written out by hand, and each
@@ -32,9 +32,8 @@ const SETTINGS: PricerSettings = {
 };
 const pricer = createPricer(bookOf(catalog), SETTINGS);
 
-/** A v2 event around a real usage payload, normalized the way ingest does it. */
-function eventUsage(fixture: string, model: string, operation: string): NormalizedUsage {
-  const { usage } = readApiShape(fixture) as { usage: unknown };
+/** A v2 event around a usage object, normalized the way ingest does it. */
+function normalized(usage: unknown, model: string, operation: string): NormalizedUsage {
   const result = normalizeEvent(
     {
       schema: 'aoai-usage/2',
@@ -54,18 +53,9 @@ function eventUsage(fixture: string, model: string, operation: string): Normaliz
   return result.usage;
 }
 
-function priced(cost: CostResult): { costNanos: number; lines: string[] } {
-  if (cost.status !== 'priced') throw new Error(`expected priced, got ${JSON.stringify(cost)}`);
-  return {
-    costNanos: cost.costNanos,
-    lines: cost.priceSet.prices.map((p) => `${p.kind} ${p.meterName} ${p.unitPrice}/${p.unitSize}`),
-  };
-}
-
-function reason(cost: CostResult): string {
-  if (cost.status !== 'unpriced') throw new Error(`expected unpriced, got ${JSON.stringify(cost)}`);
-  return cost.reason;
-}
+/** The same around a real usage payload (test/fixtures/api-shapes). */
+const eventUsage = (fixture: string, model: string, operation: string): NormalizedUsage =>
+  normalized((readApiShape(fixture) as { usage: unknown }).usage, model, operation);
 
 describe('each token kind at its own meter (real usage payloads, real catalog prices)', () => {
   it('audio chat: text and audio, in and out, each at its meter', () => {
@@ -270,26 +260,6 @@ describe('records written before token kinds were read', () => {
 });
 
 describe('cached tokens of an input with audio or image tokens', () => {
-  /** A v2 event around `usage`, normalized the way ingest does it. */
-  function normalized(usage: Record<string, unknown>, model: string, operation: string): NormalizedUsage {
-    const result = normalizeEvent(
-      {
-        schema: 'aoai-usage/2',
-        requestId: '5b1e29c6-58c3-4a14-95e6-0af593bd04cf',
-        eventTime: '2025-09-15T12:00:00.000Z',
-        appId: '7d8a1c3e-2b4f-4e6a-9c1d-0f2e3a4b5c6d',
-        deploymentType: 'global',
-        region: 'eastus',
-        operation,
-        model,
-        usage,
-      },
-      { kind: 'file', file: 'events.jsonl', line: 1 },
-      new Date('2025-09-16T00:00:00.000Z'),
-    );
-    if (!result.ok) throw new Error(JSON.stringify(result.issues));
-    return result.usage;
-  }
   // Constructed counts in the Images API usage shape, with the cached split spelt as the realtime usage
   // spells it (`cached_tokens_details: {text_tokens, audio_tokens, image_tokens}`, OpenAI API reference).
   const edit = (details?: Record<string, number>) => ({
