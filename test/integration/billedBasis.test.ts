@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { parse } from 'csv-parse/sync';
@@ -9,21 +8,17 @@ import { registerInvoice } from '../../cli/commands/invoice.js';
 import { registerReconcile } from '../../cli/commands/reconcile.js';
 import { registerReport } from '../../cli/commands/report.js';
 import { startChargebackFront, type ChargebackFront } from '../../local/chargebackFront.js';
-import { DEMO_DEPLOYMENTS, DEMO_SERVICE_PRINCIPALS } from '../../local/demoDirectory.js';
+import { DEMO_DEPLOYMENTS } from '../../local/demoDirectory.js';
 import { DEMO_ARM_ACCOUNTS, DEMO_SUBSCRIPTION } from '../../local/demoInventory.js';
 import { sampleFile } from '../../local/localSettings.js';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { createServices, type Services } from '../../shared/app/services.js';
-import { loadSettings } from '../../shared/config.js';
+import type { Services } from '../../shared/app/services.js';
 import { divideHalfEven, toAtto } from '../../shared/cost/money.js';
 import { CosmosAllocations } from '../../shared/invoice/cosmosAllocations.js';
-import { runInventoryRefresh } from '../../shared/inventory/runRefresh.js';
 import { ingestStream } from '../../shared/pipeline/ingestStream.js';
 import { readEvents } from '../../shared/pipeline/readEvents.js';
-import { refreshPriceBook } from '../../shared/pricing/refreshPriceBook.js';
 import type { RetailPriceItem } from '../../shared/pricing/types.js';
-import { CosmosInventoryStore } from '../../shared/store/cosmosInventoryStore.js';
 import { runCommands } from '../helpers/cliInProcess.js';
+import { startInventoryWorld, type InventoryWorld } from '../helpers/inventoryWorld.js';
 
 // The demo's world: its events on the ARM stand-in's account, and samples/focus-export (the demo's
 // FOCUS export: 15% discount, a PTU day, 40,000 unattributed input tokens on 2026-11-19).
@@ -32,10 +27,9 @@ const EXPORT = sampleFile('focus-export');
 const HR = '7d8a1c3e-2b4f-4e6a-9c1d-0f2e3a4b5c6d';
 const SALES = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
 
-let stack: LocalStack;
+let world: InventoryWorld;
 let services: Services;
 let dir: string;
-const savedEnv = { ...process.env };
 
 interface FocusLine {
   readonly ChargePeriodStart: string;
@@ -66,28 +60,17 @@ beforeAll(async () => {
   const snapshot = JSON.parse(
     readFileSync(sampleFile('retail-prices-snapshot.json'), 'utf8'),
   ) as RetailPriceItem[];
-  stack = await startLocalStack({
-    servicePrincipals: DEMO_SERVICE_PRINCIPALS,
+  world = await startInventoryWorld({
     priceItems: snapshot,
-    serveAsServiceName: 'Foundry Models',
     armAccounts: DEMO_ARM_ACCOUNTS,
+    env: {
+      COSMOS_DATABASE: DATABASE,
+      DEPLOYMENTS: JSON.stringify(DEMO_DEPLOYMENTS),
+      INVENTORY_SUBSCRIPTIONS: DEMO_SUBSCRIPTION,
+    },
+    tmpPrefix: 'chargeback-billed-',
   });
-  const env = {
-    ...stack.env,
-    COSMOS_DATABASE: DATABASE,
-    DEPLOYMENTS: JSON.stringify(DEMO_DEPLOYMENTS),
-    INVENTORY_SUBSCRIPTIONS: DEMO_SUBSCRIPTION,
-  };
-  const settings = loadSettings(env);
-  services = await createServices(settings, { trustedCa: stack.trustedCa });
-  dir = mkdtempSync(path.join(tmpdir(), 'chargeback-billed-'));
-  const ca = path.join(dir, 'ca.pem');
-  writeFileSync(ca, stack.trustedCa, 'utf8');
-  Object.assign(process.env, env, { CHARGEBACK_TRUSTED_CA_FILE: ca });
-  const { prices, retailDispatcher: dispatcher } = services;
-  await refreshPriceBook({ url: settings.RETAIL_PRICES_URL, currency: 'USD', store: prices, dispatcher });
-  const store = new CosmosInventoryStore(services.database.container('inventory'));
-  await runInventoryRefresh({ settings, store, dispatcher, log: () => undefined });
+  ({ services, dir } = world);
   for (const file of ['events.jsonl', 'deployment-events.jsonl'])
     await ingestStream(readEvents(sampleFile(file)), services.ingest, services.spill);
   // A day no bill covers yet: stays an estimate on the billed basis.
@@ -102,10 +85,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await services.close();
-  await stack.stop();
-  rmSync(dir, { recursive: true, force: true });
-  process.env = savedEnv;
+  await world.close();
 });
 
 const cli = (...args: string[]) => runCommands([registerInvoice, registerReconcile, registerReport], args);
@@ -293,7 +273,7 @@ describe('the billed basis', () => {
   describe('over HTTP', () => {
     let front: ChargebackFront;
     beforeAll(async () => {
-      front = await startChargebackFront({ COSMOS_DATABASE: DATABASE }, stack.trustedCa);
+      front = await startChargebackFront({ COSMOS_DATABASE: DATABASE }, world.stack.trustedCa);
     });
     afterAll(async () => {
       await front.close();

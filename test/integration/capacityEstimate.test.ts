@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { parse } from 'csv-parse/sync';
@@ -9,22 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerInvoice } from '../../cli/commands/invoice.js';
 import { registerReport } from '../../cli/commands/report.js';
 import type { StandInArmAccount } from '../../local/armStandIn.js';
-import { DEMO_SERVICE_PRINCIPALS } from '../../local/demoDirectory.js';
 import { sampleFile } from '../../local/localSettings.js';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import { createServices, type Services } from '../../shared/app/services.js';
-import { loadSettings } from '../../shared/config.js';
+import type { Services } from '../../shared/app/services.js';
 import { divideHalfEven, toAtto } from '../../shared/cost/money.js';
-import { runInventoryRefresh } from '../../shared/inventory/runRefresh.js';
 import { readUsage } from '../../shared/invoice/runReconcile.js';
-import { refreshPriceBook } from '../../shared/pricing/refreshPriceBook.js';
 import type { RetailPriceItem } from '../../shared/pricing/types.js';
-import { CosmosInventoryStore } from '../../shared/store/cosmosInventoryStore.js';
 import { RollupUsage } from '../../shared/store/rollupUsage.js';
 import { readApiShape } from '../helpers/apiShapes.js';
 import { runCommands } from '../helpers/cliInProcess.js';
 import { focusCsv, focusRow, METERS, type CatalogMeter, type RowSpec } from '../helpers/focusExport.js';
 import { HR, SALES, ingest } from '../helpers/rollupWorld.js';
+import { startInventoryWorld, type InventoryWorld } from '../helpers/inventoryWorld.js';
 
 // One account in eastus with a 50-PTU global deployment created 2026-10-05 06:00 and a fine-tuned
 // gpt-4.1 deployment (GlobalStandard: hosting at 1.70 an hour) created that midnight; one account in
@@ -110,32 +104,21 @@ const call = (appId: string, deployment: string, eventTime: string, modelName: s
   usage,
 });
 
-let stack: LocalStack;
+let world: InventoryWorld;
 let services: Services;
 let dir: string;
-const savedEnv = { ...process.env };
 
 beforeAll(async () => {
   const snapshot = JSON.parse(
     readFileSync(sampleFile('retail-prices-snapshot.json'), 'utf8'),
   ) as RetailPriceItem[];
-  stack = await startLocalStack({
-    servicePrincipals: DEMO_SERVICE_PRINCIPALS,
+  world = await startInventoryWorld({
     priceItems: [...snapshot, hostingItem()],
-    serveAsServiceName: 'Foundry Models',
     armAccounts: ACCOUNTS,
+    env: { COSMOS_DATABASE: DATABASE, INVENTORY_SUBSCRIPTIONS: SUB },
+    tmpPrefix: 'chargeback-capacity-',
   });
-  const env = { ...stack.env, COSMOS_DATABASE: DATABASE, INVENTORY_SUBSCRIPTIONS: SUB };
-  const settings = loadSettings(env);
-  services = await createServices(settings, { trustedCa: stack.trustedCa });
-  dir = mkdtempSync(path.join(tmpdir(), 'chargeback-capacity-'));
-  const ca = path.join(dir, 'ca.pem');
-  writeFileSync(ca, stack.trustedCa, 'utf8');
-  Object.assign(process.env, env, { CHARGEBACK_TRUSTED_CA_FILE: ca });
-  const { prices, retailDispatcher: dispatcher } = services;
-  await refreshPriceBook({ url: settings.RETAIL_PRICES_URL, currency: 'USD', store: prices, dispatcher });
-  const store = new CosmosInventoryStore(services.database.container('inventory'));
-  await runInventoryRefresh({ settings, store, dispatcher, log: () => undefined });
+  ({ services, dir } = world);
   // On the 6th: Sales uses the PTU deployment at 09:00 (1,000 output tokens), HR at 09:00 and 15:00
   // (3,000 input tokens), and HR calls the fine-tuned deployment (2,000 input tokens, priced per token).
   await ingest(services, [
@@ -163,10 +146,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await services.close();
-  await stack.stop();
-  rmSync(dir, { recursive: true, force: true });
-  process.env = savedEnv;
+  await world.close();
 });
 
 const cli = (...args: string[]) => runCommands([registerInvoice, registerReport], args);
