@@ -2,23 +2,11 @@ import { describe, expect, it } from 'vitest';
 
 import type { DatedPeriod } from '../../../shared/inventory/datedPeriods.js';
 import { estimateCapacity, type CapacityLine } from '../../../shared/invoice/capacityEstimate.js';
-import type { CapacityPrice } from '../../../shared/pricing/capacityPrices.js';
+import { testCapacityPrice } from '../../helpers/capacityPrice.js';
 
 // Prices as the eastus catalog lists them (retail_aoai_meter_catalog_eastus_2025-08_derived.json):
 // PTU global 1.0 and data zone 1.1 per PTU-hour; gpt-4.1 fine-tuned hosting 1.7 per hour.
-const price = (over: Partial<CapacityPrice>): CapacityPrice => ({
-  kind: 'provisioned',
-  deploymentType: 'global',
-  family: null,
-  region: 'eastus',
-  meterId: '433e638d-598a-5b5f-acbc-27dbbda88216',
-  meterName: 'Provisioned Managed Global Unit',
-  currency: 'USD',
-  retailPrice: '1',
-  effectiveStartDate: '2024-11-01T00:00:00.000Z',
-  effectiveEndDate: null,
-  ...over,
-});
+const price = testCapacityPrice;
 const PRICES = [
   price({}),
   price({

@@ -7,11 +7,11 @@ import {
   capacityDocSchema,
   toCapacityDocs,
   toCapacityPrices,
-  type CapacityPrice,
 } from '../../../shared/pricing/capacityPrices.js';
 import { priceDocSchema } from '../../../shared/pricing/priceRows.js';
 import type { RetailPriceItem } from '../../../shared/pricing/types.js';
 import { readApiShape } from '../../helpers/apiShapes.js';
+import { testCapacityPrice } from '../../helpers/capacityPrice.js';
 
 const item = (file: string) => readApiShape(file) as RetailPriceItem;
 const PTU_GLOBAL = item('retail_aoai_ptu_provisioned_managed_global_eastus.json');
@@ -145,19 +145,7 @@ describe('capacity price documents', () => {
 });
 
 describe('the hourly price in force', () => {
-  const price = (over: Partial<CapacityPrice>): CapacityPrice => ({
-    kind: 'provisioned',
-    deploymentType: 'global',
-    family: null,
-    region: 'eastus',
-    meterId: '433e638d-598a-5b5f-acbc-27dbbda88216',
-    meterName: 'Provisioned Managed Global Unit',
-    currency: 'USD',
-    retailPrice: '1',
-    effectiveStartDate: '2024-11-01T00:00:00.000Z',
-    effectiveEndDate: null,
-    ...over,
-  });
+  const price = testCapacityPrice;
   const query = { kind: 'provisioned', deploymentType: 'global', region: 'eastus', family: null } as const;
   const at = Date.parse('2026-11-19T00:00:00Z');
 
