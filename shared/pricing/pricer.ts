@@ -213,11 +213,14 @@ function priceUsage(
   // The input meter is always part of the set (as for text-only usage before token kinds).
   const input = find('input');
   if (!input.ok) return { status: 'unpriced', reason: input.reason };
-  const unsplit = unsplitCachedProblem(usage, key.family, (kind) => {
-    const found = find(kind);
-    return found.ok ? priceOf(found.row).price : undefined;
-  });
-  if (unsplit !== undefined) return { status: 'unpriced', reason: unsplit };
+  // Rare (an audio or image input whose cached tokens the usage did not split): no closure per event.
+  if (usage.tokenKinds?.cachedUnsplit !== undefined) {
+    const unsplit = unsplitCachedProblem(usage, key.family, (kind) => {
+      const found = find(kind);
+      return found.ok ? priceOf(found.row).price : undefined;
+    });
+    if (unsplit !== undefined) return { status: 'unpriced', reason: unsplit };
+  }
   const rows: PricedRow[] = [priceOf(input.row)];
   const parts: PricedPart[] = [{ tokens: counts.input, price: priceOf(input.row).price }];
   for (const kind of PRICED_KINDS) {
