@@ -67,7 +67,10 @@ export async function readCapacityEstimate(
 ): Promise<CapacityEstimate> {
   const days = unbilledDays(range.from, range.to, range.billedDays, range.now);
   if (days.length === 0) return NONE;
-  const usage = usageRowsOfSlices(range.slices);
+  // Only the unbilled days' usage: the estimate lines are on those days, and the billed days' rows
+  // were already read for the allocation.
+  const unbilled = new Set(days);
+  const usage = usageRowsOfSlices(range.slices.filter((s) => unbilled.has(s.day)));
   const periods = datedPeriods(await storedInventory(database));
   const prices =
     periods.length === 0
