@@ -1,14 +1,10 @@
-import { normalizeFamily } from '../pricing/modelFamily.js';
+import { fineTunedBase, isFineTuned, normalizeFamily } from '../pricing/modelFamily.js';
 import { TOKEN_KINDS, type TokenKind } from '../pricing/types.js';
 import type { UsageSlice } from '../report/types.js';
 import type { UsageRow } from './usagePort.js';
 
-/** Azure names a fine-tuned model `<base model>.ft-<job id>` (e.g. `gpt-4o-mini-2024-07-18.ft-0123abcd`). */
-const FINE_TUNED = /\.ft-[0-9a-z]+$/i;
-
-export const isFineTuned = (model: string): boolean => FINE_TUNED.test(model);
-
-const familyOf = (model: string): string => normalizeFamily(model.replace(FINE_TUNED, ''));
+/** The family as the PTU weights name it: a fine-tuned model's is its base model's. */
+const familyOf = (model: string): string => normalizeFamily(fineTunedBase(model) ?? model);
 
 /**
  * Pure: the reconciliation's usage rows of one rollup slice. A slice without a resource cannot meet

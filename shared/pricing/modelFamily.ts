@@ -79,9 +79,9 @@ function dotGeneration(word: string): string {
 export function versionFromModelName(model: string): { family: string; version: string | null } {
   // A fine-tuned model (`gpt-4o-mini-2024-07-18.ft-0e20…`) is priced by its base's fine-tuned meters
   // (`gpt-4.1-mini-ft input global`): family `<base>-ft`, the base's version.
-  const fineTuned = FINE_TUNED.exec(model.trim());
-  if (fineTuned?.[1] !== undefined) {
-    const base = versionFromModelName(fineTuned[1]);
+  const fineTunedOf = fineTunedBase(model);
+  if (fineTunedOf !== null) {
+    const base = versionFromModelName(fineTunedOf);
     return { family: `${base.family}-ft`, version: base.version };
   }
   const words = splitNameWords(model);
@@ -109,3 +109,11 @@ export function normalizeFamily(name: string): string {
 export function developerTierFamily(family: string): string | null {
   return family.endsWith('-ft') ? `${family.slice(0, -'-ft'.length)}-dev-ft` : null;
 }
+
+/** The base model of a fine-tuned model's name (`gpt-4o-mini-2024-07-18.ft-0e20…` → `gpt-4o-mini-2024-07-18`), else null. */
+export function fineTunedBase(model: string): string | null {
+  return FINE_TUNED.exec(model.trim())?.[1] ?? null;
+}
+
+/** Whether a logged model is a fine-tuned one: priced at `-ft` meters, and sharing its deployment's hosting. */
+export const isFineTuned = (model: string): boolean => fineTunedBase(model) !== null;

@@ -1,4 +1,4 @@
-import { isFineTuned } from '../invoice/usageOfSlices.js';
+import { isFineTuned } from '../pricing/modelFamily.js';
 import { largestRemainder } from '../invoice/largestRemainder.js';
 import type { KeyAllocation } from '../invoice/billedShares.js';
 import type { UsageSlice } from './types.js';

@@ -81,6 +81,9 @@ describe('usage rows of rollup slices', () => {
     ]);
     const ft = usageRowsOfSlices([slice({ model: 'gpt-4.1-mini-2025-04-14.ft-0123abcd' })]);
     expect(ft).toMatchObject([{ basis: 'ftHosting', modelFamily: 'gpt-4.1-mini', units: 110n }]);
+    // A job suffix the customer chose: fine-tuned for the hosting share as it is for the -ft meters.
+    const suffixed = usageRowsOfSlices([slice({ model: 'gpt-4.1-mini-2025-04-14.ft-0123abcd-support_v2' })]);
+    expect(suffixed).toMatchObject([{ basis: 'ftHosting', modelFamily: 'gpt-4.1-mini', units: 110n }]);
   });
 
   it('give nothing for a slice without a resource: it cannot meet a bill line', () => {
