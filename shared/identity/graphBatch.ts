@@ -1,4 +1,6 @@
 import { z } from 'zod';
+
+import { isGuid } from '../events/guid.js';
 import { headerValue, parseRetryAfterMs } from './retryAfter.js';
 import type { DirectoryResult } from './types.js';
 
@@ -6,12 +8,6 @@ import type { DirectoryResult } from './types.js';
 export const GRAPH_BATCH_LIMIT = 20;
 export const SERVICE_PRINCIPAL_SELECT =
   'id,appId,displayName,servicePrincipalType,tags,appOwnerOrganizationId';
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isGuid(value: string): boolean {
-  return GUID.test(value);
-}
 
 /** An OData string literal: doubling quotes means no value can close the literal and add a clause. */
 export function odataString(value: string): string {

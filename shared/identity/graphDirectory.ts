@@ -1,11 +1,11 @@
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { UserError } from '../errors.js';
+import { isGuid } from '../events/guid.js';
 import {
   batchResponseSchema,
   buildBatch,
   classifySubResponse,
   GRAPH_BATCH_LIMIT,
-  isGuid,
   throttledOrUnavailable,
   type SubOutcome,
 } from './graphBatch.js';
