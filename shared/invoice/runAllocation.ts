@@ -58,7 +58,10 @@ export async function allocateMonths(
         break;
       }
       if (attempt === MAX_ATTEMPTS)
-        throw new Error(`allocation of ${month}: lost ${MAX_ATTEMPTS} commits to concurrent allocations`);
+        throw new Error(
+          `allocation of ${month}: lost ${MAX_ATTEMPTS} commits in a row to concurrent allocations; ` +
+            `the stored one stands. Run \`chargeback invoice allocate --from ${month}\` again once they are done`,
+        );
     }
   }
   return out;
